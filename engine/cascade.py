@@ -1,0 +1,66 @@
+"""The cascade: rules run step by step in priority order over one document.
+
+What a step finds becomes visible to `@Label` from the next step on; rules of the same
+step all see the same mentions, so their order in the file does not change the result.
+After the last fixed priority, open-ended rules (`N+`) run again until a step adds nothing.
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Iterable, Mapping, Sequence
+
+from .document import Document
+from .matches import EVENT, Match
+from .rules import LEXICON_RULE, EventSchema, Rule
+from .runtime import SentenceState, captures, find_matches
+
+MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new things
+
+
+def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, EventSchema]) -> list[Match]:
+    """Every match of every rule in the document, in the order they were found."""
+    states = [SentenceState(s) for s in doc.sentences]
+    found: list[Match] = []
+    seen: set[tuple] = set()
+    last_fixed = max((r.priority.high or r.priority.low for r in rules), default=0)
+    open_ended = any(r.priority.high is None for r in rules)
+    step = 1
+    while step <= MAX_STEPS:
+        active = [r for r in rules if r.priority.runs_at(step)]
+        if step > last_fixed and not active:
+            break
+        new: list[Match] = []
+        for rule in active:
+            for state in states:
+                for match in _matches(rule, state, schemas):
+                    key = match.key()
+                    if key not in seen:
+                        seen.add(key)
+                        new.append(match)
+        if new:
+            by_sentence: dict[int, list[Match]] = {}
+            for m in new:
+                by_sentence.setdefault(m.sentence, []).append(m)
+            for index, group in by_sentence.items():
+                states[index].add(group)
+            found.extend(new)
+        if step >= last_fixed and (not open_ended or not new):
+            break
+        step += 1
+    return found
+
+
+def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:
+    index = state.sentence.index
+    attributes = MappingProxyType(dict(rule.attributes))
+    if rule.type == LEXICON_RULE:
+        for start, end in rule.lexicon.find(state.tokens):
+            yield Match(rule.labels, index, start, end, rule.name, keep=rule.keep, attributes=attributes)
+        return
+    schema = schemas.get(rule.label)
+    for start, end, events in find_matches(rule.program, state):
+        args = captures(events)
+        match = Match(rule.labels, index, start, end, rule.name, MappingProxyType(args), rule.keep, attributes)
+        if match.kind == EVENT and schema is not None and any(r not in args for r in schema.required):
+            continue
+        yield match

@@ -1,0 +1,113 @@
+"""The `evx` command line.
+
+Exit codes: 0 all went well; 1 errors were found (in rules, inputs or examples); 2 the
+command was used wrongly (click's own usage errors).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import batch
+from .errors import EvxError
+from .examples import describe_expected, describe_record, run_examples
+from .inputs import read_inputs
+from .output import FORMATS, Writer, atomic_output
+from .ruleset import RuleSet, bundled_rules, load_rules
+
+OK, FOUND_ERRORS, USAGE = 0, 1, 2
+
+
+def _load(paths: tuple[str, ...], allow_outside: bool = False) -> RuleSet:
+    try:
+        return load_rules(*(paths or (bundled_rules(),)), allow_outside_imports=allow_outside)
+    except EvxError as err:
+        click.echo(err.format(), err=True)
+        sys.exit(FOUND_ERRORS)
+
+
+_rules_option = click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(),
+                             help="Rule file or folder (repeatable). Default: the bundled news rules.")
+_outside_option = click.option("--allow-outside-imports", is_flag=True,
+                               help="Let rule files import or read files outside their folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="evx-events", prog_name="evx")
+def main() -> None:
+    """Rule-based event extraction: run, check and test rule files."""
+
+
+@main.command()
+@_rules_option
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--mentions", is_flag=True, help="Also emit plain mentions and relations.")
+@click.option("--label", "labels", multiple=True, help="Only records of this label or labels under it (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
+              help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
+@_outside_option
+def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
+    """Run rules over INPUTS (.txt, .jsonl, folders; '-' or nothing: stdin) and write records."""
+    rules = _load(rule_paths, allow_outside_imports)
+    options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), mentions,
+                            tuple(labels) or None, allow_outside_imports)
+    errors = 0
+    with atomic_output(output) as out:
+        writer = Writer(out, fmt)
+        for result in batch.run(rules, read_inputs(inputs), options, jobs):
+            if result.error is not None:
+                errors += 1
+                click.echo(f"evx: {result.error.format()}", err=True)
+                continue
+            for record in result.records:
+                writer.write(record)
+        writer.close()
+    if errors:
+        click.echo(f"evx: {errors} input error(s)", err=True)
+    sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
+
+
+@main.command()
+@click.argument("rule_paths", nargs=-1, required=True, type=click.Path())
+@_outside_option
+def check(rule_paths, allow_outside_imports) -> None:
+    """Compile RULES and report every error; exit 1 on any."""
+    rules = _load(rule_paths, allow_outside_imports)
+    n_examples = sum(len(r.examples) for r in rules.rules)
+    click.echo(f"ok: {len(rules.rules)} rules, {len(rules.taxonomy.names)} labels, {n_examples} examples")
+
+
+@main.command()
+@click.argument("rule_paths", nargs=-1, required=True, type=click.Path())
+@click.option("--rule", "only", help="Only this rule's examples.")
+@_outside_option
+def test(rule_paths, only, allow_outside_imports) -> None:
+    """Run the rules' examples; report each failure with expected against found."""
+    rules = _load(rule_paths, allow_outside_imports)
+    if only is not None and rules.rule(only) is None:
+        raise click.BadParameter(f"no rule named '{only}'", param_hint="--rule")
+    passed = failed = 0
+    for outcome in run_examples(rules, only):
+        if outcome.passed:
+            passed += 1
+            continue
+        failed += 1
+        where = f"{outcome.example.location}: " if outcome.example.location else ""
+        click.echo(f"{where}FAIL rule '{outcome.rule.name}', example {outcome.number}: {outcome.example.text!r}")
+        for expected in outcome.missing:
+            click.echo(f"    expected: {describe_expected(expected)}")
+        for record in outcome.unexpected:
+            click.echo(f"    unexpected: {describe_record(record)}")
+        if outcome.missing:
+            click.echo("    found:    " + ("; ".join(describe_record(r) for r in outcome.found) or "nothing"))
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(FOUND_ERRORS if failed else OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

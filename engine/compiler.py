@@ -1,0 +1,265 @@
+"""AST -> Program: one walk over the nodes that emits instructions for the runtime's VM.
+
+The instruction set is that of a Pike/Thompson machine (split, jump, consume, save, match)
+plus two consumers that are not single tokens: a mention, which jumps to its end, and
+a lookaround, a zero-width test answered from a per-sentence table. Token constraints
+become plain Python predicates here, once, so the runtime only calls them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Callable
+
+from . import nodes as n
+from .errors import PatternError, did_you_mean
+from .taxonomy import Taxonomy
+
+# opcodes
+TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
+
+MAX_PROGRAM = 200_000
+
+# A predicate gets the token and the sentence's runtime state (for the `mention` field).
+Predicate = Callable[[object, object], bool]
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    code: tuple[tuple, ...]
+    captures: frozenset[str] = frozenset()
+    anchors: "Anchors | None" = None
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What the first token of any match must satisfy, when the compiler can tell.
+
+    The runtime tries a start position only where this holds, which is what lets a rule
+    cost nothing on sentences that lack its first word.
+    """
+    field: str
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class Lookaround:
+    program: Program
+    behind: bool
+    negated: bool
+
+
+def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool = True) -> Program:
+    """Compile an AST; raise PatternError (with the node's offset) for what cannot run."""
+    emitter = _Emitter(labels, allow_captures)
+    emitter.emit(pattern)
+    emitter.code.append((MATCH,))
+    if emitter.errors:
+        raise emitter.errors[0]
+    return Program(tuple(emitter.code), frozenset(emitter.captures), first_token_anchors(pattern))
+
+
+@dataclass
+class _Emitter:
+    labels: Taxonomy
+    allow_captures: bool
+    code: list = field(default_factory=list)
+    captures: set = field(default_factory=set)
+    errors: list = field(default_factory=list)
+
+    def emit(self, node: n.Pattern) -> None:
+        if len(self.code) > MAX_PROGRAM:
+            raise PatternError("the pattern is too large to compile", node.at,
+                               "nested counted repetitions multiply: use '*' or '+' instead")
+        code = self.code
+        if isinstance(node, n.TokenPattern):
+            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors)))
+        elif isinstance(node, n.Sequence):
+            for item in node.items:
+                self.emit(item)
+        elif isinstance(node, n.Alternation):
+            jumps = []
+            for option in node.options[:-1]:
+                split = len(code)
+                code.append(None)
+                self.emit(option)
+                jumps.append(len(code))
+                code.append(None)
+                code[split] = (SPLIT, split + 1, len(code))
+            self.emit(node.options[-1])
+            for at in jumps:
+                code[at] = (JMP, len(code))
+        elif isinstance(node, n.Repeat):
+            self.emit_repeat(node)
+        elif isinstance(node, n.Capture):
+            if not self.allow_captures:
+                self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
+            self.captures.add(node.name)
+            code.append((OPEN, node.name))
+            self.emit(node.body)
+            code.append((CLOSE, node.name))
+        elif isinstance(node, n.MentionRef):
+            wanted = self.labels.expand(node.label)
+            if wanted is None:
+                self.errors.append(PatternError(f"unknown label '{node.label}'", node.at,
+                                                did_you_mean(node.label, self.labels.names)))
+                wanted = frozenset()
+            if node.name is not None:
+                if not self.allow_captures:
+                    self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
+                self.captures.add(node.name)
+            code.append((MENTION, wanted, node.name, node.label))
+        elif isinstance(node, n.Lookaround):
+            try:
+                body = compile_pattern(node.body, self.labels, allow_captures=False)
+            except PatternError as err:
+                self.errors.append(err)
+                return
+            code.append((LOOK, Lookaround(body, node.behind, node.negated)))
+        elif isinstance(node, n.Anchor):
+            code.append((END,) if node.end else (START,))
+        else:  # pragma: no cover - the parser builds no other node
+            raise TypeError(f"unknown node {node!r}")
+
+    def emit_repeat(self, node: n.Repeat) -> None:
+        code = self.code
+        for _ in range(node.min):
+            self.emit(node.body)
+        if node.max is None:
+            loop = len(code)
+            code.append(None)
+            self.emit(node.body)
+            code.append((JMP, loop))
+            out = len(code)
+            code[loop] = (SPLIT, loop + 1, out) if node.greedy else (SPLIT, out, loop + 1)
+            return
+        splits = []
+        for _ in range(node.max - node.min):
+            splits.append(len(code))
+            code.append(None)
+            self.emit(node.body)
+        out = len(code)
+        for at in splits:
+            code[at] = (SPLIT, at + 1, out) if node.greedy else (SPLIT, out, at + 1)
+
+
+# -- token constraints --------------------------------------------------------------------------
+
+def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
+    if isinstance(c, n.AnyToken):
+        return lambda tok, state: True
+    if isinstance(c, n.FieldTest):
+        test = _field_test(c, labels, errors)
+        if c.negated:
+            return lambda tok, state: not test(tok, state)
+        return test
+    if isinstance(c, n.Not):
+        inner = compile_constraint(c.operand, labels, errors)
+        return lambda tok, state: not inner(tok, state)
+    parts = tuple(compile_constraint(op, labels, errors) for op in c.operands)
+    if isinstance(c, n.And):
+        return lambda tok, state: all(p(tok, state) for p in parts)
+    return lambda tok, state: any(p(tok, state) for p in parts)
+
+
+def _value_test(value: n.Value) -> Callable[[str], bool]:
+    """A test on one string value; an anchored alternation of plain words becomes a set lookup."""
+    if isinstance(value, n.Literal):
+        text = value.text
+        return text.__eq__
+    words = literal_alternatives(value.source)
+    if words is not None:
+        return words.__contains__
+    return re.compile(value.source).search
+
+
+def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
+    if c.field == "mention":
+        return _mention_test(c, labels, errors)
+    test = _value_test(c.value)
+    if c.field == "outgoing":
+        return lambda tok, state: any(test(label) for label in tok.outgoing)
+    get = attrgetter(c.field)
+    return lambda tok, state: bool(test(get(tok)))
+
+
+def _mention_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
+    if isinstance(c.value, n.Literal):
+        wanted = labels.expand(c.value.text)
+        if wanted is None:
+            errors.append(PatternError(f"unknown label '{c.value.text}'", c.at,
+                                       did_you_mean(c.value.text, labels.names)))
+            wanted = frozenset()
+        return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+    search = re.compile(c.value.source).search
+    return lambda tok, state: any(search(label) for label in state.covering(tok.index))
+
+
+_PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")
+_ANCHORED = re.compile(r"\^\((?:\?:)?([^()]*)\)\$|\^([^()|]*)\$")
+
+
+def literal_alternatives(source: str) -> frozenset[str] | None:
+    """The words of `^(a|b|c)$` or `^a$`, when the regex is nothing more than that."""
+    m = _ANCHORED.fullmatch(source)
+    if not m:
+        return None
+    words = (m.group(1) if m.group(1) is not None else m.group(2)).split("|")
+    if not all(_PLAIN.fullmatch(w) for w in words):
+        return None
+    return frozenset(words)
+
+
+# -- anchors for the prefilter ------------------------------------------------------------------
+
+_INDEXABLE = ("word", "lower", "lemma")
+
+
+def first_token_anchors(pattern: n.Pattern) -> Anchors | None:
+    """A field and the set of values one of which the first token of every match must have."""
+    found = _first(pattern)
+    return found if isinstance(found, Anchors) else None
+
+
+def _first(node: n.Pattern):
+    """Anchors for the first token; None when unknown; 'empty' when the node can match nothing."""
+    if isinstance(node, n.TokenPattern):
+        return _constraint_anchors(node.constraint)
+    if isinstance(node, n.Sequence):
+        for item in node.items:
+            if isinstance(item, (n.Lookaround, n.Anchor)):
+                continue
+            return _first(item)
+        return None
+    if isinstance(node, n.Alternation):
+        found = [_first(option) for option in node.options]
+        if any(not isinstance(f, Anchors) for f in found):
+            return None
+        fields = {f.field for f in found}
+        if len(fields) != 1:
+            return None
+        return Anchors(fields.pop(), frozenset().union(*(f.values for f in found)))
+    if isinstance(node, n.Repeat):
+        return _first(node.body) if node.min > 0 else None
+    if isinstance(node, n.Capture):
+        return _first(node.body)
+    return None
+
+
+def _constraint_anchors(c: n.Constraint) -> Anchors | None:
+    if isinstance(c, n.FieldTest) and not c.negated and c.field in _INDEXABLE:
+        if isinstance(c.value, n.Literal):
+            return Anchors(c.field, frozenset([c.value.text]))
+        words = literal_alternatives(c.value.source)
+        return Anchors(c.field, words) if words is not None else None
+    if isinstance(c, n.And):
+        for operand in c.operands:
+            found = _constraint_anchors(operand)
+            if found is not None:
+                return found
+    if isinstance(c, n.Or):
+        found = [_constraint_anchors(op) for op in c.operands]
+        if all(f is not None for f in found) and len({f.field for f in found}) == 1:
+            return Anchors(found[0].field, frozenset().union(*(f.values for f in found)))
+    return None

@@ -1,0 +1,49 @@
+"""The annotated text that patterns run over: documents, sentences and tokens.
+
+Offsets are Python string indices into `Document.text`, end exclusive, so that
+`doc.text[tok.start:tok.end] == tok.word` holds for every token.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# The token fields a pattern may test; `mention` is resolved against mentions, not tokens.
+TOKEN_FIELDS = ("word", "lower", "lemma", "tag", "entity", "shape", "incoming", "outgoing")
+PATTERN_FIELDS = TOKEN_FIELDS + ("mention",)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    index: int          # position in its sentence
+    start: int          # character offsets into the document text
+    end: int
+    word: str
+    lower: str
+    lemma: str
+    shape: str
+    tag: str = ""
+    entity: str = ""
+    incoming: str = ""              # dependency label from the head ("" for none)
+    outgoing: tuple[str, ...] = ()  # dependency labels to the dependents
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int          # position in its document
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    date: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def token_count(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)

@@ -1,0 +1,130 @@
+"""Input documents: `.txt` files, JSON Lines, folders and standard input.
+
+Reading never stops at a bad document: each problem is yielded as an `InputError` naming
+the file (and line for JSON Lines) while the documents around it go on.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator, Union
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class InputDoc:
+    id: str
+    text: str
+    date: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    tokens: list | None = None      # provided annotations, see annotate()
+
+
+@dataclass(frozen=True)
+class InputError:
+    file: str
+    line: int | None
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.message}"
+
+
+Item = Union[InputDoc, InputError]
+
+
+def read_inputs(paths: Iterable[str]) -> Iterator[Item]:
+    """Every document of every input, in order; `-` (or no path at all) is standard input."""
+    paths = list(paths) or ["-"]
+    for path in paths:
+        if path == "-":
+            yield from _read_stream(sys.stdin.buffer, "<stdin>")
+            continue
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            for f in files:
+                yield from _read_file(f)
+        elif p.exists():
+            yield from _read_file(p)
+        else:
+            yield InputError(path, None, "no such file or folder")
+
+
+def _read_file(path: Path) -> Iterator[Item]:
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                yield from read_jsonl(handle, name)
+            else:
+                yield _text_doc(handle.read(), name)
+    except OSError as err:
+        yield InputError(name, None, f"cannot read: {err.strerror}")
+
+
+def _read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """Standard input is JSON Lines when its first non-blank byte opens an object, else one text."""
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if head.lstrip()[:1] == b"{":
+        yield from read_jsonl(stream, name)
+    else:
+        yield _text_doc(stream.read(), name)
+
+
+def _text_doc(data: bytes, name: str) -> Item:
+    if b"\x00" in data[:8192]:
+        return InputError(name, None, "binary file (it contains NUL bytes), skipped")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return InputError(name, line, f"not UTF-8 text: byte 0x{data[err.start]:02x} at offset {err.start}")
+    return InputDoc(name, text)
+
+
+def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """One document per line: {"id", "text", "date"?, "meta"?, "tokens"?}; blank lines are skipped."""
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            yield InputError(name, number, f"not UTF-8 text: byte 0x{raw[err.start]:02x} at column {err.start + 1}")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(name, number, f"malformed JSON: {err.msg} at column {err.colno}")
+            continue
+        yield _json_doc(obj, name, number)
+
+
+def _json_doc(obj: Any, name: str, number: int) -> Item:
+    if not isinstance(obj, dict):
+        return InputError(name, number, "each line must be a JSON object with 'id' and 'text'")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return InputError(name, number, "the document has no 'text' string")
+    doc_id = obj.get("id")
+    if doc_id is None:
+        doc_id = f"{name}:{number}"
+    elif not isinstance(doc_id, (str, int)):
+        return InputError(name, number, "'id' must be a string or a number")
+    date = obj.get("date")
+    if date is not None and not isinstance(date, str):
+        return InputError(name, number, "'date' must be a string such as 2024-01-15")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        return InputError(name, number, "'meta' must be an object")
+    tokens = obj.get("tokens")
+    if tokens is not None and not isinstance(tokens, list):
+        return InputError(name, number, "'tokens' must be a list of {start, end, ...} objects")
+    return InputDoc(str(doc_id), text, date, meta, tokens)
+

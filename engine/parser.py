@@ -1,0 +1,282 @@
+"""Pattern source -> AST: `${var}` expansion, the Lark parse, and a Transformer into nodes.
+
+The grammar file (`evx/grammar/evx.lark`) is the single source of the syntax. Errors carry
+the offset into the *original* pattern text, before variables were expanded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import nodes as n
+from .document import PATTERN_FIELDS
+from .errors import PatternError, did_you_mean
+
+MAX_REPEAT = 1000
+
+_VAR = re.compile(r"\$\{([^}]*)\}")
+
+
+# -- variables ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expansion:
+    """A pattern after `${var}` expansion, with what is needed to map offsets back."""
+    text: str
+    # (start, end) in the expanded text and (start, end) in the original, per substitution
+    spans: tuple[tuple[int, int, int, int], ...] = ()
+
+    def original_offset(self, offset: int) -> int:
+        """Where `offset` of the expanded text came from in the original text."""
+        shift = 0
+        for start, end, orig_start, orig_end in self.spans:
+            if offset < start:
+                break
+            if offset < end:
+                return orig_start
+            shift = end - orig_end
+        return offset - shift
+
+
+def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
+    """Replace each `${name}` by its value; a list joins with `|` so it fits in a regex or alternation."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    pos = out_len = 0
+    for m in _VAR.finditer(source):
+        name = m.group(1).strip()
+        if name not in variables:
+            raise PatternError(f"unknown variable '{name}'", m.start(),
+                               did_you_mean(name, variables) or _known_vars(variables))
+        value = variables[name]
+        if isinstance(value, (list, tuple)):
+            text = "|".join(str(v) for v in value)
+        elif isinstance(value, (bool, dict)) or value is None:
+            raise PatternError(f"variable '{name}' must be a string, a number or a list", m.start())
+        else:
+            text = str(value)
+        parts.append(source[pos:m.start()])
+        out_len += m.start() - pos
+        spans.append((out_len, out_len + len(text), m.start(), m.end()))
+        parts.append(text)
+        out_len += len(text)
+        pos = m.end()
+    parts.append(source[pos:])
+    return Expansion("".join(parts), tuple(spans))
+
+
+def _known_vars(variables: Mapping[str, object]) -> str:
+    names = ", ".join(sorted(variables)) or "none"
+    return f"variables defined here: {names}"
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = resources.files("evx.grammar").joinpath("evx.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                maybe_placeholders=True)
+
+
+_READABLE = {
+    "RSQB": "']'", "LSQB": "'['", "LPAR": "'('", "RPAR": "')'", "VBAR": "'|'", "AMPERSAND": "'&'",
+    "BANG": "'!'", "CIRCUMFLEX": "'^'", "DOLLAR": "'$'", "QUANTIFIER": "a quantifier",
+    "CAPTURE_OPEN": "'(?<name>'", "LOOKAROUND_OPEN": "a lookaround", "MENTION": "'@Label'",
+    "FIELD": "a field name", "OP": "'=' or '!='", "STRING": "a string", "REGEX": "a /regex/",
+    "WORD": "a word", "$END": "the end of the pattern",
+}
+
+
+def _expected(names) -> str:
+    readable = sorted({_READABLE.get(name, name) for name in names})
+    return "expected " + ", ".join(readable) if readable else ""
+
+
+def parse(source: str, variables: Mapping[str, object] | None = None) -> n.Pattern:
+    """Parse pattern text into an AST; raise PatternError with the offset in `source`."""
+    expansion = expand_vars(source, variables or {})
+    try:
+        return _parse_expanded(expansion.text)
+    except PatternError as err:
+        raise PatternError(err.message, expansion.original_offset(err.offset), err.hint) from None
+
+
+def _parse_expanded(text: str) -> n.Pattern:
+    if not text.strip() or not _strip_comments(text).strip():
+        raise PatternError("empty pattern", 0)
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as err:
+        raise _syntax_error(err, text) from None
+    builder = _Builder(text)
+    try:
+        pattern = builder.transform(tree)
+    except VisitError as err:
+        if isinstance(err.orig_exc, PatternError):
+            raise err.orig_exc from None
+        raise
+    if builder.errors:
+        raise builder.errors[0]
+    return pattern
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def _syntax_error(err: UnexpectedInput, text: str) -> PatternError:
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        hint = _expected(err.allowed or ())
+        if char in "=!" :
+            hint = "a field test needs a field name before it, as in [lemma=visit]; quote a literal '=' or '!'"
+        elif char == '"':
+            hint = "this string is not closed"
+        elif char == "/":
+            hint = "this regex is not closed: end it with '/' (write \\/ for a slash inside it)"
+        return PatternError(f"unexpected character {char!r}", err.pos_in_stream, hint or None)
+    if isinstance(err, UnexpectedEOF):
+        return PatternError("the pattern ends too early", len(text.rstrip()), _expected(err.expected))
+    if isinstance(err, UnexpectedToken):
+        token = err.token
+        if token.type == "$END":
+            return PatternError("the pattern ends too early", len(text.rstrip()), _expected(err.expected))
+        pos = token.start_pos if token.start_pos is not None else 0
+        return PatternError(f"unexpected {str(token)!r}", pos, _expected(err.expected))
+    return PatternError(str(err), getattr(err, "pos_in_stream", 0) or 0)
+
+
+# -- parse tree -> nodes ------------------------------------------------------------------------
+
+def _pos(meta) -> int:
+    return getattr(meta, "start_pos", 0) or 0
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    """Turns the Lark tree into plain nodes, collecting the errors it can find."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+        self.errors: list[PatternError] = []
+
+    # sequences
+    def sequence(self, meta, items):
+        if len(items) == 1:
+            return items[0]
+        return n.Sequence(tuple(items), _pos(meta))
+
+    def alternation(self, meta, options):
+        return n.Alternation(tuple(options), _pos(meta))
+
+    def repeat(self, meta, children):
+        body, quant = children
+        text = str(quant)
+        greedy = True
+        if len(text) > 1 and text.endswith("?"):
+            greedy, text = False, text[:-1]
+        if text == "?":
+            low, high = 0, 1
+        elif text == "*":
+            low, high = 0, None
+        elif text == "+":
+            low, high = 1, None
+        else:
+            low, high = self._bounds(text[1:-1], quant.start_pos)
+        if isinstance(body, (n.Anchor, n.Lookaround)):
+            self.errors.append(PatternError("an assertion cannot be repeated", quant.start_pos,
+                                            "'^', '$' and lookarounds match no token"))
+        return n.Repeat(body, low, high, greedy, _pos(meta))
+
+    def _bounds(self, inner: str, at: int) -> tuple[int, int | None]:
+        if "," in inner:
+            lo_text, hi_text = inner.split(",", 1)
+        else:
+            lo_text = hi_text = inner
+        if not lo_text and not hi_text:
+            self.errors.append(PatternError("a repetition needs a count, as in {2} or {1,3}", at))
+            return 0, None
+        low = int(lo_text) if lo_text else 0
+        high = int(hi_text) if hi_text else None
+        if high is not None and low > high:
+            self.errors.append(PatternError(f"repetition {{{inner}}}: the minimum is above the maximum", at))
+        if low > MAX_REPEAT or (high or 0) > MAX_REPEAT:
+            self.errors.append(PatternError(f"repetition {{{inner}}} is too large", at,
+                                            f"counts go up to {MAX_REPEAT}; use '*' or '+' for no limit"))
+            low, high = min(low, MAX_REPEAT), None
+        return low, high
+
+    def capture(self, meta, children):
+        opener, body = children
+        name = str(opener)[3:-1]
+        return n.Capture(name, body, _pos(meta))
+
+    def lookaround(self, meta, children):
+        opener, body = children
+        kind = str(opener)
+        return n.Lookaround(body, behind=kind.startswith("(?<"), negated=kind.endswith("!"), at=_pos(meta))
+
+    def mention(self, meta, children):
+        (token,) = children
+        text = str(token)[1:]
+        name, _, label = text.rpartition(":")
+        return n.MentionRef(label, name or None, _pos(meta))
+
+    def start_anchor(self, meta, children):
+        return n.Anchor(end=False, at=_pos(meta))
+
+    def end_anchor(self, meta, children):
+        return n.Anchor(end=True, at=_pos(meta))
+
+    def token(self, meta, children):
+        (constraint,) = children
+        return n.TokenPattern(constraint if constraint is not None else n.AnyToken(), _pos(meta))
+
+    def bare_token(self, meta, children):
+        (value,) = children
+        return n.TokenPattern(n.FieldTest("word", False, value, _pos(meta)), _pos(meta))
+
+    # constraints
+    def c_or(self, meta, operands):
+        return operands[0] if len(operands) == 1 else n.Or(tuple(operands))
+
+    def c_and(self, meta, operands):
+        return operands[0] if len(operands) == 1 else n.And(tuple(operands))
+
+    def c_negate(self, meta, children):
+        return n.Not(children[0])
+
+    def c_test(self, meta, children):
+        field_token, op, value = children
+        name = str(field_token)
+        if name not in PATTERN_FIELDS:
+            self.errors.append(PatternError(
+                f"unknown field '{name}'", field_token.start_pos,
+                (did_you_mean(name, PATTERN_FIELDS) or "") + " fields: " + ", ".join(PATTERN_FIELDS)))
+        return n.FieldTest(name, str(op) == "!=", value, field_token.start_pos)
+
+    # values
+    def literal(self, meta, children):
+        return n.Literal(str(children[0]))
+
+    def string(self, meta, children):
+        raw = str(children[0])[1:-1]
+        return n.Literal(re.sub(r"\\(.)", r"\1", raw, flags=re.S))
+
+    def regex(self, meta, children):
+        token: Token = children[0]
+        source = str(token)[1:-1].replace("\\/", "/")
+        try:
+            re.compile(source)
+        except re.error as err:
+            offset = token.start_pos + 1 + (err.pos or 0)
+            self.errors.append(PatternError(f"bad regex: {err.msg}", offset))
+        return n.Regex(source)

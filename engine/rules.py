@@ -1,0 +1,65 @@
+"""Rules as the loader leaves them: validated, compiled, ready for the cascade."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .compiler import Program
+from .errors import Location
+from .lexicon import Lexicon
+
+TOKEN_RULE, LEXICON_RULE = "token", "lexicon"
+
+
+@dataclass(frozen=True)
+class Priority:
+    """The cascade steps a rule runs at: `2` is (2, 2), `2-4` is (2, 4), `2+` is (2, None)."""
+    low: int
+    high: int | None
+
+    def runs_at(self, step: int) -> bool:
+        return step >= self.low and (self.high is None or step <= self.high)
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"{self.low}+"
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+
+@dataclass(frozen=True)
+class EventSchema:
+    roles: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One event an example expects: its type and the text of its trigger and arguments."""
+    type: str
+    roles: Mapping[str, tuple[str, ...]]      # "trigger" included
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expect: tuple[Expected, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    name: str
+    labels: tuple[str, ...]
+    priority: Priority
+    type: str
+    keep: bool = True
+    attributes: Mapping[str, object] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+    pattern: str | None = None          # the source, after nothing: variables are kept as written
+    program: Program | None = None
+    lexicon: Lexicon | None = None
+    location: Location | None = None
+
+    @property
+    def label(self) -> str:
+        return self.labels[0]

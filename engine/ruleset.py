@@ -1,0 +1,77 @@
+"""RuleSet: the object that ties the stages together, as Jinja2's Environment does.
+
+    rules = evx.load_rules("rules/news")
+    for record in rules.extract("The envoy arrived in Islamabad on Sunday."):
+        print(record.to_dict())
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .annotate import annotate
+from .cascade import run_cascade
+from .document import Document
+from .loader import load_rule_files
+from .matches import EVENT, Match
+from .records import Record, to_record
+from .rules import EventSchema, Rule
+from .taxonomy import Taxonomy
+
+
+def bundled_rules() -> Path:
+    """The folder of the default rule set, `rules/news`, as installed with the package."""
+    return Path(str(resources.files("evx.bundled").joinpath("news")))
+
+
+def tokenize(text: str) -> list[str]:
+    return [tok.word for sentence in annotate(text).sentences for tok in sentence.tokens]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    taxonomy: Taxonomy
+    schemas: Mapping[str, EventSchema] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def rule(self, name: str) -> Rule | None:
+        return next((r for r in self.rules if r.name == name), None)
+
+    def matches(self, doc: Document) -> list[Match]:
+        """Every match of the cascade, kept or not, in the order found."""
+        return run_cascade(doc, self.rules, self.schemas)
+
+    def extract(self, text_or_doc: str | Document, mentions: bool = False,
+                labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
+        """Records for one text or annotated document: events, and with `mentions` also the
+        plain mentions and relations; `labels` keeps those of these labels (or under them);
+        `hidden` adds what rules with `keep: false` found."""
+        doc = annotate(text_or_doc) if isinstance(text_or_doc, str) else text_or_doc
+        return self.records(doc, self.matches(doc), mentions, labels, hidden)
+
+    def records(self, doc: Document, found: Iterable[Match], mentions: bool = False,
+                labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
+        wanted = None
+        if labels is not None:
+            wanted = set()
+            for label in labels:
+                wanted |= self.taxonomy.expand(label) or {label}
+        chosen = [m for m in found if (m.keep or hidden) and (mentions or m.kind == EVENT)
+                  and (wanted is None or m.label in wanted)]
+        chosen.sort(key=lambda m: (m.sentence, m.start, m.end, m.kind != EVENT))
+        return [to_record(m, doc) for m in chosen]
+
+
+def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -> RuleSet:
+    """Load rule files (or folders); with no path, the bundled news rules.
+
+    Raises RuleErrors listing every problem found, each with its file, line and column.
+    """
+    if not paths:
+        paths = (bundled_rules(),)
+    rules, taxonomy, schemas = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
+    return RuleSet(tuple(rules), taxonomy, schemas, tuple(str(p) for p in paths))

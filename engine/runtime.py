@@ -1,0 +1,272 @@
+"""The VM that runs compiled programs over one sentence.
+
+Search is a backtracking walk in priority order (so the first match found is the one
+Perl's rules prefer) that never visits the same (instruction, token) state twice, as in
+RE2's BitState: a state that was left once cannot lead to a better match later. The
+visited set survives failed start positions, so finding every match in a sentence costs
+at most sentence length times program size. Lookarounds are answered from tables built
+once per sentence by plain reachability over the same states, also linear.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Sequence as Seq
+
+from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
+from .document import Sentence
+from .matches import Argument, Match
+
+
+class SentenceState:
+    """A sentence with the mentions found in it so far, as the VM needs them."""
+
+    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks")
+
+    def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
+        self.sentence = sentence
+        self.tokens = sentence.tokens
+        self.n = len(sentence.tokens)
+        self.by_start: dict[int, list[Match]] = {}
+        self._covering: list[frozenset[str]] | None = None
+        self._looks: dict[int, frozenset[int]] = {}
+        self.add(mentions)
+
+    def add(self, mentions: Seq[Match]) -> None:
+        for m in mentions:
+            self.by_start.setdefault(m.start, []).append(m)
+        for group in self.by_start.values():
+            group.sort(key=lambda m: -m.end)   # longest first: `@Label` prefers the whole name
+        self._covering = None
+        self._looks.clear()
+
+    def covering(self, index: int) -> frozenset[str]:
+        """Labels of the mentions that contain token `index`."""
+        if self._covering is None:
+            sets: list[set[str]] = [set() for _ in range(self.n)]
+            for group in self.by_start.values():
+                for m in group:
+                    for i in range(m.start, m.end):
+                        sets[i].update(m.labels)
+            self._covering = [frozenset(s) for s in sets]
+        return self._covering[index]
+
+    def look(self, look: Lookaround, pos: int) -> bool:
+        table = self._looks.get(id(look))
+        if table is None:
+            table = _behind_table(look.program, self) if look.behind else _ahead_table(look.program, self)
+            self._looks[id(look)] = table
+        return (pos in table) != look.negated
+
+
+# -- the search ---------------------------------------------------------------------------------
+
+def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, int, tuple]]:
+    """Yield (start, end, capture events) for each match, leftmost first, without overlaps.
+
+    An empty match is never reported: the search moves on one token.
+    """
+    starts = _candidate_starts(program, state)
+    visited: set[int] = set()
+    width = len(program.code)
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        found = _search(program.code, state, start, visited, width)
+        if found is None:
+            continue
+        end, events = found
+        visited.clear()   # states at or after `end` may lie on the path that succeeded
+        if end == start:
+            continue
+        yield start, end, events
+        resume = end
+
+
+def _candidate_starts(program: Program, state: SentenceState) -> Seq[int]:
+    anchors = program.anchors
+    if anchors is None:
+        return range(state.n)
+    values = anchors.values
+    field = anchors.field
+    return [tok.index for tok in state.tokens if getattr(tok, field) in values]
+
+
+def _search(code, state: SentenceState, start: int, visited: set[int], width: int):
+    """Depth-first in priority order from `start`; the first MATCH reached wins."""
+    tokens = state.tokens
+    n = state.n
+    by_start = state.by_start
+    stack = [(0, start, None)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        pc, pos, events = pop()
+        while True:
+            key = pos * width + pc
+            if key in visited:
+                break
+            visited.add(key)
+            ins = code[pc]
+            op = ins[0]
+            if op == TOKEN:
+                if pos < n and ins[1](tokens[pos], state):
+                    pc += 1
+                    pos += 1
+                    continue
+                break
+            if op == SPLIT:
+                push((ins[2], pos, events))
+                pc = ins[1]
+                continue
+            if op == JMP:
+                pc = ins[1]
+                continue
+            if op == MENTION:
+                wanted, name = ins[1], ins[2]
+                options = [m for m in by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
+                if not options:
+                    break
+                for m in reversed(options[1:]):
+                    push((pc + 1, m.end, (events, "mention", name, m)))
+                m = options[0]
+                events = (events, "mention", name, m)
+                pc += 1
+                pos = m.end
+                continue
+            if op == OPEN or op == CLOSE:
+                events = (events, op, ins[1], pos)
+                pc += 1
+                continue
+            if op == START:
+                if pos != 0:
+                    break
+                pc += 1
+                continue
+            if op == END:
+                if pos != n:
+                    break
+                pc += 1
+                continue
+            if op == LOOK:
+                if not state.look(ins[1], pos):
+                    break
+                pc += 1
+                continue
+            if op == MATCH:
+                return pos, events
+            raise AssertionError(f"bad opcode {op}")  # pragma: no cover
+    return None
+
+
+def captures(events) -> dict[str, tuple[Argument, ...]]:
+    """Turn the chain of capture events of a match into arguments, in the order they were opened.
+
+    A named capture that spans exactly one mention is that mention (so its label is known);
+    repeating a name appends.
+    """
+    flat = []
+    while events is not None:
+        flat.append(events[1:])
+        events = events[0]
+    flat.reverse()
+    out: dict[str, list[Argument]] = {}
+    open_at: dict[str, list[int]] = {}
+    consumed: list[Match] = []
+    for kind, name, value in flat:
+        if kind == "mention":
+            consumed.append(value)
+            if name is not None:
+                out.setdefault(name, []).append(Argument(value.start, value.end, value))
+        elif kind == OPEN:
+            open_at.setdefault(name, []).append(value)
+            out.setdefault(name, [])
+        else:
+            begin = open_at[name].pop()
+            exact = next((m for m in consumed if m.start == begin and m.end == value), None)
+            out[name].append(Argument(begin, value, exact))
+    return {name: tuple(args) for name, args in out.items() if args}
+
+
+# -- lookaround tables --------------------------------------------------------------------------
+
+def _epsilon_successors(ins, pc: int, state: SentenceState, pos: int):
+    """The instructions reachable from `pc` without consuming, or None for a consumer."""
+    op = ins[0]
+    if op == SPLIT:
+        return (ins[1], ins[2])
+    if op == JMP:
+        return (ins[1],)
+    if op == OPEN or op == CLOSE:
+        return (pc + 1,)
+    if op == START:
+        return (pc + 1,) if pos == 0 else ()
+    if op == END:
+        return (pc + 1,) if pos == state.n else ()
+    if op == LOOK:
+        return (pc + 1,) if state.look(ins[1], pos) else ()
+    return None
+
+
+def _consume(ins, state: SentenceState, pos: int) -> list[int]:
+    """Positions a consumer at `pos` can move to."""
+    if ins[0] == TOKEN:
+        return [pos + 1] if pos < state.n and ins[1](state.tokens[pos], state) else []
+    if ins[0] == MENTION:
+        wanted = ins[1]
+        return [m.end for m in state.by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
+    return []
+
+
+def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
+    """Positions from which the program matches: reachability backwards from MATCH."""
+    code = program.code
+    size = len(code)
+    good: list[set[int]] = [set() for _ in range(state.n + 1)]
+    # reverse epsilon edges depend on the position only through assertions, so build per position
+    for pos in range(state.n, -1, -1):
+        here = good[pos]
+        preds: list[list[int]] = [[] for _ in range(size)]
+        work = []
+        for pc, ins in enumerate(code):
+            succ = _epsilon_successors(ins, pc, state, pos)
+            if succ is None:
+                if ins[0] == MATCH or any(pc + 1 in good[to] for to in _consume(ins, state, pos)):
+                    here.add(pc)
+                    work.append(pc)
+            else:
+                for to in succ:
+                    preds[to].append(pc)
+        while work:
+            pc = work.pop()
+            for before in preds[pc]:
+                if before not in here:
+                    here.add(before)
+                    work.append(before)
+    return frozenset(pos for pos in range(state.n + 1) if 0 in good[pos])
+
+
+def _behind_table(program: Program, state: SentenceState) -> frozenset[int]:
+    """Positions at which some match of the program ends: reachability forwards from every start."""
+    code = program.code
+    reach: list[set[int]] = [set() for _ in range(state.n + 1)]
+    ends = set()
+    for pos in range(state.n + 1):
+        here = reach[pos]
+        work = [0] + list(here)
+        here.add(0)
+        while work:
+            pc = work.pop()
+            ins = code[pc]
+            succ = _epsilon_successors(ins, pc, state, pos)
+            if succ is None:
+                if ins[0] == MATCH:
+                    ends.add(pos)
+                    continue
+                for to in _consume(ins, state, pos):
+                    reach[to].add(pc + 1)
+                continue
+            for nxt in succ:
+                if nxt not in here:
+                    here.add(nxt)
+                    work.append(nxt)
+    return frozenset(ends)

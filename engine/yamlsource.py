@@ -1,0 +1,162 @@
+"""YAML loaded safely, with the place of every value kept for error messages.
+
+The file is only *composed* (parsed into nodes); nothing is constructed from tags, so a
+rule file can never build an object or run code. Values come back as `YMap`, `YList` and
+plain scalars, and each container remembers the node of each of its items.
+"""
+from __future__ import annotations
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .errors import EvxError, Location
+
+MAX_NODES = 1_000_000      # values after aliases are expanded: refuses "billion laughs"
+
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = {"str", "int", "float", "bool", "null", "timestamp", "binary", "merge", "value"}
+
+
+class YMap(dict):
+    """A mapping that knows where it and each of its values stand in the file."""
+    node: yaml.Node
+    key_nodes: dict
+    value_nodes: dict
+
+
+class YList(list):
+    node: yaml.Node
+    item_nodes: list
+
+
+class Source:
+    """One YAML file's text, to turn marks and nodes into Locations."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self.lines = text.splitlines()
+
+    def location(self, line0: int, col0: int) -> Location:
+        source_line = self.lines[line0] if 0 <= line0 < len(self.lines) else ""
+        return Location(self.path, line0 + 1, col0 + 1, source_line)
+
+    def at(self, node: yaml.Node | None) -> Location:
+        if node is None:
+            return self.location(0, 0)
+        return self.location(node.start_mark.line, node.start_mark.column)
+
+    def inside(self, node: yaml.Node, offset: int) -> Location:
+        """The location of character `offset` of a scalar's value, for errors inside a pattern."""
+        value = node.value
+        offset = max(0, min(offset, len(value)))
+        line0, col0 = node.start_mark.line, node.start_mark.column
+        style = node.style
+        if style in ("|", ">"):
+            # block scalar: the value starts on the next line, at the block's indentation
+            before = value[:offset]
+            row = before.count("\n")
+            col = len(before) - (before.rfind("\n") + 1)
+            first = line0 + 1
+            indent = self._block_indent(first)
+            if style == "|":
+                return self.location(first + row, indent + col)
+            return self._search_location(first, value, offset)
+        if "\n" in self.text_between(node):
+            return self._search_location(line0, value, offset)
+        quote = 1 if style in ("'", '"') else 0
+        return self.location(line0, col0 + quote + offset)
+
+    def text_between(self, node: yaml.Node) -> str:
+        return self.text[node.start_mark.index:node.end_mark.index]
+
+    def _block_indent(self, first: int) -> int:
+        for line in self.lines[first:]:
+            if line.strip():
+                return len(line) - len(line.lstrip(" "))
+        return 0
+
+    def _search_location(self, first: int, value: str, offset: int) -> Location:
+        """Folded text loses its line breaks: find the word around `offset` in the source lines."""
+        start = value.rfind(" ", 0, offset) + 1
+        word = value[start:].split(" ", 1)[0].split("\n", 1)[0]
+        for line0 in range(first, min(first + value.count("\n") + value.count(" ") + 2, len(self.lines))):
+            col = self.lines[line0].find(word) if word else -1
+            if col >= 0:
+                return self.location(line0, col + (offset - start))
+        return self.location(first, 0)
+
+
+def load_yaml(path: str, text: str) -> tuple[object, Source]:
+    """Parse `text` (the content of `path`) into located values; raise EvxError on bad YAML."""
+    source = Source(path, text)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        loc = source.location(mark.line, mark.column) if mark else Location(path, 1, 1)
+        problem = err.problem or err.context or "bad YAML"
+        raise EvxError(f"bad YAML: {problem}", loc) from None
+    except yaml.YAMLError as err:
+        raise EvxError(f"bad YAML: {err}", Location(path, 1, 1)) from None
+    if node is None:
+        return None, source
+    return _Builder(source).build(node), source
+
+
+class _Builder:
+    def __init__(self, source: Source):
+        self.source = source
+        self.count = 0
+        self.active: set[int] = set()
+        self.constructor = SafeConstructor()
+
+    def build(self, node: yaml.Node):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise EvxError(f"the YAML expands to more than {MAX_NODES:,} values (aliases nested in aliases?)",
+                           self.source.at(node))
+        if id(node) in self.active:
+            raise EvxError("a YAML alias refers to itself", self.source.at(node))
+        tag = node.tag or ""
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, tag)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self.check_tag(node, tag, "seq")
+                out = YList(self.build(item) for item in node.value)
+                out.node, out.item_nodes = node, list(node.value)
+                return out
+            self.check_tag(node, tag, "map")
+            out = YMap()
+            out.node, out.key_nodes, out.value_nodes = node, {}, {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if isinstance(key, (YMap, YList)):
+                    raise EvxError("a mapping key must be a plain value", self.source.at(key_node))
+                if key in out:
+                    raise EvxError(f"duplicate key '{key}'", self.source.at(key_node))
+                out[key] = self.build(value_node)
+                out.key_nodes[key] = key_node
+                out.value_nodes[key] = value_node
+            return out
+        finally:
+            self.active.discard(id(node))
+
+    def check_tag(self, node: yaml.Node, tag: str, kind: str) -> None:
+        if tag != _TAG + kind:
+            raise EvxError(f"YAML tag '{tag}' is not allowed in a rule file", self.source.at(node),
+                           "rule files are data: only plain maps, lists, strings and numbers")
+
+    def scalar(self, node: yaml.ScalarNode, tag: str):
+        if not tag.startswith(_TAG) or tag[len(_TAG):] not in _SCALARS:
+            raise EvxError(f"YAML tag '{tag}' is not allowed in a rule file", self.source.at(node),
+                           "rule files are data: only plain maps, lists, strings and numbers")
+        kind = tag[len(_TAG):]
+        if kind in ("str", "timestamp", "binary", "merge", "value"):
+            return node.value
+        try:
+            return getattr(self.constructor, f"construct_yaml_{kind}")(node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
