@@ -59,7 +59,7 @@ import bisect
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 
 from .document import Document, Sentence, Token
@@ -107,14 +107,17 @@ _DASH = r"-{2,}|[\u2012-\u2015]+"
 _OTHER = rf"[\U0001F1E6-\U0001F1FF]{{2}}|[^{_SPACE}][{_MARKS}\U0001F3FB-\U0001F3FF]*"
 
 _TOKEN_PARTS = [_URL, _ACRONYM, _WORD, _CLITIC, _TERMINAL, _DASH, _OTHER]
-_TOKEN_RE = re.compile("|".join(_TOKEN_PARTS))
+# One capturing group around the whole alternation: re.split() then yields
+# [gap, token, gap, token, ..., gap] and offsets follow from cumulative lengths,
+# which keeps the per-token work in C.
+_TOKEN_SPLIT_RE = re.compile("(" + "|".join(_TOKEN_PARTS) + ")")
 
 
 @lru_cache(maxsize=1)
-def _token_email_re() -> re.Pattern[str]:
+def _token_email_split_re() -> re.Pattern[str]:
     """The token pattern with e-mail addresses: they cost a bounded look-ahead at every
     token, so they are only looked for in texts containing '@' (compiled on first need)."""
-    return re.compile("|".join([_URL, _EMAIL] + _TOKEN_PARTS[1:]))
+    return re.compile("(" + "|".join([_URL, _EMAIL] + _TOKEN_PARTS[1:]) + ")")
 
 
 _TERMINAL_RE = re.compile(_TERMINAL)
@@ -191,39 +194,75 @@ def _split_clitics(word: str) -> tuple[int, ...]:
 
 
 def _tokenize(text: str) -> tuple[list[int], list[int], list[str]]:
-    """Token spans and words for plain text."""
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    pattern = _token_email_re() if "@" in text else _TOKEN_RE
-    merged_dot = -1                      # offset of a period already glued to an abbreviation
-    for m in pattern.finditer(text):
-        s, e = m.span()
-        if s == merged_dot:
-            continue
-        w = m.group()
-        if text[e:e + 1] == "." and (w in _ABBREVIATIONS or _is_initial(w)):
-            after = text[e + 1:e + 2]
-            if not after or after not in _TERMINAL_CHARS:
-                if w not in _NUMBER_TITLES or _NUMBER_AHEAD_RE.match(text, e + 1):
-                    merged_dot = e
-                    e += 1
-                    w += "."
-        elif len(w) > 2 and ("'" in w or "’" in w):
-            cuts = _split_clitics(w)
-            if cuts:
-                prev = 0
-                for cut in cuts:
-                    starts.append(s + prev)
-                    ends.append(s + cut)
-                    words.append(w[prev:cut])
-                    prev = cut
-                s += prev
-                w = w[prev:]
-        starts.append(s)
-        ends.append(e)
-        words.append(w)
+    """Token starts, ends and words for plain text."""
+    pattern = _token_email_split_re() if "@" in text else _TOKEN_SPLIT_RE
+    parts = pattern.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    starts = offsets[0:-1:2]
+    ends = offsets[1::2]
+    words = parts[1::2]
+    edits = _abbreviation_edits(text, starts, ends, words)
+    if "'" in text or "’" in text:
+        edits += _clitic_edits(starts, words)
+    if edits:
+        starts, ends, words = _apply_edits(starts, ends, words, sorted(edits))
     return starts, ends, words
+
+
+def _abbreviation_edits(text: str, starts: list[int], ends: list[int],
+                        words: list[str]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Glue a period to the abbreviation or initial right before it ("Mr" "." -> "Mr.")."""
+    edits = []
+    n = len(text)
+    for i in [i for i, w in enumerate(words) if w == "."]:
+        if i == 0 or ends[i - 1] != starts[i]:
+            continue
+        w = words[i - 1]
+        if not (w in _ABBREVIATIONS or _is_initial(w)):
+            continue
+        end = ends[i]
+        if end < n and text[end] in _TERMINAL_CHARS:
+            continue
+        if w in _NUMBER_TITLES and not _NUMBER_AHEAD_RE.match(text, end):
+            continue
+        edits.append((i - 1, i + 1, [(starts[i - 1], end, w + ".")]))
+    return edits
+
+
+def _clitic_edits(starts: list[int], words: list[str]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Split clitics off words ("Iran's" -> "Iran" "'s", "don't" -> "do" "n't")."""
+    edits = []
+    for i in [i for i, w in enumerate(words) if "'" in w or "’" in w]:
+        w = words[i]
+        cuts = _split_clitics(w) if len(w) > 2 else ()
+        if not cuts:
+            continue
+        s = starts[i]
+        bounds = (0,) + cuts + (len(w),)
+        edits.append((i, i + 1, [(s + a, s + b, w[a:b]) for a, b in zip(bounds, bounds[1:])]))
+    return edits
+
+
+def _apply_edits(starts: list[int], ends: list[int], words: list[str],
+                 edits: list[tuple[int, int, list[tuple[int, int, str]]]]) -> tuple[list[int], list[int], list[str]]:
+    """Replace token ranges [i, j) by new tokens; edits are sorted and disjoint."""
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    new_words: list[str] = []
+    prev = 0
+    for i, j, items in edits:
+        new_starts += starts[prev:i]
+        new_ends += ends[prev:i]
+        new_words += words[prev:i]
+        for s, e, w in items:
+            new_starts.append(s)
+            new_ends.append(e)
+            new_words.append(w)
+        prev = j
+    new_starts += starts[prev:]
+    new_ends += ends[prev:]
+    new_words += words[prev:]
+    return new_starts, new_ends, new_words
 
 
 # ------------------------------------------------------------ sentence splitting
@@ -458,15 +497,15 @@ def annotate(text: str, doc_id: str = "", date: str | None = None, meta: dict | 
     if tokens is None:
         starts, ends, words = _tokenize(text)
         spans = _cap(_spans_from_breaks(len(words), _sentence_breaks(text, starts, ends, words)))
-        features = _word_features
-        sentences = []
-        for si, (lo, hi) in enumerate(spans):
-            toks = tuple(
-                Token(k, starts[i], ends[i], words[i], *features(words[i]))
-                for k, i in enumerate(range(lo, hi))
-            )
-            sentences.append(Sentence(si, starts[lo], ends[hi - 1], toks))
-        return Document(doc_id, text, tuple(sentences), date, meta)
+        lowers, lemmas, shapes = zip(*map(_word_features, words)) if words else ((), (), ())
+        sentences = tuple(
+            Sentence(si, starts[lo], ends[hi - 1], tuple(map(
+                Token, range(hi - lo), starts[lo:hi], ends[lo:hi], words[lo:hi],
+                lowers[lo:hi], lemmas[lo:hi], shapes[lo:hi],
+            )))
+            for si, (lo, hi) in enumerate(spans)
+        )
+        return Document(doc_id, text, sentences, date, meta)
     return _annotate_provided(text, doc_id, date, meta, tokens)
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import nodes as n
 from .errors import PatternError, did_you_mean
+from .prefilter import Prefilter, analyze, literal_alternatives
 from .taxonomy import Taxonomy
 
 # opcodes
@@ -29,18 +30,7 @@ Predicate = Callable[[object, object], bool]
 class Program:
     code: tuple[tuple, ...]
     captures: frozenset[str] = frozenset()
-    anchors: "Anchors | None" = None
-
-
-@dataclass(frozen=True)
-class Anchors:
-    """What the first token of any match must satisfy, when the compiler can tell.
-
-    The runtime tries a start position only where this holds, which is what lets a rule
-    cost nothing on sentences that lack its first word.
-    """
-    field: str
-    values: frozenset[str]
+    prefilter: Prefilter = field(default_factory=Prefilter)
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +38,12 @@ class Lookaround:
     program: Program
     behind: bool
     negated: bool
+
+    @property
+    def single(self) -> tuple | None:
+        """The one consuming instruction, when the body is a single token or mention."""
+        code = self.program.code
+        return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
 
 
 def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool = True) -> Program:
@@ -57,7 +53,7 @@ def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool =
     emitter.code.append((MATCH,))
     if emitter.errors:
         raise emitter.errors[0]
-    return Program(tuple(emitter.code), frozenset(emitter.captures), first_token_anchors(pattern))
+    return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
 
 
 @dataclass
@@ -194,72 +190,3 @@ def _mention_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
         return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
     search = re.compile(c.value.source).search
     return lambda tok, state: any(search(label) for label in state.covering(tok.index))
-
-
-_PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")
-_ANCHORED = re.compile(r"\^\((?:\?:)?([^()]*)\)\$|\^([^()|]*)\$")
-
-
-def literal_alternatives(source: str) -> frozenset[str] | None:
-    """The words of `^(a|b|c)$` or `^a$`, when the regex is nothing more than that."""
-    m = _ANCHORED.fullmatch(source)
-    if not m:
-        return None
-    words = (m.group(1) if m.group(1) is not None else m.group(2)).split("|")
-    if not all(_PLAIN.fullmatch(w) for w in words):
-        return None
-    return frozenset(words)
-
-
-# -- anchors for the prefilter ------------------------------------------------------------------
-
-_INDEXABLE = ("word", "lower", "lemma")
-
-
-def first_token_anchors(pattern: n.Pattern) -> Anchors | None:
-    """A field and the set of values one of which the first token of every match must have."""
-    found = _first(pattern)
-    return found if isinstance(found, Anchors) else None
-
-
-def _first(node: n.Pattern):
-    """Anchors for the first token; None when unknown; 'empty' when the node can match nothing."""
-    if isinstance(node, n.TokenPattern):
-        return _constraint_anchors(node.constraint)
-    if isinstance(node, n.Sequence):
-        for item in node.items:
-            if isinstance(item, (n.Lookaround, n.Anchor)):
-                continue
-            return _first(item)
-        return None
-    if isinstance(node, n.Alternation):
-        found = [_first(option) for option in node.options]
-        if any(not isinstance(f, Anchors) for f in found):
-            return None
-        fields = {f.field for f in found}
-        if len(fields) != 1:
-            return None
-        return Anchors(fields.pop(), frozenset().union(*(f.values for f in found)))
-    if isinstance(node, n.Repeat):
-        return _first(node.body) if node.min > 0 else None
-    if isinstance(node, n.Capture):
-        return _first(node.body)
-    return None
-
-
-def _constraint_anchors(c: n.Constraint) -> Anchors | None:
-    if isinstance(c, n.FieldTest) and not c.negated and c.field in _INDEXABLE:
-        if isinstance(c.value, n.Literal):
-            return Anchors(c.field, frozenset([c.value.text]))
-        words = literal_alternatives(c.value.source)
-        return Anchors(c.field, words) if words is not None else None
-    if isinstance(c, n.And):
-        for operand in c.operands:
-            found = _constraint_anchors(operand)
-            if found is not None:
-                return found
-    if isinstance(c, n.Or):
-        found = [_constraint_anchors(op) for op in c.operands]
-        if all(f is not None for f in found) and len({f.field for f in found}) == 1:
-            return Anchors(found[0].field, frozenset().union(*(f.values for f in found)))
-    return None

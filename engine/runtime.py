@@ -19,7 +19,7 @@ from .matches import Argument, Match
 class SentenceState:
     """A sentence with the mentions found in it so far, as the VM needs them."""
 
-    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks")
+    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks", "_values", "_labels")
 
     def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
         self.sentence = sentence
@@ -28,6 +28,8 @@ class SentenceState:
         self.by_start: dict[int, list[Match]] = {}
         self._covering: list[frozenset[str]] | None = None
         self._looks: dict[int, frozenset[int]] = {}
+        self._values: dict[str, frozenset[str]] = {}
+        self._labels: frozenset[str] | None = None
         self.add(mentions)
 
     def add(self, mentions: Seq[Match]) -> None:
@@ -36,7 +38,21 @@ class SentenceState:
         for group in self.by_start.values():
             group.sort(key=lambda m: -m.end)   # longest first: `@Label` prefers the whole name
         self._covering = None
+        self._labels = None
         self._looks.clear()
+
+    def values(self, name: str) -> frozenset[str]:
+        """Every value the sentence's tokens have in field `name`."""
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = frozenset(getattr(tok, name) for tok in self.tokens)
+        return found
+
+    def labels(self) -> frozenset[str]:
+        """Every label of every mention in the sentence."""
+        if self._labels is None:
+            self._labels = frozenset(label for group in self.by_start.values() for m in group for label in m.labels)
+        return self._labels
 
     def covering(self, index: int) -> frozenset[str]:
         """Labels of the mentions that contain token `index`."""
@@ -50,11 +66,26 @@ class SentenceState:
         return self._covering[index]
 
     def look(self, look: Lookaround, pos: int) -> bool:
+        single = look.single
+        if single is not None:
+            return _look_one(single, look.behind, self, pos) != look.negated
         table = self._looks.get(id(look))
         if table is None:
             table = _behind_table(look.program, self) if look.behind else _ahead_table(look.program, self)
             self._looks[id(look)] = table
         return (pos in table) != look.negated
+
+
+def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
+    """A lookaround over one token or one mention, answered directly."""
+    if ins[0] == TOKEN:
+        at = pos - 1 if behind else pos
+        return 0 <= at < state.n and ins[1](state.tokens[at], state)
+    wanted = ins[1]
+    if behind:
+        return any(m.end == pos and not wanted.isdisjoint(m.labels)
+                   for group in state.by_start.values() for m in group)
+    return any(not wanted.isdisjoint(m.labels) for m in state.by_start.get(pos, ()))
 
 
 # -- the search ---------------------------------------------------------------------------------
@@ -83,12 +114,30 @@ def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, 
 
 
 def _candidate_starts(program: Program, state: SentenceState) -> Seq[int]:
-    anchors = program.anchors
-    if anchors is None:
+    """The positions where a match can start, or none at all when the sentence lacks a need."""
+    pre = program.prefilter
+    needs = pre.needs
+    for name, values in needs.values:
+        if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
+            return ()
+    if needs.labels:
+        present = state.labels()
+        if any(wanted.isdisjoint(present) for wanted in needs.labels):
+            return ()
+    start = pre.start
+    if start is None:
         return range(state.n)
-    values = anchors.values
-    field = anchors.field
-    return [tok.index for tok in state.tokens if getattr(tok, field) in values]
+    positions: set[int] = set()
+    for name, values in start.values:
+        if name == "mention":
+            positions.update(i for i in range(state.n) if not values.isdisjoint(state.covering(i)))
+        else:
+            positions.update(tok.index for tok in state.tokens if getattr(tok, name) in values)
+    if start.labels:
+        wanted = start.labels
+        positions.update(i for i, group in state.by_start.items()
+                         if any(not wanted.isdisjoint(m.labels) for m in group))
+    return sorted(positions)
 
 
 def _search(code, state: SentenceState, start: int, visited: set[int], width: int):

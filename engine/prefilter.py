@@ -1,0 +1,164 @@
+"""What a pattern needs before it can match, so the runtime can skip where it cannot.
+
+Two facts are read off the AST at compile time:
+- `Start`: what the first token of any non-empty match satisfies (a word, lower-cased form
+  or lemma from a set, lying inside a mention of some labels, or the start of a mention). The VM tries only those
+  start positions.
+- `Needs`: literal values and mention labels that every match contains somewhere. A
+  sentence lacking one of them is skipped without running the VM at all.
+Both are conservative: when the analysis cannot tell, it says nothing (None / no need).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import nodes as n
+from .taxonomy import Taxonomy
+
+INDEXED_FIELDS = ("word", "lower", "lemma")
+
+_PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")
+_ANCHORED = re.compile(r"\^\((?:\?:)?([^()]*)\)\$|\^([^()|]*)\$")
+
+
+def literal_alternatives(source: str) -> frozenset[str] | None:
+    """The words of `^(a|b|c)$` or `^a$`, when the regex is nothing more than that."""
+    m = _ANCHORED.fullmatch(source)
+    if not m:
+        return None
+    words = (m.group(1) if m.group(1) is not None else m.group(2)).split("|")
+    if not all(_PLAIN.fullmatch(w) for w in words):
+        return None
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Start:
+    """A token can start a match if one of its fields has one of the values, or a mention
+    of one of the labels starts at it."""
+    values: tuple[tuple[str, frozenset[str]], ...] = ()
+    labels: frozenset[str] = frozenset()
+
+    def union(self, other: "Start | None") -> "Start | None":
+        if other is None:
+            return None
+        merged: dict[str, frozenset[str]] = dict(self.values)
+        for name, vals in other.values:
+            merged[name] = merged.get(name, frozenset()) | vals
+        return Start(tuple(sorted(merged.items())), self.labels | other.labels)
+
+
+NOTHING = Start()       # zero-width: consumes no token
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Every match contains a token with each (field, values) and a mention of each label set."""
+    values: tuple[tuple[str, frozenset[str]], ...] = ()
+    labels: tuple[frozenset[str], ...] = ()
+
+    def __add__(self, other: "Needs") -> "Needs":
+        return Needs(self.values + other.values, self.labels + other.labels)
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    start: Start | None = None
+    needs: Needs = field(default_factory=Needs)
+
+
+def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
+    start, _ = _first(pattern, taxonomy)
+    return Prefilter(start, _needs(pattern, taxonomy))
+
+
+# -- first tokens ---------------------------------------------------------------------------------
+
+def _first(node: n.Pattern, tax: Taxonomy) -> tuple[Start | None, bool]:
+    """(what the first consumed token satisfies, whether the node can consume nothing)."""
+    if isinstance(node, n.TokenPattern):
+        found = constraint_values(node.constraint, tax)
+        return (Start((found,)) if found else None), False
+    if isinstance(node, n.MentionRef):
+        return Start(labels=tax.expand(node.label) or frozenset()), False
+    if isinstance(node, (n.Lookaround, n.Anchor)):
+        return NOTHING, True
+    if isinstance(node, n.Sequence):
+        acc: Start | None = NOTHING
+        for item in node.items:
+            first, nullable = _first(item, tax)
+            acc = acc.union(first) if acc is not None else None
+            if not nullable:
+                return acc, False
+        return acc, True
+    if isinstance(node, n.Alternation):
+        acc, any_nullable = NOTHING, False
+        for option in node.options:
+            first, nullable = _first(option, tax)
+            acc = acc.union(first) if acc is not None else None
+            any_nullable = any_nullable or nullable
+        return acc, any_nullable
+    if isinstance(node, n.Repeat):
+        first, nullable = _first(node.body, tax)
+        return first, nullable or node.min == 0
+    if isinstance(node, n.Capture):
+        return _first(node.body, tax)
+    return None, True
+
+
+def constraint_values(c: n.Constraint, tax: Taxonomy) -> tuple[str, frozenset[str]] | None:
+    """A (field, values) that every token satisfying `c` has, when one can be read off.
+
+    The field `mention` stands for the labels of the mentions that cover the token.
+    """
+    if isinstance(c, n.FieldTest) and not c.negated and c.field == "mention" and isinstance(c.value, n.Literal):
+        return "mention", tax.expand(c.value.text) or frozenset()
+    if isinstance(c, n.FieldTest) and not c.negated and c.field in INDEXED_FIELDS:
+        if isinstance(c.value, n.Literal):
+            return c.field, frozenset([c.value.text])
+        words = literal_alternatives(c.value.source)
+        return (c.field, words) if words is not None else None
+    if isinstance(c, n.And):
+        for operand in c.operands:
+            found = constraint_values(operand, tax)
+            if found is not None:
+                return found
+    if isinstance(c, n.Or):
+        found = [constraint_values(op, tax) for op in c.operands]
+        if all(f is not None for f in found) and len({f[0] for f in found}) == 1:
+            return found[0][0], frozenset().union(*(f[1] for f in found))
+    return None
+
+
+# -- needs ----------------------------------------------------------------------------------------
+
+def _needs(node: n.Pattern, tax: Taxonomy) -> Needs:
+    if isinstance(node, n.TokenPattern):
+        found = constraint_values(node.constraint, tax)
+        return Needs((found,)) if found else Needs()
+    if isinstance(node, n.MentionRef):
+        return Needs(labels=(tax.expand(node.label) or frozenset(),))
+    if isinstance(node, n.Sequence):
+        total = Needs()
+        for item in node.items:
+            total = total + _needs(item, tax)
+        return total
+    if isinstance(node, n.Repeat):
+        return _needs(node.body, tax) if node.min > 0 else Needs()
+    if isinstance(node, n.Capture):
+        return _needs(node.body, tax)
+    if isinstance(node, n.Alternation):
+        return _either(node, tax)
+    return Needs()
+
+
+def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
+    """An alternation needs what each option needs, when they need the same kind of thing."""
+    options = [_needs(option, tax) for option in node.options]
+    if all(o.labels for o in options):
+        return Needs(labels=(frozenset().union(*(o.labels[0] for o in options)),))
+    if all(o.values for o in options) and len({o.values[0][0] for o in options}) == 1:
+        name = options[0].values[0][0]
+        return Needs(((name, frozenset().union(*(o.values[0][1] for o in options))),))
+    return Needs()
