@@ -56,11 +56,13 @@ in linear time.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import accumulate, chain
-from typing import Any
+from typing import Any, Iterator
 
 from .document import Document, Sentence, Token
 
@@ -178,18 +180,17 @@ def _split_clitics(word: str) -> tuple[int, ...]:
     """Offsets inside `word` where clitics start ("Iran's" -> (4,), "don't" -> (2,))."""
     cuts: list[int] = []
     end = len(word)
-    while True:
-        piece = word[:end]
-        apos = max(piece.rfind("'"), piece.rfind("’"))
-        if apos > 0 and piece[apos + 1:].lower() in _CLITIC_SUFFIXES:
-            cuts.append(apos)
+    while end > 1:
+        lo = max(end - 3, 0)             # a clitic apostrophe is among the last three characters
+        apos = max(word.rfind("'", lo, end), word.rfind("’", lo, end))
+        if apos > 0 and word[apos + 1:end].lower() in _CLITIC_SUFFIXES:
             end = apos
-            continue
-        if end > 3 and piece[-3] in "nN" and piece[-2] in _APOSTROPHES and piece[-1] in "tT":
-            cuts.append(end - 3)
+        elif (end > 3 and word[end - 3] in "nN" and word[end - 2] in _APOSTROPHES
+                and word[end - 1] in "tT"):
             end -= 3
-            continue
-        break
+        else:
+            break
+        cuts.append(end)
     return tuple(reversed(cuts))
 
 
@@ -213,7 +214,6 @@ def _abbreviation_edits(text: str, starts: list[int], ends: list[int],
                         words: list[str]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     """Glue a period to the abbreviation or initial right before it ("Mr" "." -> "Mr.")."""
     edits = []
-    n = len(text)
     for i in [i for i, w in enumerate(words) if w == "."]:
         if i == 0 or ends[i - 1] != starts[i]:
             continue
@@ -221,8 +221,6 @@ def _abbreviation_edits(text: str, starts: list[int], ends: list[int],
         if not (w in _ABBREVIATIONS or _is_initial(w)):
             continue
         end = ends[i]
-        if end < n and text[end] in _TERMINAL_CHARS:
-            continue
         if w in _NUMBER_TITLES and not _NUMBER_AHEAD_RE.match(text, end):
             continue
         edits.append((i - 1, i + 1, [(starts[i - 1], end, w + ".")]))
@@ -282,8 +280,7 @@ def _sentence_breaks(text: str, starts: list[int], ends: list[int], words: list[
     """Indices of tokens after which a sentence ends (the last token is implied)."""
     n = len(words)
     breaks: set[int] = set()
-    terminal_chars = _TERMINAL_CHARS + "."
-    for i in [i for i, w in enumerate(words) if w[-1] in terminal_chars]:
+    for i in [i for i, w in enumerate(words) if w[-1] in _TERMINAL_CHARS]:
         kind = _terminal_class(words[i])
         if kind == _NOT_TERMINAL or kind == _TITLE:
             continue
@@ -366,6 +363,7 @@ _LEMMA_OVERRIDES = {
     "broke": "break", "shook": "shake", "bore": "bear",
 }
 _HAS_LETTER_RE = re.compile(r"[^\W\d_]")
+_MAX_LEMMA_LENGTH = 60                   # longer "words" are URLs or junk: not worth a lookup
 _simplemma: Any = None
 
 
@@ -389,8 +387,9 @@ def lemmatize(word: str) -> str:
         return _CLITIC_LEMMAS[key]
     if key in _LEMMA_OVERRIDES:
         return _LEMMA_OVERRIDES[key]
-    if not _HAS_LETTER_RE.search(word) or "." in word or any(c.isdigit() for c in word):
-        return lower                     # punctuation, numbers, abbreviations, "21st"
+    if (len(word) > _MAX_LEMMA_LENGTH or not _HAS_LETTER_RE.search(word) or "." in word
+            or any(c.isdigit() for c in word)):
+        return lower                     # punctuation, numbers, abbreviations, "21st", junk
     hyphen = max(word.rfind(h) for h in "-\u2010\u2011")
     if hyphen >= 0:
         # Compounds keep their form ("Khorasan-based") except plural heads ("car-bombs").
@@ -471,11 +470,11 @@ def _provided_spans(text: str, tokens: list[dict], starts: list[int], ends: list
     lo = 0
     for i, sid in enumerate(ids):
         _check_int(sid, "sentence", i)
-        if i > 0 and sid != ids[i - 1]:
+        if i and sid != ids[i - 1]:
+            if sid in seen:
+                raise ValueError(f"token {i}: sentence {sid} is not contiguous")
             spans.append((lo, i))
             lo = i
-        if sid in seen and (i == 0 or sid != ids[i - 1]):
-            raise ValueError(f"token {i}: sentence {sid} is not contiguous")
         seen.add(sid)
     spans.append((lo, len(ids)))
     return spans
@@ -494,19 +493,42 @@ def annotate(text: str, doc_id: str = "", date: str | None = None, meta: dict | 
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     meta = dict(meta) if meta else {}
-    if tokens is None:
-        starts, ends, words = _tokenize(text)
-        spans = _cap(_spans_from_breaks(len(words), _sentence_breaks(text, starts, ends, words)))
-        lowers, lemmas, shapes = zip(*map(_word_features, words)) if words else ((), (), ())
-        sentences = tuple(
-            Sentence(si, starts[lo], ends[hi - 1], tuple(map(
-                Token, range(hi - lo), starts[lo:hi], ends[lo:hi], words[lo:hi],
-                lowers[lo:hi], lemmas[lo:hi], shapes[lo:hi],
-            )))
-            for si, (lo, hi) in enumerate(spans)
-        )
-        return Document(doc_id, text, sentences, date, meta)
-    return _annotate_provided(text, doc_id, date, meta, tokens)
+    with _collector_paused():
+        if tokens is None:
+            return _annotate_text(text, doc_id, date, meta)
+        return _annotate_provided(text, doc_id, date, meta, tokens)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a document.
+
+    A document is hundreds of thousands of new, acyclic objects; the collector
+    would rescan them again and again, which doubles annotation time.  Nothing
+    built here can form a reference cycle, so nothing is left uncollected.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _annotate_text(text: str, doc_id: str, date: str | None, meta: dict) -> Document:
+    starts, ends, words = _tokenize(text)
+    spans = _cap(_spans_from_breaks(len(words), _sentence_breaks(text, starts, ends, words)))
+    lowers, lemmas, shapes = zip(*map(_word_features, words)) if words else ((), (), ())
+    sentences = tuple(
+        Sentence(si, starts[lo], ends[hi - 1], tuple(map(
+            Token, range(hi - lo), starts[lo:hi], ends[lo:hi], words[lo:hi],
+            lowers[lo:hi], lemmas[lo:hi], shapes[lo:hi],
+        )))
+        for si, (lo, hi) in enumerate(spans)
+    )
+    return Document(doc_id, text, sentences, date, meta)
 
 
 def _annotate_provided(text: str, doc_id: str, date: str | None, meta: dict,

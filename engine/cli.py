@@ -5,12 +5,13 @@ command was used wrongly (click's own usage errors).
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from . import batch
-from .errors import EvxError
+from .errors import EvxError, did_you_mean
 from .examples import describe_expected, describe_record, run_examples
 from .inputs import read_inputs
 from .output import FORMATS, Writer, atomic_output
@@ -54,6 +55,12 @@ def main() -> None:
 def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
     """Run rules over INPUTS (.txt, .jsonl, folders; '-' or nothing: stdin) and write records."""
     rules = _load(rule_paths, allow_outside_imports)
+    for label in labels:
+        if rules.taxonomy.expand(label) is None:
+            hint = did_you_mean(label, rules.taxonomy.names) or "labels: " + ", ".join(rules.taxonomy.names)
+            raise click.BadParameter(f"no label '{label}' in these rules; {hint}", param_hint="--label")
+    if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
     options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), mentions,
                             tuple(labels) or None, allow_outside_imports)
     errors = 0

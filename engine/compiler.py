@@ -52,7 +52,7 @@ def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool =
     emitter.emit(pattern)
     emitter.code.append((MATCH,))
     if emitter.errors:
-        raise emitter.errors[0]
+        raise PatternError.collected(emitter.errors)
     return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
 
 
@@ -110,7 +110,7 @@ class _Emitter:
             try:
                 body = compile_pattern(node.body, self.labels, allow_captures=False)
             except PatternError as err:
-                self.errors.append(err)
+                self.errors.extend(err.all())
                 return
             code.append((LOOK, Lookaround(body, node.behind, node.negated)))
         elif isinstance(node, n.Anchor):

@@ -59,13 +59,26 @@ class RuleErrors(EvxError):
 
 
 class PatternError(Exception):
-    """A syntax or compile error at `offset` characters into a pattern's text."""
+    """A syntax or compile error at `offset` characters into a pattern's text.
 
-    def __init__(self, message: str, offset: int, hint: str | None = None):
+    `others` holds further errors found in the same pattern, so that all are reported.
+    """
+
+    def __init__(self, message: str, offset: int, hint: str | None = None,
+                 others: tuple["PatternError", ...] = ()):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.others = others
+
+    @classmethod
+    def collected(cls, errors: list["PatternError"]) -> "PatternError":
+        first = errors[0]
+        return cls(first.message, first.offset, first.hint, tuple(errors[1:]))
+
+    def all(self) -> list["PatternError"]:
+        return [self, *self.others]
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:

@@ -5,6 +5,7 @@ the file (and line for JSON Lines) while the documents around it go on.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -69,12 +70,16 @@ def _read_file(path: Path) -> Iterator[Item]:
 
 
 def _read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
-    """Standard input is JSON Lines when its first non-blank byte opens an object, else one text."""
-    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-    if head.lstrip()[:1] == b"{":
-        yield from read_jsonl(stream, name)
+    """Standard input is JSON Lines when its first non-blank line opens an object, else one text."""
+    head: list[bytes] = []
+    for line in stream:
+        head.append(line)
+        if line.strip():
+            break
+    if head and head[-1].lstrip()[:1] == b"{":
+        yield from read_jsonl(itertools.chain(head, stream), name)
     else:
-        yield _text_doc(stream.read(), name)
+        yield _text_doc(b"".join(head) + stream.read(), name)
 
 
 def _text_doc(data: bytes, name: str) -> Item:
@@ -88,7 +93,7 @@ def _text_doc(data: bytes, name: str) -> Item:
     return InputDoc(name, text)
 
 
-def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
+def read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[Item]:
     """One document per line: {"id", "text", "date"?, "meta"?, "tokens"?}; blank lines are skipped."""
     for number, raw in enumerate(stream, 1):
         if not raw.strip():

@@ -87,8 +87,21 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
     state.errors[:0] = errors
     rules = _compile_all(state, tokenize)
     if state.errors:
-        raise RuleErrors(state.errors)
+        raise RuleErrors(_in_file_order(state.errors))
     return rules, _taxonomy(state, rules), dict(state.schemas)
+
+
+def _in_file_order(errors: list[EvxError]) -> list[EvxError]:
+    """Errors by file (in the order files were first named), then line and column."""
+    files: dict[str, int] = {}
+    for err in errors:
+        if err.location is not None:
+            files.setdefault(err.location.file, len(files))
+
+    def key(err: EvxError):
+        loc = err.location
+        return (files[loc.file], loc.line, loc.column) if loc is not None else (-1, 0, 0)
+    return sorted(errors, key=key)
 
 
 def _taxonomy(state: _State, rules: list[Rule]) -> Taxonomy:
@@ -131,6 +144,7 @@ def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, 
         return
     data, source = loaded
     if data is None:
+        state.error("the rule file is empty", source.location(0, 0), "a rule file has 'rules' (and optionally taxonomy, events, vars)")
         return
     if not isinstance(data, YMap):
         state.error("a rule file must be a mapping with 'rules' (and optionally taxonomy, events, vars)",
@@ -369,11 +383,12 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
 
 def _priority(state: _State, data: YMap, source: Source) -> Priority | None:
     value = data.get("priority", 1)
-    at = source.at(data.value_nodes.get("priority", data.node))
+    node = data.value_nodes.get("priority")
+    at = source.at(node or data.node)
+    if isinstance(node, yaml.ScalarNode):
+        value = node.value      # as written: "true" stays "true"
     text = str(value).strip()
     try:
-        if isinstance(value, bool):
-            raise ValueError
         if text.endswith("+"):
             p = Priority(int(text[:-1]), None)
         elif "-" in text.lstrip("-"):
@@ -405,7 +420,7 @@ def _build_rule(state: _State, draft: _Draft, spec: dict, taxonomy: Taxonomy, to
             ast = parse(pattern, draft.variables)
             program = compile_pattern(ast, taxonomy)
         except PatternError as err:
-            state.errors.append(EvxError(err.message, source.inside(node, err.offset), err.hint))
+            state.errors.extend(EvxError(e.message, source.inside(node, e.offset), e.hint) for e in err.all())
             return None
         if not _check_roles(state, spec, ast, pattern, source, node):
             return None

@@ -48,11 +48,11 @@ class Match:
         return found[0] if found else None
 
     def key(self) -> tuple:
-        """What makes two mentions the same: an event is its type and trigger, anything else
-        its labels, span and arguments."""
+        """What makes two matches the same: an event is its type and trigger, anything else
+        its labels, span and arguments. A hidden match never stands in for a kept one."""
         if self.kind == EVENT:
             trig = self.trigger
-            return (EVENT, self.label, self.sentence, trig.start, trig.end)
+            return (EVENT, self.keep, self.label, self.sentence, trig.start, trig.end)
         args = tuple(sorted((role, tuple((a.start, a.end) for a in spans))
                             for role, spans in self.arguments.items()))
-        return (self.kind, self.labels, self.sentence, self.start, self.end, args)
+        return (self.kind, self.keep, self.labels, self.sentence, self.start, self.end, args)

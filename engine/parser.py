@@ -51,6 +51,8 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
     pos = out_len = 0
     for m in _VAR.finditer(source):
         name = m.group(1).strip()
+        if name not in variables and _in_comment(source, m.start()):
+            continue
         if name not in variables:
             raise PatternError(f"unknown variable '{name}'", m.start(),
                                did_you_mean(name, variables) or _known_vars(variables))
@@ -69,6 +71,26 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         pos = m.end()
     parts.append(source[pos:])
     return Expansion("".join(parts), tuple(spans))
+
+
+def _in_comment(source: str, offset: int) -> bool:
+    """Whether `offset` lies after a `#` that starts a comment (not one inside a string or regex)."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    quote = None
+    escaped = False
+    for ch in source[line_start:offset]:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "\"/":
+            quote = ch
+        elif ch == "#":
+            return True
+    return False
 
 
 def _known_vars(variables: Mapping[str, object]) -> str:
@@ -105,7 +127,8 @@ def parse(source: str, variables: Mapping[str, object] | None = None) -> n.Patte
     try:
         return _parse_expanded(expansion.text)
     except PatternError as err:
-        raise PatternError(err.message, expansion.original_offset(err.offset), err.hint) from None
+        raise PatternError.collected([PatternError(e.message, expansion.original_offset(e.offset), e.hint)
+                                      for e in err.all()]) from None
 
 
 def _parse_expanded(text: str) -> n.Pattern:
@@ -123,7 +146,7 @@ def _parse_expanded(text: str) -> n.Pattern:
             raise err.orig_exc from None
         raise
     if builder.errors:
-        raise builder.errors[0]
+        raise PatternError.collected(builder.errors)
     return pattern
 
 

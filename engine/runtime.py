@@ -211,7 +211,7 @@ def captures(events) -> dict[str, tuple[Argument, ...]]:
     """Turn the chain of capture events of a match into arguments, in the order they were opened.
 
     A named capture that spans exactly one mention is that mention (so its label is known);
-    repeating a name appends.
+    repeating a name appends; a capture of no token is dropped.
     """
     flat = []
     while events is not None:
@@ -231,6 +231,8 @@ def captures(events) -> dict[str, tuple[Argument, ...]]:
             out.setdefault(name, [])
         else:
             begin = open_at[name].pop()
+            if begin == value:
+                continue    # captured no token: not an argument
             exact = next((m for m in consumed if m.start == begin and m.end == value), None)
             out[name].append(Argument(begin, value, exact))
     return {name: tuple(args) for name, args in out.items() if args}

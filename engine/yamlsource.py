@@ -6,6 +6,9 @@ plain scalars, and each container remembers the node of each of its items.
 """
 from __future__ import annotations
 
+import bisect
+import re
+
 import yaml
 from yaml.constructor import SafeConstructor
 
@@ -38,6 +41,9 @@ class Source:
         self.lines = text.splitlines()
 
     def location(self, line0: int, col0: int) -> Location:
+        if line0 >= len(self.lines) and self.lines:
+            # past the end (an error found at end of file): point just after the last line's text
+            line0, col0 = len(self.lines) - 1, len(self.lines[-1])
         source_line = self.lines[line0] if 0 <= line0 < len(self.lines) else ""
         return Location(self.path, line0 + 1, col0 + 1, source_line)
 
@@ -46,45 +52,50 @@ class Source:
             return self.location(0, 0)
         return self.location(node.start_mark.line, node.start_mark.column)
 
-    def inside(self, node: yaml.Node, offset: int) -> Location:
-        """The location of character `offset` of a scalar's value, for errors inside a pattern."""
-        value = node.value
+    def inside(self, node: yaml.ScalarNode, offset: int) -> Location:
+        """The location of character `offset` of a scalar's value, for errors inside a pattern.
+
+        The value is what YAML made of the source (escapes resolved, indentation removed,
+        folded lines joined), so walk the value and the source side by side: each value
+        character is the next source character equal to it, any whitespace standing for
+        any whitespace.
+        """
+        text, value = self.text, node.value
         offset = max(0, min(offset, len(value)))
-        line0, col0 = node.start_mark.line, node.start_mark.column
-        style = node.style
-        if style in ("|", ">"):
-            # block scalar: the value starts on the next line, at the block's indentation
-            before = value[:offset]
-            row = before.count("\n")
-            col = len(before) - (before.rfind("\n") + 1)
-            first = line0 + 1
-            indent = self._block_indent(first)
-            if style == "|":
-                return self.location(first + row, indent + col)
-            return self._search_location(first, value, offset)
-        if "\n" in self.text_between(node):
-            return self._search_location(line0, value, offset)
-        quote = 1 if style in ("'", '"') else 0
-        return self.location(line0, col0 + quote + offset)
+        i, end = node.start_mark.index, node.end_mark.index
+        if node.style in ("|", ">"):
+            i = text.find("\n", i, end) + 1 or end
+        elif node.style in ("'", '"'):
+            i += 1
+        for ch in value[:offset + 1]:
+            j = _next_same(text, ch, i, end)
+            if j < 0:
+                break
+            i = j + 1
+        else:
+            i -= 1      # i is one past the character at `offset`: step back onto it
+        return self.offset_location(min(i, max(end - 1, 0)))
 
-    def text_between(self, node: yaml.Node) -> str:
-        return self.text[node.start_mark.index:node.end_mark.index]
+    def offset_location(self, index: int) -> Location:
+        line0 = bisect.bisect_right(self._starts, index) - 1
+        return self.location(line0, index - self._starts[line0])
 
-    def _block_indent(self, first: int) -> int:
-        for line in self.lines[first:]:
-            if line.strip():
-                return len(line) - len(line.lstrip(" "))
-        return 0
+    @property
+    def _starts(self) -> list[int]:
+        starts = getattr(self, "_line_starts", None)
+        if starts is None:
+            starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", self.text)]
+            self._line_starts = starts
+        return starts
 
-    def _search_location(self, first: int, value: str, offset: int) -> Location:
-        """Folded text loses its line breaks: find the word around `offset` in the source lines."""
-        start = value.rfind(" ", 0, offset) + 1
-        word = value[start:].split(" ", 1)[0].split("\n", 1)[0]
-        for line0 in range(first, min(first + value.count("\n") + value.count(" ") + 2, len(self.lines))):
-            col = self.lines[line0].find(word) if word else -1
-            if col >= 0:
-                return self.location(line0, col + (offset - start))
-        return self.location(first, 0)
+
+def _next_same(text: str, ch: str, start: int, end: int) -> int:
+    if ch.isspace():
+        for j in range(start, end):
+            if text[j].isspace():
+                return j
+        return -1
+    return text.find(ch, start, end)
 
 
 def load_yaml(path: str, text: str) -> tuple[object, Source]:
@@ -101,7 +112,35 @@ def load_yaml(path: str, text: str) -> tuple[object, Source]:
         raise EvxError(f"bad YAML: {err}", Location(path, 1, 1)) from None
     if node is None:
         return None, source
+    _check_size(node, source)
     return _Builder(source).build(node), source
+
+
+def _check_size(root: yaml.Node, source: Source) -> None:
+    """Refuse a document whose aliases expand it past MAX_NODES, before expanding anything."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in on_path:
+            raise EvxError("a YAML alias refers to itself", source.at(node))
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            on_path.add(key)
+            items = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+            for child in items:
+                total += size(child)
+                if total > MAX_NODES:
+                    raise EvxError(f"the YAML expands to more than {MAX_NODES:,} values (aliases nested in aliases?)",
+                                   source.at(child))
+            on_path.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 class _Builder:

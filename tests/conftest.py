@@ -101,7 +101,8 @@ def run_pattern(pattern: str, text, *, mentions=None, taxonomy: str | None = Non
             continue
         args = {}
         for name, spans in m.arguments.items():
-            args[name] = [doc.text[tokens[a.start].start:tokens[a.end - 1].end] for a in spans]
+            args[name] = [doc.text[tokens[a.start].start:tokens[a.end - 1].end] if a.end > a.start else ""
+                          for a in spans]
         out.append((words, args))
     return out
 
@@ -112,6 +113,12 @@ def rules_from(tmp_path):
     def make(yaml_text: str, files: dict[str, str] | None = None) -> evx.RuleSet:
         return load(tmp_path, yaml_text, files)
     return make
+
+
+@pytest.fixture(name="provided")
+def provided_fixture():
+    """provided(text, **fields) -> a Document with one given token per space-separated word."""
+    return provided
 
 
 @pytest.fixture
