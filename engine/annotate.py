@@ -405,7 +405,7 @@ def lemmatize(word: str) -> str:
     return _dictionary_lemma(word)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 16)
 def _word_features(word: str) -> tuple[str, str, str]:
     """(lower, lemma, shape) of a word; cached because news vocabulary repeats heavily."""
     return word.lower(), lemmatize(word), word_shape(word)
@@ -547,7 +547,7 @@ def _annotate_provided(text: str, doc_id: str, date: str | None, meta: dict,
         for k, i in enumerate(range(lo, hi)):
             tok = tokens[i]
             lower, lemma, shape = _word_features(words[i])
-            if tok.get("lemma") is not None:
+            if tok.get("lemma"):
                 lemma = str(tok["lemma"]).lower()
             toks.append(Token(
                 k, starts[i], ends[i], words[i], lower, lemma, shape,

@@ -5,12 +5,14 @@ command was used wrongly (click's own usage errors).
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 
 import click
 
-from . import batch
+from . import batch, evaluate
+from .annotate import annotate
 from .errors import EvxError, did_you_mean
 from .examples import describe_expected, describe_record, run_examples
 from .inputs import read_inputs
@@ -114,6 +116,41 @@ def test(rule_paths, only, allow_outside_imports) -> None:
             click.echo("    found:    " + ("; ".join(describe_record(r) for r in outcome.found) or "nothing"))
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(FOUND_ERRORS if failed else OK)
+
+
+@main.command("eval")
+@_rules_option
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--show", type=click.Choice(["fp", "fn", "all"]), help="Also list false positives and/or misses.")
+@click.option("--type", "types", multiple=True, help="Score only this event type (repeatable).")
+@_outside_option
+def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) -> None:
+    """Precision, recall and F1 of the rules' events against GOLD (JSON Lines), per type and for arguments."""
+    rules = _load(rule_paths, allow_outside_imports)
+    scores = evaluate.Scores()
+    try:
+        with open(gold, encoding="utf-8") as handle:
+            for doc in evaluate.read_gold(handle, gold):
+                annotated = annotate(doc["text"], str(doc["id"]), doc.get("date"))
+                predicted = [r.to_dict() for r in rules.extract(annotated)]
+                gold_events = doc.get("events", [])
+                if types:
+                    predicted = [p for p in predicted if p["type"] in types]
+                    gold_events = [g for g in gold_events if g["type"] in types]
+                evaluate.score_document(scores, str(doc["id"]), doc["text"], gold_events, predicted)
+    except (ValueError, UnicodeDecodeError) as err:
+        click.echo(f"evx: {err}", err=True)
+        sys.exit(FOUND_ERRORS)
+    if show:
+        for m in scores.mistakes:
+            if show == "all" or m.kind == show:
+                click.echo(f"{m.kind.upper()} {m.type:<8} {m.doc}  {m.context}")
+        click.echo()
+    if as_json:
+        click.echo(json.dumps(scores.to_dict(), indent=2))
+    else:
+        click.echo(evaluate.render(scores), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
