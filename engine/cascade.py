@@ -6,19 +6,22 @@ After the last fixed priority, open-ended rules (`N+`) run again until a step ad
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 from .document import Document
 from .matches import EVENT, Match
-from .rules import LEXICON_RULE, EventSchema, Rule
+from .rules import LEXICON_RULE, Context, EventSchema, Rule
 from .runtime import SentenceState, captures, find_matches
 
 MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new things
 
 
-def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, EventSchema]) -> list[Match]:
-    """Every match of every rule in the document, in the order they were found."""
+def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, EventSchema],
+                contexts: Sequence[Context] = ()) -> list[Match]:
+    """Every match of every rule in the document, in the order they were found, with the
+    attributes that contexts decide added to each event."""
     states = [SentenceState(s) for s in doc.sentences]
     found: list[Match] = []
     seen: set[tuple] = set()
@@ -47,7 +50,33 @@ def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, Even
         if step >= last_fixed and (not open_ended or not new):
             break
         step += 1
+    if contexts:
+        found = [apply_contexts(m, states[m.sentence], contexts) if m.kind == EVENT else m for m in found]
     return found
+
+
+def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Context]) -> Match:
+    """Decide each context attribute the rule did not set itself."""
+    trigger = match.trigger
+    added = {}
+    for context in contexts:
+        if context.attribute in match.attributes:
+            continue
+        value = context.default
+        for case in context.cases:
+            if case.types is not None and match.label not in case.types:
+                continue
+            if case.before is not None and not state.look(case.before, trigger.start):
+                continue
+            if case.after is not None and not state.look(case.after, trigger.end):
+                continue
+            value = case.value
+            break
+        if value is not None:
+            added[context.attribute] = value
+    if not added:
+        return match
+    return replace(match, attributes=MappingProxyType({**match.attributes, **added}))
 
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:
@@ -55,12 +84,14 @@ def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema
     attributes = MappingProxyType(dict(rule.attributes))
     if rule.type == LEXICON_RULE:
         for start, end in rule.lexicon.find(state.tokens):
-            yield Match(rule.labels, index, start, end, rule.name, keep=rule.keep, attributes=attributes)
+            yield Match(rule.labels, index, start, end, rule.name, keep=rule.keep, attributes=attributes,
+                        normalize=rule.normalize)
         return
     schema = schemas.get(rule.label)
     for start, end, events in find_matches(rule.program, state):
         args = captures(events)
-        match = Match(rule.labels, index, start, end, rule.name, MappingProxyType(args), rule.keep, attributes)
+        match = Match(rule.labels, index, start, end, rule.name, MappingProxyType(args), rule.keep, attributes,
+                      rule.normalize)
         if match.kind == EVENT and schema is not None and any(r not in args for r in schema.required):
             continue
         yield match

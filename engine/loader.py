@@ -17,13 +17,18 @@ from .compiler import LOOK, MENTION, compile_pattern
 from .errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
 from .lexicon import Lexicon, build_lexicon, read_phrases
 from .parser import parse
-from .rules import LEXICON_RULE, TOKEN_RULE, EventSchema, Example, Expected, Priority, Rule
+from .compiler import Lookaround
+from .rules import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
+                    Priority, Rule)
 from .taxonomy import Taxonomy
 from .yamlsource import Source, YList, YMap, load_yaml
 
-TOP_KEYS = ("taxonomy", "events", "vars", "rules")
+TOP_KEYS = ("taxonomy", "events", "vars", "contexts", "rules")
 RULE_KEYS = ("name", "label", "priority", "type", "pattern", "lexicon", "phrases", "keep",
-             "attributes", "examples", "description")
+             "attributes", "normalize", "examples", "description")
+CONTEXT_KEYS = ("default", "cases")
+CASE_KEYS = ("value", "before", "after", "types")
+NORMALIZERS = ("date",)
 IMPORT_KEYS = ("import", "vars")
 MAIN_FILE = "main.yml"
 
@@ -47,6 +52,7 @@ class _State:
     parent_at: dict[str, Location] = field(default_factory=dict)
     schemas: dict[str, EventSchema] = field(default_factory=dict)
     drafts: list[_Draft] = field(default_factory=list)
+    context_drafts: list = field(default_factory=list)     # (name, YMap, Source, variables)
     loaded: set = field(default_factory=set)
     lexicons: dict[Path, Lexicon] = field(default_factory=dict)
 
@@ -66,7 +72,7 @@ def rule_files(path: str | os.PathLike) -> list[Path]:
 
 
 def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str], list[str]],
-                    allow_outside: bool = False) -> tuple[list[Rule], Taxonomy, dict[str, EventSchema]]:
+                    allow_outside: bool = False) -> tuple[list[Rule], Taxonomy, dict[str, EventSchema], list[Context]]:
     """Load, validate and compile; raise RuleErrors listing every problem found."""
     paths = list(paths)
     errors: list[EvxError] = []
@@ -86,9 +92,11 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
         raise RuleErrors(errors or [EvxError("no rule files given")])
     state.errors[:0] = errors
     rules = _compile_all(state, tokenize)
+    taxonomy = _taxonomy(state, rules)
+    contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
     if state.errors:
         raise RuleErrors(_in_file_order(state.errors))
-    return rules, _taxonomy(state, rules), dict(state.schemas)
+    return rules, taxonomy, dict(state.schemas), contexts
 
 
 def _in_file_order(errors: list[EvxError]) -> list[EvxError]:
@@ -162,6 +170,14 @@ def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, 
         _taxonomy_section(state, data["taxonomy"], data.value_nodes["taxonomy"], source, path.parent)
     if "events" in data:
         _events_section(state, data["events"], data.value_nodes["events"], source)
+    if "contexts" in data:
+        contexts = data["contexts"]
+        if not isinstance(contexts, YMap):
+            state.error("'contexts' maps an attribute name to {default: ..., cases: [...]}",
+                        source.at(data.value_nodes["contexts"]))
+        else:
+            for name, spec in contexts.items():
+                state.context_drafts.append((str(name), spec, contexts.value_nodes[name], source, variables))
     rules = data.get("rules")
     if rules is None:
         if "rules" not in data and not ({"taxonomy", "events", "vars"} & set(data)):
@@ -375,10 +391,15 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
     if not isinstance(attributes, YMap) and attributes != {}:
         state.error(f"rule '{name}': attributes must be a mapping", source.at(data.value_nodes["attributes"]))
         ok = False
+    normalize = data.get("normalize")
+    if normalize is not None and normalize not in NORMALIZERS:
+        state.error(f"rule '{name}': normalize can be {', '.join(NORMALIZERS)}", source.at(data.value_nodes["normalize"]),
+                    did_you_mean(str(normalize), NORMALIZERS))
+        ok = False
     if priority is None or not ok:
         return None
     return {"name": name, "name_at": name_at, "labels": tuple(labels), "priority": priority, "type": kind,
-            "keep": keep, "attributes": dict(attributes), "at": at}
+            "keep": keep, "attributes": dict(attributes), "normalize": normalize, "at": at}
 
 
 def _priority(state: _State, data: YMap, source: Source) -> Priority | None:
@@ -431,7 +452,7 @@ def _build_rule(state: _State, draft: _Draft, spec: dict, taxonomy: Taxonomy, to
     examples = _examples(state, data, source, name)
     return Rule(name=name, labels=spec["labels"], priority=spec["priority"], type=spec["type"],
                 keep=spec["keep"], attributes=spec["attributes"], examples=examples, pattern=pattern,
-                program=program, lexicon=lexicon, location=spec["at"])
+                program=program, lexicon=lexicon, normalize=spec["normalize"], location=spec["at"])
 
 
 def _check_roles(state: _State, spec: dict, ast, pattern: str, source: Source, node) -> bool:
@@ -455,6 +476,50 @@ def _check_roles(state: _State, spec: dict, ast, pattern: str, source: Source, n
                         did_you_mean(role, schema.roles) or "roles: " + ", ".join(schema.roles))
             ok = False
     return ok
+
+
+def _context(state: _State, name: str, spec, node, source: Source, variables: dict, taxonomy: Taxonomy):
+    if not isinstance(spec, YMap) or not isinstance(spec.get("cases"), YList):
+        state.error(f"context '{name}' is {{default: ..., cases: [{{value: ..., before: ..., after: ...}}]}}",
+                    source.at(node))
+        return None
+    for key_name, key_node in spec.key_nodes.items():
+        if key_name not in CONTEXT_KEYS:
+            state.error(f"unknown key '{key_name}' in context '{name}'", source.at(key_node),
+                        did_you_mean(str(key_name), CONTEXT_KEYS))
+    default = spec.get("default")
+    cases = []
+    for case, case_node in zip(spec["cases"], spec["cases"].item_nodes):
+        if not isinstance(case, YMap) or "value" not in case or not ({"before", "after"} & set(case)):
+            state.error(f"a case of context '{name}' has a 'value' and a 'before' and/or 'after' pattern",
+                        source.at(case_node))
+            continue
+        for key_name, key_node in case.key_nodes.items():
+            if key_name not in CASE_KEYS:
+                state.error(f"unknown key '{key_name}' in a case of context '{name}'", source.at(key_node),
+                            did_you_mean(str(key_name), CASE_KEYS))
+        sides = {}
+        for side in ("before", "after"):
+            if side not in case:
+                continue
+            text, side_node = case[side], case.value_nodes[side]
+            if not isinstance(text, str):
+                state.error(f"'{side}' is a pattern", source.at(side_node))
+                continue
+            try:
+                program = compile_pattern(parse(text, variables), taxonomy, allow_captures=False)
+            except PatternError as err:
+                state.errors.extend(EvxError(e.message, source.inside(side_node, e.offset), e.hint)
+                                    for e in err.all())
+                continue
+            sides[side] = Lookaround(program, behind=(side == "before"), negated=False)
+        types = case.get("types")
+        if types is not None and not _names(types):
+            state.error("'types' is a list of event labels", source.at(case.value_nodes["types"]))
+            continue
+        cases.append(ContextCase(str(case["value"]), sides.get("before"), sides.get("after"),
+                                 frozenset(types) if types is not None else None))
+    return Context(name, None if default is None else str(default), tuple(cases))
 
 
 def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | None:

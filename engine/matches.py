@@ -31,6 +31,7 @@ class Match:
     arguments: Mapping[str, tuple[Argument, ...]] = field(default_factory=lambda: MappingProxyType({}))
     keep: bool = True
     attributes: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    normalize: str | None = None
 
     @property
     def label(self) -> str:

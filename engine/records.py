@@ -4,9 +4,10 @@ Every `text` is `doc.text[start:end]`, computed from the offsets and never store
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Union
 
+from . import timex
 from .document import Document
 from .matches import EVENT, RELATION, Argument, Match
 
@@ -106,9 +107,14 @@ def span_of(doc: Document, sentence: int, start: int, end: int, label: str | Non
     return Span(first, last, doc.text[first:last], label)
 
 
-def _argument(doc: Document, sentence: int, arg: Argument) -> Span:
-    label = arg.match.label if arg.match is not None else None
-    return span_of(doc, sentence, arg.start, arg.end, label)
+def _argument(doc: Document, sentence: int, arg: Argument, forward: bool = False) -> Span:
+    span = span_of(doc, sentence, arg.start, arg.end, arg.match.label if arg.match is not None else None)
+    if arg.match is not None and arg.match.normalize == "date" and doc.date:
+        anchor = timex.parse_date(doc.date)
+        value = timex.resolve(span.text, anchor, forward) if anchor else None
+        if value is not None:
+            span = replace(span, value=value)
+    return span
 
 
 def to_record(match: Match, doc: Document) -> Record:
@@ -117,7 +123,8 @@ def to_record(match: Match, doc: Document) -> Record:
                   start=whole.start, end=whole.end, text=whole.text, attributes=dict(match.attributes))
     kind = match.kind
     if kind == EVENT:
-        args = {role: tuple(_argument(doc, match.sentence, a) for a in spans)
+        forward = match.attributes.get("modality") == "planned"   # "on Sunday" of a plan looks ahead
+        args = {role: tuple(_argument(doc, match.sentence, a, forward) for a in spans)
                 for role, spans in match.arguments.items() if role != "trigger"}
         trig = match.trigger
         trigger = span_of(doc, match.sentence, trig.start, trig.end)

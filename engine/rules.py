@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .compiler import Program
+from .compiler import Lookaround, Program
 from .errors import Location
 from .lexicon import Lexicon
 
@@ -47,6 +47,22 @@ class Example:
 
 
 @dataclass(frozen=True, eq=False)
+class ContextCase:
+    value: str
+    before: Lookaround | None = None    # must match tokens ending where the trigger starts
+    after: Lookaround | None = None     # must match tokens starting where the trigger ends
+    types: frozenset[str] | None = None  # event labels it applies to (None: all)
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """An attribute of events decided by what surrounds the trigger: the first case that fits wins."""
+    attribute: str
+    default: str | None
+    cases: tuple[ContextCase, ...]
+
+
+@dataclass(frozen=True, eq=False)
 class Rule:
     name: str
     labels: tuple[str, ...]
@@ -58,6 +74,7 @@ class Rule:
     pattern: str | None = None          # the source, after nothing: variables are kept as written
     program: Program | None = None
     lexicon: Lexicon | None = None
+    normalize: str | None = None        # "date": mentions get an ISO value against the document date
     location: Location | None = None
 
     @property

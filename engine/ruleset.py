@@ -18,7 +18,7 @@ from .document import Document
 from .loader import load_rule_files
 from .matches import EVENT, Match
 from .records import Record, to_record
-from .rules import EventSchema, Rule
+from .rules import Context, EventSchema, Rule
 from .taxonomy import Taxonomy
 
 
@@ -36,6 +36,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     taxonomy: Taxonomy
     schemas: Mapping[str, EventSchema] = field(default_factory=dict)
+    contexts: tuple[Context, ...] = ()
     sources: tuple[str, ...] = ()
 
     def rule(self, name: str) -> Rule | None:
@@ -43,7 +44,7 @@ class RuleSet:
 
     def matches(self, doc: Document) -> list[Match]:
         """Every match of the cascade, kept or not, in the order found."""
-        return run_cascade(doc, self.rules, self.schemas)
+        return run_cascade(doc, self.rules, self.schemas, self.contexts)
 
     def extract(self, text_or_doc: str | Document, mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
@@ -73,5 +74,5 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
     """
     if not paths:
         paths = (bundled_rules(),)
-    rules, taxonomy, schemas = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
-    return RuleSet(tuple(rules), taxonomy, schemas, tuple(str(p) for p in paths))
+    rules, taxonomy, schemas, contexts = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
+    return RuleSet(tuple(rules), taxonomy, schemas, tuple(contexts), tuple(str(p) for p in paths))
