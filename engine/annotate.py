@@ -49,6 +49,10 @@ Sentence splitting:
   later stages never see unbounded sentences.  The same cap applies to
   sentences given with provided tokens.
 
+Lemmas come from simplemma (loaded on first use) through `lemmatize()`, which
+keeps names, acronyms and abbreviations sensible; shapes follow spaCy
+(`word_shape()`).  Both are cached per word.
+
 Every pattern below is linear (no nested ambiguous repetition, bounded
 look-arounds), so a long text without any sentence break is still annotated
 in linear time.
@@ -379,7 +383,10 @@ def lemmatize(word: str) -> str:
     """Lower-case lemma of one token, keeping names, acronyms and abbreviations intact.
 
     simplemma gets the word in its original case: it knows many names that way
-    ("Syrians" -> "syrian", "US" stays "us" rather than becoming "we").
+    ("Syrians" -> "syrian", "US" stays "us" rather than becoming "we").  Tokens
+    without letters, with digits or with a period ("U.S.", "Mr.") are their own
+    lower-cased lemma; clitics have fixed lemmas, with the curly apostrophe
+    normalised ("’s" -> "'s", "n’t" -> "not") so one pattern matches both.
     """
     lower = word.lower()
     key = lower.replace("’", "'")

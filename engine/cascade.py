@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .document import Document
 from .matches import EVENT, Match
@@ -18,10 +18,17 @@ from .runtime import SentenceState, captures, find_matches
 MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new things
 
 
+Observer = Callable[[Rule, SentenceState, int, list[Match]], None]
+
+
 def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, EventSchema],
-                contexts: Sequence[Context] = ()) -> list[Match]:
+                contexts: Sequence[Context] = (), observe: Observer | None = None) -> list[Match]:
     """Every match of every rule in the document, in the order they were found, with the
-    attributes that contexts decide added to each event."""
+    attributes that contexts decide added to each event.
+
+    `observe(rule, sentence state, step, matches)` sees each rule run on each sentence, with
+    the mentions as that rule saw them (for `evx explain`).
+    """
     states = [SentenceState(s) for s in doc.sentences]
     found: list[Match] = []
     seen: set[tuple] = set()
@@ -35,7 +42,10 @@ def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, Even
         new: list[Match] = []
         for rule in active:
             for state in states:
-                for match in _matches(rule, state, schemas):
+                matches = list(_matches(rule, state, schemas))
+                if observe is not None:
+                    observe(rule, state, step, matches)
+                for match in matches:
                     key = match.key()
                     if key not in seen:
                         seen.add(key)

@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import batch, evaluate
+from . import explain as explain_mod
 from .annotate import annotate
 from .errors import EvxError, did_you_mean
 from .examples import describe_expected, describe_record, run_examples
@@ -116,6 +117,26 @@ def test(rule_paths, only, allow_outside_imports) -> None:
             click.echo("    found:    " + ("; ".join(describe_record(r) for r in outcome.found) or "nothing"))
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(FOUND_ERRORS if failed else OK)
+
+
+@main.command()
+@click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(), help="Rule file or folder (repeatable).")
+@click.option("--rule", "only", help="Explain only this rule.")
+@click.argument("text", required=False)
+@_outside_option
+def explain(rule_paths, only, text, allow_outside_imports) -> None:
+    """Show TEXT's tokens and, for each rule, where it matched and where and why it stopped.
+
+    TEXT defaults to standard input.
+    """
+    rules = _load(rule_paths, allow_outside_imports)
+    if only is not None and rules.rule(only) is None:
+        hint = did_you_mean(only, [r.name for r in rules.rules])
+        raise click.BadParameter(f"no rule named '{only}'" + (f"; {hint}" if hint else ""), param_hint="--rule")
+    if text is None:
+        text = click.get_text_stream("stdin").read()
+    doc, runs, found = explain_mod.explain(rules, text, only)
+    click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
 
 
 @main.command("eval")

@@ -17,7 +17,7 @@ from .errors import PatternError, did_you_mean
 from .prefilter import Prefilter, analyze, literal_alternatives
 from .taxonomy import Taxonomy
 
-# opcodes
+# opcodes; TOKEN and LOOK carry their source text last, MENTION its label, for `evx explain`
 TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
 
 MAX_PROGRAM = 200_000
@@ -46,6 +46,16 @@ class Lookaround:
         return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
 
 
+def describe(ins: tuple) -> str:
+    """What an instruction tests, as pattern text."""
+    op = ins[0]
+    if op == TOKEN or op == LOOK:
+        return ins[2]
+    if op == MENTION:
+        return f"@{ins[2]}:{ins[3]}" if ins[2] else f"@{ins[3]}"
+    return {START: "^ (sentence start)", END: "$ (sentence end)"}.get(op, "")
+
+
 def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool = True) -> Program:
     """Compile an AST; raise PatternError (with the node's offset) for what cannot run."""
     emitter = _Emitter(labels, allow_captures)
@@ -70,7 +80,7 @@ class _Emitter:
                                "nested counted repetitions multiply: use '*' or '+' instead")
         code = self.code
         if isinstance(node, n.TokenPattern):
-            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors)))
+            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node)))
         elif isinstance(node, n.Sequence):
             for item in node.items:
                 self.emit(item)
@@ -112,7 +122,7 @@ class _Emitter:
             except PatternError as err:
                 self.errors.extend(err.all())
                 return
-            code.append((LOOK, Lookaround(body, node.behind, node.negated)))
+            code.append((LOOK, Lookaround(body, node.behind, node.negated), n.to_source(node)))
         elif isinstance(node, n.Anchor):
             code.append((END,) if node.end else (START,))
         else:  # pragma: no cover - the parser builds no other node

@@ -141,3 +141,62 @@ def constraint_tests(constraint: Constraint):
     elif isinstance(constraint, (And, Or)):
         for operand in constraint.operands:
             yield from constraint_tests(operand)
+
+
+# -- back to text ---------------------------------------------------------------------------------
+
+def value_source(value: Value) -> str:
+    if isinstance(value, Regex):
+        return "/" + value.source.replace("/", "\\/") + "/"
+    text = value.text
+    if text and not any(ch in text for ch in " \t\n[]()|&!=?*+{}@^$#\"/"):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def constraint_source(c: Constraint, outer: int = 0) -> str:
+    """The constraint as pattern text, parenthesised only where precedence needs it."""
+    if isinstance(c, AnyToken):
+        return ""
+    if isinstance(c, FieldTest):
+        return f"{c.field}{'!=' if c.negated else '='}{value_source(c.value)}"
+    if isinstance(c, Not):
+        return "!" + constraint_source(c.operand, 3)
+    level, joiner = (2, " & ") if isinstance(c, And) else (1, " | ")
+    text = joiner.join(constraint_source(op, level) for op in c.operands)
+    return f"({text})" if outer > level else text
+
+
+def to_source(node: Pattern) -> str:
+    """The pattern as text: parsing it gives the same AST."""
+    if isinstance(node, TokenPattern):
+        return f"[{constraint_source(node.constraint)}]"
+    if isinstance(node, Sequence):
+        return " ".join(_grouped(item, Alternation) for item in node.items)
+    if isinstance(node, Alternation):
+        return " | ".join(to_source(option) for option in node.options)
+    if isinstance(node, Repeat):
+        if (node.min, node.max) == (0, 1):
+            quant = "?"
+        elif (node.min, node.max) == (0, None):
+            quant = "*"
+        elif (node.min, node.max) == (1, None):
+            quant = "+"
+        elif node.min == node.max:
+            quant = f"{{{node.min}}}"
+        else:
+            quant = f"{{{node.min},{'' if node.max is None else node.max}}}"
+        return _grouped(node.body, (Sequence, Alternation, Repeat)) + quant + ("" if node.greedy else "?")
+    if isinstance(node, Capture):
+        return f"(?<{node.name}> {to_source(node.body)})"
+    if isinstance(node, MentionRef):
+        return f"@{node.name}:{node.label}" if node.name else f"@{node.label}"
+    if isinstance(node, Lookaround):
+        opener = "(?<" if node.behind else "(?"
+        return f"{opener}{'!' if node.negated else '='} {to_source(node.body)})"
+    return "$" if node.end else "^"
+
+
+def _grouped(node: Pattern, kinds) -> str:
+    text = to_source(node)
+    return f"({text})" if isinstance(node, kinds) else text

@@ -95,7 +95,7 @@ def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, 
 
     An empty match is never reported: the search moves on one token.
     """
-    starts = _candidate_starts(program, state)
+    starts, _ = candidate_starts(program, state)
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
@@ -113,20 +113,22 @@ def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, 
         resume = end
 
 
-def _candidate_starts(program: Program, state: SentenceState) -> Seq[int]:
-    """The positions where a match can start, or none at all when the sentence lacks a need."""
+def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], str | None]:
+    """The positions where a match can start; or none, with the reason, when the sentence
+    lacks something every match needs."""
     pre = program.prefilter
     needs = pre.needs
     for name, values in needs.values:
         if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
-            return ()
+            return (), f"every match needs a token with {name} in {_brief(values)}, and there is none"
     if needs.labels:
         present = state.labels()
-        if any(wanted.isdisjoint(present) for wanted in needs.labels):
-            return ()
+        for wanted in needs.labels:
+            if wanted.isdisjoint(present):
+                return (), f"every match needs a mention of {_brief(wanted)}, and there is none"
     start = pre.start
     if start is None:
-        return range(state.n)
+        return range(state.n), None
     positions: set[int] = set()
     for name, values in start.values:
         if name == "mention":
@@ -137,11 +139,19 @@ def _candidate_starts(program: Program, state: SentenceState) -> Seq[int]:
         wanted = start.labels
         positions.update(i for i, group in state.by_start.items()
                          if any(not wanted.isdisjoint(m.labels) for m in group))
-    return sorted(positions)
+    return sorted(positions), None
 
 
-def _search(code, state: SentenceState, start: int, visited: set[int], width: int):
-    """Depth-first in priority order from `start`; the first MATCH reached wins."""
+def _brief(values: frozenset[str], most: int = 6) -> str:
+    shown = sorted(values)[:most]
+    return "{" + ", ".join(shown) + (", ..." if len(values) > most else "") + "}"
+
+
+def _search(code, state: SentenceState, start: int, visited: set[int], width: int, trace: list | None = None):
+    """Depth-first in priority order from `start`; the first MATCH reached wins.
+
+    With `trace`, every failed test is appended to it as (token position, instruction).
+    """
     tokens = state.tokens
     n = state.n
     by_start = state.by_start
@@ -162,6 +172,8 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
                     pc += 1
                     pos += 1
                     continue
+                if trace is not None:
+                    trace.append((pos, pc))
                 break
             if op == SPLIT:
                 push((ins[2], pos, events))
@@ -174,6 +186,8 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
                 wanted, name = ins[1], ins[2]
                 options = [m for m in by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
                 if not options:
+                    if trace is not None:
+                        trace.append((pos, pc))
                     break
                 for m in reversed(options[1:]):
                     push((pc + 1, m.end, (events, "mention", name, m)))
@@ -188,16 +202,22 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
                 continue
             if op == START:
                 if pos != 0:
+                    if trace is not None:
+                        trace.append((pos, pc))
                     break
                 pc += 1
                 continue
             if op == END:
                 if pos != n:
+                    if trace is not None:
+                        trace.append((pos, pc))
                     break
                 pc += 1
                 continue
             if op == LOOK:
                 if not state.look(ins[1], pos):
+                    if trace is not None:
+                        trace.append((pos, pc))
                     break
                 pc += 1
                 continue
@@ -205,6 +225,13 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
                 return pos, events
             raise AssertionError(f"bad opcode {op}")  # pragma: no cover
     return None
+
+
+def trace_start(program: Program, state: SentenceState, start: int):
+    """Search from one start position alone, keeping every failed test: for `evx explain`."""
+    trace: list[tuple[int, int]] = []
+    found = _search(program.code, state, start, set(), len(program.code), trace)
+    return found, trace
 
 
 def captures(events) -> dict[str, tuple[Argument, ...]]:

@@ -35,7 +35,7 @@ def resolve(text: str, anchor: dt.date, forward: bool = False) -> str | None:
     shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}
     modifier = next((shift[w] for w in names if w in shift), None)
 
-    for offset, word in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
+    for word, offset in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
         if word in names:
             return (anchor + dt.timedelta(days=offset)).isoformat()
 
