@@ -6,15 +6,16 @@ Offsets are Python string indices into `Document.text`, end exclusive, so that
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # The token fields a pattern may test; `mention` is resolved against mentions, not tokens.
 TOKEN_FIELDS = ("word", "lower", "lemma", "tag", "entity", "shape", "incoming", "outgoing")
 PATTERN_FIELDS = TOKEN_FIELDS + ("mention",)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token. A NamedTuple rather than a frozen dataclass: documents hold hundreds of
+    thousands of them, and a tuple is several times cheaper to create."""
     index: int          # position in its sentence
     start: int          # character offsets into the document text
     end: int

@@ -545,7 +545,7 @@ def test_empty_capture_spans_no_token(rules_from):
 def one_sentence(text: str) -> evx.Document:
     """The annotation of `text` as a single sentence, however long."""
     doc = evx.annotate(text)
-    tokens = tuple(dataclasses.replace(t, index=i)
+    tokens = tuple(t._replace(index=i)
                    for i, t in enumerate(t for s in doc.sentences for t in s.tokens))
     sentence = evx.Sentence(0, tokens[0].start, tokens[-1].end, tokens)
     return evx.Document(doc.id, doc.text, (sentence,))
