@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .annotate import annotate
-from .inputs import InputDoc, InputError, Item
+from .inputs import InputError, Item
 from .ruleset import RuleSet, load_rules
 
 

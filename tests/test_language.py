@@ -1,7 +1,6 @@
 """The pattern language, case by case: each test runs one pattern and checks the exact spans."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
