@@ -6,12 +6,13 @@ After the last fixed priority, open-ended rules (`N+`) run again until a step ad
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .document import Document
 from .matches import EVENT, Match
+from .prefilter import RuleIndex
 from .rules import LEXICON_RULE, Context, EventSchema, Rule
 from .runtime import SentenceState, captures, find_matches
 
@@ -21,7 +22,27 @@ MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new t
 Observer = Callable[[Rule, SentenceState, int, list[Match]], None]
 
 
-def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, EventSchema],
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Which rules run at each step, with their index: worked out once per rule set."""
+    steps: tuple[tuple[tuple[Rule, ...], RuleIndex], ...]       # steps 1 .. the last fixed priority
+    after: tuple[tuple[Rule, ...], RuleIndex] | None            # open-ended rules, on later steps
+
+    def at(self, step: int) -> tuple[tuple[Rule, ...], RuleIndex] | None:
+        return self.steps[step - 1] if step <= len(self.steps) else self.after
+
+
+def plan_cascade(rules: Sequence[Rule]) -> Plan:
+    last_fixed = max((r.priority.high or r.priority.low for r in rules), default=0)
+
+    def indexed(active: list[Rule]) -> tuple[tuple[Rule, ...], RuleIndex]:
+        return tuple(active), RuleIndex(active, _needs)
+    steps = tuple(indexed([r for r in rules if r.priority.runs_at(step)]) for step in range(1, last_fixed + 1))
+    open_ended = [r for r in rules if r.priority.high is None]
+    return Plan(steps, indexed(open_ended) if open_ended else None)
+
+
+def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
                 contexts: Sequence[Context] = (), observe: Observer | None = None) -> list[Match]:
     """Every match of every rule in the document, in the order they were found, with the
     attributes that contexts decide added to each event.
@@ -32,16 +53,16 @@ def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, Even
     states = [SentenceState(s) for s in doc.sentences]
     found: list[Match] = []
     seen: set[tuple] = set()
-    last_fixed = max((r.priority.high or r.priority.low for r in rules), default=0)
-    open_ended = any(r.priority.high is None for r in rules)
     step = 1
     while step <= MAX_STEPS:
-        active = [r for r in rules if r.priority.runs_at(step)]
-        if step > last_fixed and not active:
+        planned = plan.at(step)
+        if planned is None:
             break
+        active, index = planned
         new: list[Match] = []
-        for rule in active:
-            for state in states:
+        for state in states:
+            # an observer (evx explain) wants to hear about every rule, even those that cannot match
+            for rule in (index.candidates(state) if observe is None else active):
                 matches = list(_matches(rule, state, schemas))
                 if observe is not None:
                     observe(rule, state, step, matches)
@@ -54,10 +75,10 @@ def run_cascade(doc: Document, rules: Sequence[Rule], schemas: Mapping[str, Even
             by_sentence: dict[int, list[Match]] = {}
             for m in new:
                 by_sentence.setdefault(m.sentence, []).append(m)
-            for index, group in by_sentence.items():
-                states[index].add(group)
+            for number, group in by_sentence.items():
+                states[number].add(group)
             found.extend(new)
-        if step >= last_fixed and (not open_ended or not new):
+        if step >= len(plan.steps) and (plan.after is None or not new):
             break
         step += 1
     if contexts:
@@ -87,6 +108,10 @@ def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Contex
     if not added:
         return match
     return replace(match, attributes=MappingProxyType({**match.attributes, **added}))
+
+
+def _needs(rule: Rule):
+    return rule.program.prefilter.needs if rule.program is not None else None
 
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:

@@ -50,7 +50,7 @@ def explain(rules: RuleSet, text: str | Document, only: str | None = None) -> tu
         seen.add((rule.name, state.sentence.index))
         runs.append(_replay(rule, state, step, matches))
 
-    found = run_cascade(doc, rules.rules, rules.schemas, rules.contexts, observe)
+    found = run_cascade(doc, rules.plan, rules.schemas, rules.contexts, observe)
     return doc, runs, found
 
 

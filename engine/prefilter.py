@@ -162,3 +162,48 @@ def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
         name = options[0].values[0][0]
         return Needs(((name, frozenset().union(*(o.values[0][1] for o in options))),))
     return Needs()
+
+
+class RuleIndex:
+    """Finds the rules that can match a sentence from the sentence's own words and mentions.
+
+    Each token rule is filed under one thing every match of it needs (a word, lower-cased
+    form, lemma or mention label); a sentence then looks up its values instead of asking
+    every rule, so a thousand rules cost about what ten do. Rules with no such need are
+    tried everywhere.
+    """
+
+    def __init__(self, rules: list, needs_of):
+        self.rules = rules
+        self.always: list[int] = []
+        self.by_value: dict[str, dict[str, list[int]]] = {}
+        self.by_label: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            needs = needs_of(rule)
+            values = [(name, vals) for name, vals in needs.values if name != "mention"] if needs else []
+            labels = ([vals for name, vals in needs.values if name == "mention"] + list(needs.labels)) if needs else []
+            if values:
+                name, vals = min(values, key=lambda nv: len(nv[1]))
+                table = self.by_value.setdefault(name, {})
+                for value in vals:
+                    table.setdefault(value, []).append(i)
+            elif labels:
+                for label in min(labels, key=len):
+                    self.by_label.setdefault(label, []).append(i)
+            else:
+                self.always.append(i)
+
+    def candidates(self, state) -> list:
+        """The rules worth running on this sentence, in their original order."""
+        found = set(self.always)
+        for name, table in self.by_value.items():
+            for value in state.values(name):
+                hit = table.get(value)
+                if hit:
+                    found.update(hit)
+        if self.by_label:
+            for label in state.labels():
+                hit = self.by_label.get(label)
+                if hit:
+                    found.update(hit)
+        return [self.rules[i] for i in sorted(found)]

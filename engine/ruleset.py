@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from .annotate import annotate
-from .cascade import run_cascade
+from .cascade import Plan, plan_cascade, run_cascade
 from .document import Document
 from .loader import load_rule_files
 from .matches import EVENT, Match
@@ -39,12 +40,16 @@ class RuleSet:
     contexts: tuple[Context, ...] = ()
     sources: tuple[str, ...] = ()
 
+    @cached_property
+    def plan(self) -> Plan:
+        return plan_cascade(self.rules)
+
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
 
     def matches(self, doc: Document) -> list[Match]:
         """Every match of the cascade, kept or not, in the order found."""
-        return run_cascade(doc, self.rules, self.schemas, self.contexts)
+        return run_cascade(doc, self.plan, self.schemas, self.contexts)
 
     def extract(self, text_or_doc: str | Document, mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:

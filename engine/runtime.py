@@ -19,7 +19,7 @@ from .matches import Argument, Match
 class SentenceState:
     """A sentence with the mentions found in it so far, as the VM needs them."""
 
-    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks", "_values", "_labels")
+    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks", "_values", "_labels", "_positions")
 
     def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
         self.sentence = sentence
@@ -29,6 +29,7 @@ class SentenceState:
         self._covering: list[frozenset[str]] | None = None
         self._looks: dict[int, frozenset[int]] = {}
         self._values: dict[str, frozenset[str]] = {}
+        self._positions: dict[str, dict[str, list[int]]] = {}
         self._labels: frozenset[str] | None = None
         self.add(mentions)
 
@@ -46,6 +47,15 @@ class SentenceState:
         found = self._values.get(name)
         if found is None:
             found = self._values[name] = frozenset(getattr(tok, name) for tok in self.tokens)
+        return found
+
+    def positions(self, name: str) -> dict[str, list[int]]:
+        """Where each value of field `name` occurs in the sentence."""
+        found = self._positions.get(name)
+        if found is None:
+            found = self._positions[name] = {}
+            for tok in self.tokens:
+                found.setdefault(getattr(tok, name), []).append(tok.index)
         return found
 
     def labels(self) -> frozenset[str]:
@@ -133,8 +143,12 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
     for name, values in start.values:
         if name == "mention":
             positions.update(i for i in range(state.n) if not values.isdisjoint(state.covering(i)))
-        else:
-            positions.update(tok.index for tok in state.tokens if getattr(tok, name) in values)
+            continue
+        where = state.positions(name)
+        for value in values:
+            found = where.get(value)
+            if found:
+                positions.update(found)
     if start.labels:
         wanted = start.labels
         positions.update(i for i, group in state.by_start.items()
