@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-from . import nodes
+from . import cache, nodes
 from .compiler import LOOK, MENTION, compile_pattern
 from .errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
 from .lexicon import Lexicon, build_lexicon, read_phrases
@@ -29,6 +29,7 @@ RULE_KEYS = ("name", "label", "priority", "type", "pattern", "lexicon", "phrases
 CONTEXT_KEYS = ("default", "cases")
 CASE_KEYS = ("value", "before", "after", "types")
 NORMALIZERS = ("date",)
+CACHED_LEXICON_SIZE = 200
 IMPORT_KEYS = ("import", "vars")
 MAIN_FILE = "main.yml"
 
@@ -55,6 +56,7 @@ class _State:
     context_drafts: list = field(default_factory=list)     # (name, YMap, Source, variables)
     loaded: set = field(default_factory=set)
     lexicons: dict[Path, Lexicon] = field(default_factory=dict)
+    patterns: cache.PatternCache = field(default_factory=lambda: cache.PatternCache(cache.cache_dir()))
 
     def error(self, message: str, location: Location | None, hint: str | None = None) -> None:
         self.errors.append(EvxError(message, location, hint))
@@ -92,6 +94,7 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
         raise RuleErrors(errors or [EvxError("no rule files given")])
     state.errors[:0] = errors
     rules = _compile_all(state, tokenize)
+    state.patterns.save()
     taxonomy = _taxonomy(state, rules)
     contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
     if state.errors:
@@ -438,7 +441,7 @@ def _build_rule(state: _State, draft: _Draft, spec: dict, taxonomy: Taxonomy, to
             return None
         node = data.value_nodes["pattern"]
         try:
-            ast = parse(pattern, draft.variables)
+            ast = parse(pattern, draft.variables, state.patterns)
             program = compile_pattern(ast, taxonomy)
         except PatternError as err:
             state.errors.extend(EvxError(e.message, source.inside(node, e.offset), e.hint) for e in err.all())
@@ -507,7 +510,7 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
                 state.error(f"'{side}' is a pattern", source.at(side_node))
                 continue
             try:
-                program = compile_pattern(parse(text, variables), taxonomy, allow_captures=False)
+                program = compile_pattern(parse(text, variables, state.patterns), taxonomy, allow_captures=False)
             except PatternError as err:
                 state.errors.extend(EvxError(e.message, source.inside(side_node, e.offset), e.hint)
                                     for e in err.all())
@@ -534,7 +537,7 @@ def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | Non
         if not _names(phrases):
             state.error(f"rule '{name}': 'phrases' is a list of strings", source.at(data.value_nodes["phrases"]))
             return None
-        return build_lexicon(phrases, tokenize)
+        return _built(phrases, tokenize)
     target = data["lexicon"]
     at = source.at(data.value_nodes["lexicon"])
     if not isinstance(target, str):
@@ -553,8 +556,22 @@ def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | Non
         except (OSError, UnicodeDecodeError) as err:
             state.error(f"cannot read lexicon file '{target}': {err}", at)
             return None
-        state.lexicons[full] = build_lexicon(read_phrases(text), tokenize)
+        state.lexicons[full] = _built(read_phrases(text), tokenize)
     return state.lexicons[full]
+
+
+def _built(phrases: list[str], tokenize) -> Lexicon:
+    """A lexicon from the compile cache, or built (tokenizing every phrase) and cached.
+    Short lists are quicker to build than to look up."""
+    if len(phrases) < CACHED_LEXICON_SIZE:
+        return build_lexicon(phrases, tokenize)
+    where = cache.lexicon_path(cache.cache_dir(), phrases)
+    found = cache.load(where)
+    if isinstance(found, Lexicon):
+        return found
+    lexicon = build_lexicon(phrases, tokenize)
+    cache.store(where, lexicon)
+    return lexicon
 
 
 def _examples(state: _State, data: YMap, source: Source, name: str) -> tuple[Example, ...]:
@@ -620,24 +637,29 @@ def _check_example(state: _State, example: Example, taxonomy: Taxonomy) -> None:
 
 def _check_cascade(state: _State, rules: list[Rule], drafts, taxonomy: Taxonomy) -> None:
     """A `@Label` that no earlier step can have found would never match: say so."""
+    # first step at which each label can have been found (a rule's matches are visible a step later)
+    first_seen: dict[str, int] = {}
+    for rule in rules:
+        for label in rule.labels:
+            first_seen[label] = min(first_seen.get(label, rule.priority.low), rule.priority.low)
     for rule in rules:
         if rule.program is None:
             continue
         last = rule.priority.high
-        visible: set[str] = set()
-        for other in rules:
-            if last is None or other.priority.low < last or (other is rule and rule.priority.high is None):
-                visible.update(other.labels)
         reported = set()
         for wanted, label in _mention_labels(rule.program):
-            if wanted.isdisjoint(visible) and label not in reported:
-                reported.add(label)
-                producers = sorted({f"'{r.name}' (priority {r.priority})" for r in rules
-                                    if not wanted.isdisjoint(r.labels)})
-                hint = ("found by " + ", ".join(producers[:3]) + ": give this rule a later priority"
-                        if producers else "no rule finds this label")
-                state.error(f"rule '{rule.name}' (priority {rule.priority}) uses @{label} "
-                            f"but nothing finds {label} before it runs", rule.location, hint)
+            if label in reported:
+                continue
+            seen_at = [first_seen[w] for w in wanted if w in first_seen]
+            if seen_at and (last is None or min(seen_at) < last):
+                continue
+            reported.add(label)
+            producers = sorted({f"'{r.name}' (priority {r.priority})" for r in rules
+                                if not wanted.isdisjoint(r.labels)})
+            hint = ("found by " + ", ".join(producers[:3]) + ": give this rule a later priority"
+                    if producers else "no rule finds this label")
+            state.error(f"rule '{rule.name}' (priority {rule.priority}) uses @{label} "
+                        f"but nothing finds {label} before it runs", rule.location, hint)
 
 
 def _mention_labels(program):

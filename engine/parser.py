@@ -121,24 +121,31 @@ def _expected(names) -> str:
     return "expected " + ", ".join(readable) if readable else ""
 
 
-def parse(source: str, variables: Mapping[str, object] | None = None) -> n.Pattern:
-    """Parse pattern text into an AST; raise PatternError with the offset in `source`."""
+def parse(source: str, variables: Mapping[str, object] | None = None, cache: dict | None = None) -> n.Pattern:
+    """Parse pattern text into an AST whose offsets point into `source` as written; raise
+    PatternError likewise. `cache` maps (source, expanded text) to ASTs already built."""
     expansion = expand_vars(source, variables or {})
+    key = (source, expansion.text)
+    if cache is not None and key in cache:
+        return cache[key]
     try:
-        return _parse_expanded(expansion.text)
+        ast = _parse_expanded(expansion.text, expansion.original_offset)
     except PatternError as err:
         raise PatternError.collected([PatternError(e.message, expansion.original_offset(e.offset), e.hint)
                                       for e in err.all()]) from None
+    if cache is not None:
+        cache[key] = ast
+    return ast
 
 
-def _parse_expanded(text: str) -> n.Pattern:
+def _parse_expanded(text: str, origin) -> n.Pattern:
     if not text.strip() or not _strip_comments(text).strip():
         raise PatternError("empty pattern", 0)
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
         raise _syntax_error(err, text) from None
-    builder = _Builder(text)
+    builder = _Builder(text, origin)
     try:
         pattern = builder.transform(tree)
     except VisitError as err:
@@ -178,27 +185,27 @@ def _syntax_error(err: UnexpectedInput, text: str) -> PatternError:
 
 # -- parse tree -> nodes ------------------------------------------------------------------------
 
-def _pos(meta) -> int:
-    return getattr(meta, "start_pos", 0) or 0
-
-
 @v_args(meta=True)
 class _Builder(Transformer):
     """Turns the Lark tree into plain nodes, collecting the errors it can find."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, origin):
         super().__init__()
         self.text = text
-        self.errors: list[PatternError] = []
+        self.origin = origin        # expanded offset -> offset in the pattern as written
+        self.errors: list[PatternError] = []   # their offsets are in the expanded text
+
+    def at(self, meta) -> int:
+        return self.origin(getattr(meta, "start_pos", 0) or 0)
 
     # sequences
     def sequence(self, meta, items):
         if len(items) == 1:
             return items[0]
-        return n.Sequence(tuple(items), _pos(meta))
+        return n.Sequence(tuple(items), self.at(meta))
 
     def alternation(self, meta, options):
-        return n.Alternation(tuple(options), _pos(meta))
+        return n.Alternation(tuple(options), self.at(meta))
 
     def repeat(self, meta, children):
         body, quant = children
@@ -217,7 +224,7 @@ class _Builder(Transformer):
         if isinstance(body, (n.Anchor, n.Lookaround)):
             self.errors.append(PatternError("an assertion cannot be repeated", quant.start_pos,
                                             "'^', '$' and lookarounds match no token"))
-        return n.Repeat(body, low, high, greedy, _pos(meta))
+        return n.Repeat(body, low, high, greedy, self.at(meta))
 
     def _bounds(self, inner: str, at: int) -> tuple[int, int | None]:
         if "," in inner:
@@ -240,32 +247,32 @@ class _Builder(Transformer):
     def capture(self, meta, children):
         opener, body = children
         name = str(opener)[3:-1]
-        return n.Capture(name, body, _pos(meta))
+        return n.Capture(name, body, self.at(meta))
 
     def lookaround(self, meta, children):
         opener, body = children
         kind = str(opener)
-        return n.Lookaround(body, behind=kind.startswith("(?<"), negated=kind.endswith("!"), at=_pos(meta))
+        return n.Lookaround(body, behind=kind.startswith("(?<"), negated=kind.endswith("!"), at=self.at(meta))
 
     def mention(self, meta, children):
         (token,) = children
         text = str(token)[1:]
         name, _, label = text.rpartition(":")
-        return n.MentionRef(label, name or None, _pos(meta))
+        return n.MentionRef(label, name or None, self.at(meta))
 
     def start_anchor(self, meta, children):
-        return n.Anchor(end=False, at=_pos(meta))
+        return n.Anchor(end=False, at=self.at(meta))
 
     def end_anchor(self, meta, children):
-        return n.Anchor(end=True, at=_pos(meta))
+        return n.Anchor(end=True, at=self.at(meta))
 
     def token(self, meta, children):
         (constraint,) = children
-        return n.TokenPattern(constraint if constraint is not None else n.AnyToken(), _pos(meta))
+        return n.TokenPattern(constraint if constraint is not None else n.AnyToken(), self.at(meta))
 
     def bare_token(self, meta, children):
         (value,) = children
-        return n.TokenPattern(n.FieldTest("word", False, value, _pos(meta)), _pos(meta))
+        return n.TokenPattern(n.FieldTest("word", False, value, self.at(meta)), self.at(meta))
 
     # constraints
     def c_or(self, meta, operands):
@@ -284,7 +291,7 @@ class _Builder(Transformer):
             self.errors.append(PatternError(
                 f"unknown field '{name}'", field_token.start_pos,
                 (did_you_mean(name, PATTERN_FIELDS) or "") + " fields: " + ", ".join(PATTERN_FIELDS)))
-        return n.FieldTest(name, str(op) == "!=", value, field_token.start_pos)
+        return n.FieldTest(name, str(op) == "!=", value, self.origin(field_token.start_pos))
 
     # values
     def literal(self, meta, children):

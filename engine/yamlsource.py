@@ -14,6 +14,9 @@ from yaml.constructor import SafeConstructor
 
 from .errors import EvxError, Location
 
+# libyaml's composer when the build has it: the same nodes and marks, ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_NODES = 1_000_000      # values after aliases are expanded: refuses "billion laughs"
 
 _TAG = "tag:yaml.org,2002:"
@@ -102,7 +105,7 @@ def load_yaml(path: str, text: str) -> tuple[object, Source]:
     """Parse `text` (the content of `path`) into located values; raise EvxError on bad YAML."""
     source = Source(path, text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         loc = source.location(mark.line, mark.column) if mark else Location(path, 1, 1)

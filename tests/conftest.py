@@ -1,13 +1,18 @@
 """Shared helpers: build small rule sets from YAML text and run one pattern over a text."""
 from __future__ import annotations
 
+import os
 import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-import evx
+# Tests build thousands of throwaway rule sets: keep them out of the user's compile cache
+# (test_cache.py turns it on where it is the subject). Subprocesses inherit this.
+os.environ["EVX_CACHE"] = "off"
+
+import evx  # noqa: E402
 
 
 def write_rules(folder: Path, yaml_text: str, files: dict[str, str] | None = None,
