@@ -1,17 +1,28 @@
 """Running a rule set over many documents, in this process or spread over several.
 
-Results come back in input order. One document that fails becomes an error line for that
-document; the others' results are kept.
+Results come back in input order and streaming: documents are read, sent to workers and
+written in a bounded window, so a corpus ten times larger needs no more memory. One
+document that fails becomes an error for that document; a worker that dies is reported
+for the documents it held, and the run goes on with a fresh pool.
 """
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from time import perf_counter
 from typing import Iterable, Iterator
 
 from .annotate import annotate
+from .cascade import Profile
 from .inputs import InputError, Item
 from .ruleset import RuleSet, load_rules
+
+CHUNK = 8           # documents sent to a worker at a time
+WINDOW = 4          # chunks in flight per worker
 
 
 @dataclass(frozen=True)
@@ -20,40 +31,61 @@ class Options:
     mentions: bool = False
     labels: tuple[str, ...] | None = None
     allow_outside_imports: bool = False
+    profile: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class Result:
     doc: str
     records: list[dict]
     tokens: int = 0
     sentences: int = 0
     error: InputError | None = None
+    annotate_seconds: float = 0.0
+    profile: Profile | None = None
 
 
 def process(rules: RuleSet, item: Item, options: Options) -> Result:
+    """Annotate and match one document; whatever goes wrong stays with this document."""
     if isinstance(item, InputError):
         return Result(item.file, [], error=item)
+    began = perf_counter()
     try:
         doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
     except ValueError as err:
         return Result(item.id, [], error=InputError(item.id, None, f"bad tokens: {err}"))
-    records = rules.records(doc, rules.matches(doc), options.mentions, options.labels)
-    return Result(doc.id, [r.to_dict() for r in records], doc.token_count, len(doc.sentences))
+    annotated = perf_counter()
+    profile = Profile() if options.profile else None
+    try:
+        records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
+        dicts = [r.to_dict() for r in records]
+    except RecursionError:
+        return Result(doc.id, [], error=InputError(doc.id, None, "the document is too deeply nested to match"))
+    except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
+        return Result(doc.id, [], error=InputError(doc.id, None, f"internal error: {type(err).__name__}: {err}"))
+    return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotated - began, profile)
 
 
-_worker_rules: RuleSet | None = None
-_worker_options: Options | None = None
+_worker: tuple[RuleSet, Options] | None = None
 
 
 def _init_worker(options: Options) -> None:
-    global _worker_rules, _worker_options
-    _worker_rules = load_rules(*options.rule_paths, allow_outside_imports=options.allow_outside_imports)
-    _worker_options = options
+    global _worker
+    _worker = (load_rules(*options.rule_paths, allow_outside_imports=options.allow_outside_imports), options)
 
 
-def _work(item: Item) -> Result:
-    return process(_worker_rules, item, _worker_options)
+def _work(chunk: list[Item]) -> list[Result]:
+    rules, options = _worker
+    return [process(rules, item, options) for item in chunk]
+
+
+def _crashed(chunk: list[Item], why: str) -> list[Result]:
+    out = []
+    for item in chunk:
+        name = item.id if not isinstance(item, InputError) else item.file
+        out.append(Result(name, [], error=item if isinstance(item, InputError) else
+                          InputError(name, None, f"the worker process died ({why}); document skipped")))
+    return out
 
 
 def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) -> Iterator[Result]:
@@ -62,7 +94,63 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
         for item in items:
             yield process(rules, item, options)
         return
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        yield from pool.imap(_work, items, chunksize=4)
+    yield from _parallel(items, options, jobs)
 
+
+def _parallel(items: Iterable[Item], options: Options, jobs: int) -> Iterator[Result]:
+    source = iter(items)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(options,))
+
+    pool = new_pool()
+    pending: deque[tuple[list[Item], Future]] = deque()
+    try:
+        while True:
+            while len(pending) < jobs * WINDOW:
+                chunk = list(islice(source, CHUNK))
+                if not chunk:
+                    break
+                pending.append((chunk, pool.submit(_work, chunk)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # every chunk still in the pool is lost with it: report this one, resubmit the rest
+                yield from _crashed(chunk, "killed or crashed")
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                pending = deque((c, pool.submit(_work, c)) for c, _ in pending)
+                continue
+            except Exception as err:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                yield from _crashed(chunk, f"{type(err).__name__}: {err}")
+                continue
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class Totals:
+    """What a run went through, for `evx bench` and the progress line."""
+    documents: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    records: int = 0
+    errors: int = 0
+    annotate_seconds: float = 0.0
+    write_seconds: float = 0.0
+    profile: Profile = field(default_factory=Profile)
+
+    def add(self, result: Result) -> None:
+        self.documents += 1
+        self.sentences += result.sentences
+        self.tokens += result.tokens
+        self.records += len(result.records)
+        self.errors += result.error is not None
+        self.annotate_seconds += result.annotate_seconds
+        if result.profile is not None:
+            self.profile.merge(result.profile)

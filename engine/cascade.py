@@ -6,7 +6,8 @@ After the last fixed priority, open-ended rules (`N+`) run again until a step ad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from time import perf_counter
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -42,8 +43,21 @@ def plan_cascade(rules: Sequence[Rule]) -> Plan:
     return Plan(steps, indexed(open_ended) if open_ended else None)
 
 
+@dataclass
+class Profile:
+    """Where the time went: seconds per cascade step and per rule (filled when asked for)."""
+    steps: dict[int, float] = field(default_factory=dict)
+    rules: dict[str, float] = field(default_factory=dict)
+
+    def merge(self, other: "Profile") -> None:
+        for mine, theirs in ((self.steps, other.steps), (self.rules, other.rules)):
+            for key, seconds in theirs.items():
+                mine[key] = mine.get(key, 0.0) + seconds
+
+
 def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
-                contexts: Sequence[Context] = (), observe: Observer | None = None) -> list[Match]:
+                contexts: Sequence[Context] = (), observe: Observer | None = None,
+                profile: Profile | None = None) -> list[Match]:
     """Every match of every rule in the document, in the order they were found, with the
     attributes that contexts decide added to each event.
 
@@ -60,10 +74,16 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
             break
         active, index = planned
         new: list[Match] = []
+        step_began = perf_counter() if profile is not None else 0.0
         for state in states:
             # an observer (evx explain) wants to hear about every rule, even those that cannot match
             for rule in (index.candidates(state) if observe is None else active):
-                matches = list(_matches(rule, state, schemas))
+                if profile is None:
+                    matches = list(_matches(rule, state, schemas))
+                else:
+                    began = perf_counter()
+                    matches = list(_matches(rule, state, schemas))
+                    profile.rules[rule.name] = profile.rules.get(rule.name, 0.0) + perf_counter() - began
                 if observe is not None:
                     observe(rule, state, step, matches)
                 for match in matches:
@@ -71,6 +91,8 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
                     if key not in seen:
                         seen.add(key)
                         new.append(match)
+        if profile is not None:
+            profile.steps[step] = profile.steps.get(step, 0.0) + perf_counter() - step_began
         if new:
             by_sentence: dict[int, list[Match]] = {}
             for m in new:
@@ -116,7 +138,7 @@ def _needs(rule: Rule):
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:
     index = state.sentence.index
-    attributes = MappingProxyType(dict(rule.attributes))
+    attributes = rule.frozen_attributes
     if rule.type == LEXICON_RULE:
         for start, end in rule.lexicon.find(state.tokens):
             yield Match(rule.labels, index, start, end, rule.name, keep=rule.keep, attributes=attributes,

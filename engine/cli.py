@@ -1,13 +1,15 @@
 """The `evx` command line.
 
 Exit codes: 0 all went well; 1 errors were found (in rules, inputs or examples); 2 the
-command was used wrongly (click's own usage errors).
+command was used wrongly (click's own usage errors); 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
+import time
 
 import click
 
@@ -16,11 +18,12 @@ from . import explain as explain_mod
 from .annotate import annotate
 from .errors import EvxError, did_you_mean
 from .examples import describe_expected, describe_record, run_examples
-from .inputs import read_inputs
+from .inputs import count_documents, read_inputs
 from .output import FORMATS, Writer, atomic_output
+from .progress import Progress
 from .ruleset import RuleSet, bundled_rules, load_rules
 
-OK, FOUND_ERRORS, USAGE = 0, 1, 2
+OK, FOUND_ERRORS, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
 def _load(paths: tuple[str, ...], allow_outside: bool = False) -> RuleSet:
@@ -67,19 +70,36 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), mentions,
                             tuple(labels) or None, allow_outside_imports)
     errors = 0
-    with atomic_output(output) as out:
-        writer = Writer(out, fmt)
-        for result in batch.run(rules, read_inputs(inputs), options, jobs):
-            if result.error is not None:
-                errors += 1
-                click.echo(f"evx: {result.error.format()}", err=True)
-                continue
-            for record in result.records:
-                writer.write(record)
-        writer.close()
+    progress = Progress()
+    if progress.enabled:
+        progress.total = count_documents(list(inputs))
+    try:
+        with atomic_output(output) as out:
+            writer = Writer(out, fmt)
+            for result in batch.run(rules, read_inputs(inputs), options, jobs):
+                progress.update(1, result.tokens)
+                if result.error is not None:
+                    errors += 1
+                    _report(progress, f"evx: {result.error.format()}")
+                    continue
+                for record in result.records:
+                    writer.write(record)
+            writer.close()
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("evx: interrupted; no output file was written" if output else "evx: interrupted", err=True)
+        sys.exit(INTERRUPTED)
+    progress.close()
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
     sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
+
+
+def _report(progress: Progress, message: str) -> None:
+    """An error line that does not get mixed into the progress line."""
+    if progress.enabled:
+        progress.stream.write("\r\x1b[K")
+    click.echo(message, err=True)
 
 
 @main.command()
@@ -172,6 +192,81 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
         click.echo(json.dumps(scores.to_dict(), indent=2))
     else:
         click.echo(evaluate.render(scores), nl=False)
+
+
+@main.command()
+@click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(),
+              help="Rule file or folder (repeatable). Default: the bundled news rules.")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path())
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="Slowest rules to list.")
+@_outside_option
+def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None:
+    """Throughput on CORPUS: documents, sentences and tokens per second, time per stage and per
+    rule, peak memory."""
+    began = time.perf_counter()
+    rules = _load(rule_paths, allow_outside_imports)
+    compiled = time.perf_counter()
+    options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), profile=True,
+                            allow_outside_imports=allow_outside_imports)
+    totals = batch.Totals()
+    progress = Progress(count_documents(list(corpus)) if Progress().enabled else None)
+    for result in batch.run(rules, read_inputs(corpus), options, jobs):
+        totals.add(result)
+        progress.update(1, result.tokens)
+        start_write = time.perf_counter()
+        for record in result.records:
+            json.dumps(record, ensure_ascii=False)
+        totals.write_seconds += time.perf_counter() - start_write
+    progress.close()
+    figures = bench_figures(totals, compiled - began, time.perf_counter() - compiled, jobs, len(rules.rules))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        click.echo(render_bench(figures, top), nl=False)
+
+
+def bench_figures(totals: batch.Totals, compile_seconds: float, run_seconds: float, jobs: int, n_rules: int) -> dict:
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    per = max(run_seconds, 1e-9)
+    return {
+        "rules": n_rules, "jobs": jobs,
+        "documents": totals.documents, "sentences": totals.sentences, "tokens": totals.tokens,
+        "records": totals.records, "errors": totals.errors,
+        "seconds": {"compile": round(compile_seconds, 4), "run": round(run_seconds, 4),
+                    "annotate": round(totals.annotate_seconds, 4),
+                    "match": {str(k): round(v, 4) for k, v in sorted(totals.profile.steps.items())},
+                    "write": round(totals.write_seconds, 4)},
+        "per_second": {"documents": round(totals.documents / per, 1), "sentences": round(totals.sentences / per, 1),
+                       "tokens": round(totals.tokens / per, 1)},
+        "rules_seconds": dict(sorted(((k, round(v, 5)) for k, v in totals.profile.rules.items()),
+                                     key=lambda kv: -kv[1])),
+        "peak_memory_mb": {"main": round(usage / 1024, 1), "workers": round(children / 1024, 1)},
+    }
+
+
+def render_bench(f: dict, top: int) -> str:
+    s, ps = f["seconds"], f["per_second"]
+    cpu = "summed over the workers' CPU time" if f["jobs"] > 1 else "in this process"
+    lines = [
+        f"{f['documents']:,} documents, {f['sentences']:,} sentences, {f['tokens']:,} tokens, "
+        f"{f['records']:,} records, {f['errors']} errors; {f['rules']} rules, {f['jobs']} job(s)",
+        f"throughput: {ps['tokens']:,.0f} tokens/s, {ps['sentences']:,.0f} sentences/s, "
+        f"{ps['documents']:,.1f} documents/s",
+        f"time: compile {s['compile']:.3f} s, run {s['run']:.3f} s",
+        f"stages ({cpu}): annotate {s['annotate']:.3f} s, "
+        + ", ".join(f"match priority {k} {v:.3f} s" for k, v in s["match"].items())
+        + f", write {s['write']:.3f} s",
+        f"peak memory: {f['peak_memory_mb']['main']:.1f} MB"
+        + (f" (workers {f['peak_memory_mb']['workers']:.1f} MB each at most)" if f["jobs"] > 1 else ""),
+    ]
+    if top and f["rules_seconds"]:
+        lines.append("slowest rules:")
+        for name, seconds in list(f["rules_seconds"].items())[:top]:
+            lines.append(f"  {seconds:9.4f} s  {name}")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Callable
 
@@ -31,6 +32,22 @@ class Program:
     code: tuple[tuple, ...]
     captures: frozenset[str] = frozenset()
     prefilter: Prefilter = field(default_factory=Prefilter)
+
+    @cached_property
+    def merges(self) -> tuple[bool, ...]:
+        """Which instructions paths can meet at: the start, jump and split targets, and what
+        follows a mention (reached from different positions). Only there can a search come
+        back to a state it has seen, so only there does the VM need to remember states."""
+        marks = [False] * len(self.code)
+        marks[0] = True
+        for pc, ins in enumerate(self.code):
+            if ins[0] == SPLIT:
+                marks[ins[1]] = marks[ins[2]] = True
+            elif ins[0] == JMP:
+                marks[ins[1]] = True
+            elif ins[0] == MENTION and pc + 1 < len(marks):
+                marks[pc + 1] = True
+        return tuple(marks)
 
 
 @dataclass(frozen=True, eq=False)

@@ -48,13 +48,33 @@ def read_inputs(paths: Iterable[str]) -> Iterator[Item]:
             continue
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
-            for f in files:
+            for f in folder_files(p):
                 yield from _read_file(f)
         elif p.exists():
             yield from _read_file(p)
         else:
             yield InputError(path, None, "no such file or folder")
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The input files below a folder, in path order."""
+    return sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+
+
+def count_documents(paths: list[str]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (files, not stdin)."""
+    total = 0
+    for path in paths or ["-"]:
+        p = Path(path)
+        if path == "-" or not p.exists():
+            return None
+        for f in folder_files(p) if p.is_dir() else [p]:
+            if f.suffix.lower() in JSONL_SUFFIXES:
+                with open(f, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+    return total
 
 
 def _read_file(path: Path) -> Iterator[Item]:

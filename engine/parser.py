@@ -56,13 +56,7 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         if name not in variables:
             raise PatternError(f"unknown variable '{name}'", m.start(),
                                did_you_mean(name, variables) or _known_vars(variables))
-        value = variables[name]
-        if isinstance(value, (list, tuple)):
-            text = "|".join(str(v) for v in value)
-        elif isinstance(value, (bool, dict)) or value is None:
-            raise PatternError(f"variable '{name}' must be a string, a number or a list", m.start())
-        else:
-            text = str(value)
+        text = _var_text(name, variables, m.start(), ())
         parts.append(source[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(text), m.start(), m.end()))
@@ -71,6 +65,23 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         pos = m.end()
     parts.append(source[pos:])
     return Expansion("".join(parts), tuple(spans))
+
+
+def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[str, ...]) -> str:
+    """A variable's text, with the variables it names expanded in turn."""
+    if name in chain:
+        raise PatternError("variables refer to each other in a loop: " + " -> ".join(chain + (name,)), at)
+    if name not in variables:
+        raise PatternError(f"unknown variable '{name}' (used by variable '{chain[-1]}')", at,
+                           did_you_mean(name, variables) or _known_vars(variables))
+    value = variables[name]
+    if isinstance(value, (list, tuple)):
+        text = "|".join(str(v) for v in value)
+    elif isinstance(value, (bool, dict)) or value is None:
+        raise PatternError(f"variable '{name}' must be a string, a number or a list", at)
+    else:
+        text = str(value)
+    return _VAR.sub(lambda m: _var_text(m.group(1).strip(), variables, at, chain + (name,)), text)
 
 
 def _in_comment(source: str, offset: int) -> bool:

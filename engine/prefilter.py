@@ -66,11 +66,72 @@ class Needs:
 class Prefilter:
     start: Start | None = None
     needs: Needs = field(default_factory=Needs)
+    anchor: "Anchor | None" = None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A token every match has, `lo` to `hi` tokens after the match's start: the VM need only
+    start that far before each occurrence of the token's value."""
+    field: str
+    values: frozenset[str]
+    lo: int
+    hi: int
 
 
 def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
     start, _ = _first(pattern, taxonomy)
-    return Prefilter(start, _needs(pattern, taxonomy))
+    return Prefilter(start, _needs(pattern, taxonomy), _anchor(pattern, taxonomy))
+
+
+# -- anchors --------------------------------------------------------------------------------------
+
+def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
+    """The rarest-looking literal token at a bounded distance from the start of the match."""
+    while isinstance(pattern, n.Capture):
+        pattern = pattern.body
+    items = pattern.items if isinstance(pattern, n.Sequence) else (pattern,)
+    lo, hi = 0, 0
+    best: Anchor | None = None
+    for item in items:
+        token = item
+        while isinstance(token, n.Capture):
+            token = token.body
+        if isinstance(token, n.TokenPattern):
+            found = constraint_values(token.constraint, tax)
+            if found is not None and found[0] != "mention" and (best is None or len(found[1]) < len(best.values)):
+                best = Anchor(found[0], found[1], lo, hi)
+        width_lo, width_hi = _width(item)
+        lo += width_lo
+        if width_hi is None:
+            break
+        hi += width_hi
+    return best
+
+
+def _width(node: n.Pattern) -> tuple[int, int | None]:
+    """The fewest and most tokens a node can consume (None: no bound)."""
+    if isinstance(node, n.TokenPattern):
+        return 1, 1
+    if isinstance(node, (n.Lookaround, n.Anchor)):
+        return 0, 0
+    if isinstance(node, n.MentionRef):
+        return 1, None
+    if isinstance(node, n.Capture):
+        return _width(node.body)
+    if isinstance(node, n.Sequence):
+        lo, hi = 0, 0
+        for item in node.items:
+            a, b = _width(item)
+            lo += a
+            hi = None if hi is None or b is None else hi + b
+        return lo, hi
+    if isinstance(node, n.Alternation):
+        widths = [_width(option) for option in node.options]
+        his = [b for _, b in widths]
+        return min(a for a, _ in widths), None if None in his else max(his)
+    a, b = _width(node.body)
+    return a * node.min, None if node.max is None or b is None else b * node.max
 
 
 # -- first tokens ---------------------------------------------------------------------------------

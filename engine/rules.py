@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Mapping
 
 from .compiler import Lookaround, Program
@@ -80,3 +82,8 @@ class Rule:
     @property
     def label(self) -> str:
         return self.labels[0]
+
+    @cached_property
+    def frozen_attributes(self) -> Mapping[str, object]:
+        """The attributes as every match of this rule shares them."""
+        return MappingProxyType(dict(self.attributes))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .annotate import annotate
-from .cascade import Plan, plan_cascade, run_cascade
+from .cascade import Plan, Profile, plan_cascade, run_cascade
 from .document import Document
 from .loader import load_rule_files
 from .matches import EVENT, Match
@@ -47,9 +47,9 @@ class RuleSet:
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
 
-    def matches(self, doc: Document) -> list[Match]:
+    def matches(self, doc: Document, profile: Profile | None = None) -> list[Match]:
         """Every match of the cascade, kept or not, in the order found."""
-        return run_cascade(doc, self.plan, self.schemas, self.contexts)
+        return run_cascade(doc, self.plan, self.schemas, self.contexts, profile=profile)
 
     def extract(self, text_or_doc: str | Document, mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:

@@ -9,11 +9,13 @@ once per sentence by plain reachability over the same states, also linear.
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
 from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from .document import Sentence
 from .matches import Argument, Match
+from .prefilter import Start
 
 
 class SentenceState:
@@ -46,7 +48,7 @@ class SentenceState:
         """Every value the sentence's tokens have in field `name`."""
         found = self._values.get(name)
         if found is None:
-            found = self._values[name] = frozenset(getattr(tok, name) for tok in self.tokens)
+            found = self._values[name] = frozenset(map(attrgetter(name), self.tokens))
         return found
 
     def positions(self, name: str) -> dict[str, list[int]]:
@@ -112,7 +114,7 @@ def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, 
     for start in starts:
         if start < resume:
             continue
-        found = _search(program.code, state, start, visited, width)
+        found = _search(program.code, program.merges, state, start, visited, width)
         if found is None:
             continue
         end, events = found
@@ -137,9 +139,19 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
             if wanted.isdisjoint(present):
                 return (), f"every match needs a mention of {_brief(wanted)}, and there is none"
     start = pre.start
+    anchor = pre.anchor
+    if anchor is not None:
+        where = state.positions(anchor.field)
+        positions: set[int] = set()
+        for value in anchor.values:
+            for p in where.get(value, ()):
+                positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
+        if start is not None:
+            positions = {p for p in positions if _can_start(start, state, p)}
+        return sorted(positions), None
     if start is None:
         return range(state.n), None
-    positions: set[int] = set()
+    positions = set()
     for name, values in start.values:
         if name == "mention":
             positions.update(i for i in range(state.n) if not values.isdisjoint(state.covering(i)))
@@ -156,12 +168,24 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
     return sorted(positions), None
 
 
+def _can_start(start: Start, state: SentenceState, p: int) -> bool:
+    tok = state.tokens[p]
+    for name, values in start.values:
+        if name == "mention":
+            if not values.isdisjoint(state.covering(p)):
+                return True
+        elif getattr(tok, name) in values:
+            return True
+    return bool(start.labels) and any(not start.labels.isdisjoint(m.labels) for m in state.by_start.get(p, ()))
+
+
 def _brief(values: frozenset[str], most: int = 6) -> str:
     shown = sorted(values)[:most]
     return "{" + ", ".join(shown) + (", ..." if len(values) > most else "") + "}"
 
 
-def _search(code, state: SentenceState, start: int, visited: set[int], width: int, trace: list | None = None):
+def _search(code, merges, state: SentenceState, start: int, visited: set[int], width: int,
+            trace: list | None = None):
     """Depth-first in priority order from `start`; the first MATCH reached wins.
 
     With `trace`, every failed test is appended to it as (token position, instruction).
@@ -175,10 +199,11 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
     while stack:
         pc, pos, events = pop()
         while True:
-            key = pos * width + pc
-            if key in visited:
-                break
-            visited.add(key)
+            if merges[pc]:
+                key = pos * width + pc
+                if key in visited:
+                    break
+                visited.add(key)
             ins = code[pc]
             op = ins[0]
             if op == TOKEN:
@@ -244,7 +269,7 @@ def _search(code, state: SentenceState, start: int, visited: set[int], width: in
 def trace_start(program: Program, state: SentenceState, start: int):
     """Search from one start position alone, keeping every failed test: for `evx explain`."""
     trace: list[tuple[int, int]] = []
-    found = _search(program.code, state, start, set(), len(program.code), trace)
+    found = _search(program.code, program.merges, state, start, set(), len(program.code), trace)
     return found, trace
 
 
