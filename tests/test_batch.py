@@ -1,0 +1,128 @@
+"""Running over many documents: order, bounded reading, dead workers, progress, bench."""
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from evx import batch, load_rules
+from evx.cli import main
+from evx.inputs import InputDoc
+from evx.progress import Progress
+
+RULES = """
+taxonomy: [Place]
+rules:
+  - name: places
+    label: Place
+    type: lexicon
+    phrases: [Kabul, Rome]
+"""
+
+
+@pytest.fixture
+def rules_path(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_text(RULES, encoding="utf-8")
+    return path
+
+
+def _docs(n, boom=()):
+    for i in range(n):
+        yield InputDoc(f"boom-{i}" if i in boom else f"d{i}", f"Trip {i} to Kabul and Rome.")
+
+
+def _options(path):
+    return batch.Options((str(path),), mentions=True)
+
+
+def test_parallel_results_keep_input_order(rules_path):
+    rules = load_rules(rules_path)
+    serial = [r.doc for r in batch.run(rules, _docs(60), _options(rules_path), jobs=1)]
+    parallel = [r.doc for r in batch.run(rules, _docs(60), _options(rules_path), jobs=2)]
+    assert parallel == serial == [f"d{i}" for i in range(60)]
+
+
+def test_input_is_read_in_a_bounded_window(rules_path):
+    taken = []
+
+    def source():
+        for doc in _docs(100_000):
+            taken.append(doc.id)
+            yield doc
+    results = batch.run(load_rules(rules_path), source(), _options(rules_path), jobs=2)
+    first = next(results)
+    assert first.doc == "d0"
+    assert len(taken) <= 2 * batch.WINDOW * batch.CHUNK + batch.CHUNK
+    results.close()
+
+
+def _dying_work(chunk):
+    if any(item.id.startswith("boom") for item in chunk):
+        os._exit(3)
+    return _real_work(chunk)
+
+
+_real_work = batch._work
+
+
+def test_a_dead_worker_costs_only_its_documents(rules_path, monkeypatch):
+    monkeypatch.setattr(batch, "_work", _dying_work)   # forked workers inherit the patch
+    results = list(batch.run(load_rules(rules_path), _docs(40, boom={17}), _options(rules_path), jobs=2))
+    assert [r.doc for r in results][:16] == [f"d{i}" for i in range(16)]
+    failed = [r for r in results if r.error is not None]
+    assert failed and all("worker process died" in r.error.message for r in failed)
+    assert len(failed) <= batch.CHUNK
+    ok = [r.doc for r in results if r.error is None]
+    assert "d39" in ok and len(ok) == 40 - len(failed)
+
+
+def test_one_failing_document_is_reported_and_the_rest_kept(rules_path, monkeypatch):
+    rules = load_rules(rules_path)
+    real = rules.matches
+
+    def matches(doc, profile=None):
+        if doc.id == "d1":
+            raise RuntimeError("boom")
+        return real(doc, profile)
+    monkeypatch.setattr(type(rules), "matches", lambda self, doc, profile=None: matches(doc, profile))
+    results = list(batch.run(rules, _docs(3), _options(rules_path)))
+    assert [r.error is None for r in results] == [True, False, True]
+    assert "internal error: RuntimeError: boom" in results[1].error.message
+
+
+def test_progress_line_counts_and_estimates():
+    stream = io.StringIO()
+    progress = Progress(total=10, stream=stream, enabled=True, every=0)
+    progress.update(5, 1000)
+    line = progress.line()
+    assert line.startswith("evx: 5/10 docs") and "tokens/s" in line and "left" in line
+    assert stream.getvalue().startswith("\r")
+    progress.close()
+
+
+def test_progress_is_silent_when_not_a_terminal():
+    stream = io.StringIO()
+    progress = Progress(total=3, stream=stream)
+    progress.update(1, 10)
+    progress.close()
+    assert stream.getvalue() == ""
+
+
+def test_bench_reports_throughput_stages_rules_and_memory(rules_path, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": "Trip to Kabul. Back in Rome."}) + "\n"
+                              for i in range(20)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["documents"] == 20 and figures["sentences"] == 40 and figures["records"] == 0
+    assert figures["tokens"] == 20 * 8
+    assert set(figures["seconds"]) == {"compile", "run", "annotate", "match", "write"}
+    assert "places" in figures["rules_seconds"] and figures["per_second"]["tokens"] > 0
+    assert figures["peak_memory_mb"]["main"] > 0
+    text = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus)]).output
+    assert "tokens/s" in text and "annotate" in text and "match priority 1" in text
