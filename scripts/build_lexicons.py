@@ -554,6 +554,26 @@ PERSON_ROLES: set[str] = {
     "local officials", "provincial officials", "military officials",
     "police officials", "health officials", "U.S. officials",
     "US officials", "election officials",
+    # people referred to generically, and more actors of world news
+    "man", "men", "woman", "women", "boy", "boys", "girl", "girls", "child",
+    "children", "teenager", "teenagers", "youth", "youths", "person", "people",
+    "family", "families", "citizen", "citizens", "shooter", "shooters",
+    "assassin", "assassins", "informant", "informants", "supporter",
+    "supporters", "opponent", "opponents", "loyalist", "loyalists",
+    "separatist", "separatists", "Islamist", "Islamists", "hardliner",
+    "hardliners", "inmate", "inmates", "passenger", "passengers", "tourist",
+    "tourists", "farmer", "farmers", "fisherman", "fishermen", "miner",
+    "miners", "recruit", "recruits", "member", "members", "hijacker",
+    "hijackers", "killer", "killers", "perpetrator", "perpetrators", "captor",
+    "captors", "abductor", "abductors", "combatant", "combatants", "veteran",
+    "veterans", "agent", "agents", "photographer", "photographers",
+    "correspondent", "correspondents", "monk", "monks", "pastor", "pastors",
+    "scholar", "scholars", "researcher", "researchers", "emissary",
+    "emissaries", "deputy", "deputies", "vice president", "secretary of state",
+    "defense secretary", "police chief", "army chief", "MP", "MPs",
+    "congressman", "congresswoman", "worshipers", "patient", "patients",
+    "relative", "relatives", "neighbor", "neighbors", "troop", "delegation members",
+    "navy", "air force", "coast guard", "junta", "militia fighters",
 }
 
 # ---------------------------------------------------------------------------
