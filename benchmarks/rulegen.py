@@ -6,6 +6,7 @@ frequent are skipped:
     [lower=/^(the|a|an)$/]? (?<trigger> [lemma=L_i]) [lower=/^(in|to|with|on|at)$/] (?<arg> [shape=/^X/]+)
 
 Run as a script to write a rule file: python benchmarks/rulegen.py CORPUS.jsonl N OUT.yml
+(an OUT ending in .json gets the lemma list instead, as benchmarks/spacy_match.py reads it).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Iterable
 import evx
 
 SKIP = 100
+RULE_COUNTS = (10, 100, 1000)     # the rule-set sizes the benchmarks compare
 _PLAIN = re.compile(r"^[a-z][a-z'-]*$")
 
 
@@ -59,13 +61,30 @@ def spacy_patterns(lemmas: list[str]) -> list[list[dict]]:
             for lemma in lemmas]
 
 
-def repeat_to(texts: list[str], tokens: int) -> list[str]:
-    """The corpus repeated until it holds about `tokens` tokens."""
-    per_pass = sum(evx.annotate(t).token_count for t in texts)
+def count_tokens(texts: Iterable[str]) -> int:
+    """Tokens as evx's annotator counts them."""
+    return sum(evx.annotate(t).token_count for t in texts)
+
+
+def repeat_to(texts: list[str], tokens: int, per_pass: int | None = None) -> list[str]:
+    """The corpus repeated until it holds about `tokens` tokens (`per_pass`: its token
+    count, when already known)."""
+    per_pass = per_pass or count_tokens(texts)
     times = max(1, round(tokens / per_pass))
     return texts * times
 
 
+def write_corpus(texts: list[str], path: str | Path) -> None:
+    """JSON Lines, one document per text, with ids bench-0, bench-1, ..."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for i, text in enumerate(texts):
+            handle.write(json.dumps({"id": f"bench-{i}", "text": text}, ensure_ascii=False) + "\n")
+
+
 if __name__ == "__main__":
     corpus, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    Path(out).write_text(evx_rules(frequent_lemmas(read_texts(corpus), n)), encoding="utf-8")
+    lemmas = frequent_lemmas(read_texts(corpus), n)
+    if out.endswith(".json"):
+        Path(out).write_text(json.dumps(lemmas), encoding="utf-8")
+    else:
+        Path(out).write_text(evx_rules(lemmas), encoding="utf-8")
