@@ -70,8 +70,10 @@ _worker: tuple[RuleSet, Options] | None = None
 
 
 def _init_worker(options: Options) -> None:
+    """A forked worker inherits the parent's compiled rules; a spawned one compiles its own."""
     global _worker
-    _worker = (load_rules(*options.rule_paths, allow_outside_imports=options.allow_outside_imports), options)
+    if _worker is None or _worker[1] != options:
+        _worker = (load_rules(*options.rule_paths, allow_outside_imports=options.allow_outside_imports), options)
 
 
 def _work(chunk: list[Item]) -> list[Result]:
@@ -94,10 +96,12 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
         for item in items:
             yield process(rules, item, options)
         return
-    yield from _parallel(items, options, jobs)
+    yield from _parallel(rules, items, options, jobs)
 
 
-def _parallel(items: Iterable[Item], options: Options, jobs: int) -> Iterator[Result]:
+def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int) -> Iterator[Result]:
+    global _worker
+    _worker = (rules, options)
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
