@@ -2,8 +2,8 @@
 
 It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; setting
 `EVX_CACHE=off` turns it off. Entries are keyed by content, so nothing is ever stale:
-a pattern by its text (as written and after variables), a lexicon by a hash of its
-phrases. The file names carry evx's version and a hash of the grammar and of the code
+a rule file's parsed patterns by the file's text and the variables it was given, a
+lexicon by a hash of its phrases. Delete the folder to reclaim the space. The file names carry evx's version and a hash of the grammar and of the code
 that builds what is cached, so an upgrade starts a fresh cache. Files are written whole to a temporary name and renamed, so
 parallel runs never read a torn file; a file that cannot be read is ignored.
 """
@@ -17,8 +17,6 @@ import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-MAX_PATTERNS = 50_000
 
 
 def cache_dir() -> Path | None:
@@ -63,20 +61,55 @@ def _write(path: Path, value) -> None:
             os.unlink(tmp)
 
 
-class PatternCache(dict):
-    """(pattern as written, pattern after variables) -> AST, loaded and saved as one file."""
+class PatternCache:
+    """(pattern as written, pattern after variables) -> AST, kept in one small file per rule
+    file (its text and the variables it was given), so that a run reads only what it uses."""
 
     def __init__(self, folder: Path | None):
-        self.path = folder / f"patterns-{_stamp()}.pickle" if folder is not None else None
-        stored = _read(self.path) if self.path is not None else None
-        super().__init__(stored if isinstance(stored, dict) else {})
-        self.size_loaded = len(self)
+        self.folder = folder
+        self.files: dict[str, dict] = {}
+        self.dirty: set[str] = set()
+        self.names: dict[tuple[int, str], str] = {}
+        self.texts: list[str] = []
+
+    def scope(self, text: str, variables: dict) -> "PatternScope":
+        frozen_vars = repr(sorted(variables.items(), key=lambda kv: kv[0]))
+        memo = (id(text), frozen_vars)
+        if memo in self.names:
+            return PatternScope(self, self.names[memo])
+        key = hashlib.sha1(repr((text, frozen_vars)).encode("utf-8"))
+        name = f"patterns-{_stamp()}-{key.hexdigest()[:20]}.pickle"
+        self.names[memo] = name
+        self.texts.append(text)     # keeps id(text) meaning this text while the cache lives
+        if name not in self.files:
+            stored = _read(self.folder / name) if self.folder is not None else None
+            self.files[name] = stored if isinstance(stored, dict) else {}
+        return PatternScope(self, name)
 
     def save(self) -> None:
-        if self.path is None or len(self) == self.size_loaded:
+        if self.folder is None:
             return
-        entries = list(self.items())[-MAX_PATTERNS:]
-        _write(self.path, dict(entries))
+        for name in self.dirty:
+            _write(self.folder / name, self.files[name])
+        self.dirty.clear()
+
+
+class PatternScope:
+    """The part of the cache that one rule file's patterns use: a mapping for `parser.parse`."""
+
+    def __init__(self, cache: PatternCache, name: str):
+        self.cache, self.name = cache, name
+        self.entries = cache.files[name]
+
+    def __contains__(self, key) -> bool:
+        return key in self.entries
+
+    def __getitem__(self, key):
+        return self.entries[key]
+
+    def __setitem__(self, key, value) -> None:
+        self.entries[key] = value
+        self.cache.dirty.add(self.name)
 
 
 def lexicon_path(folder: Path | None, phrases: list[str]) -> Path | None:

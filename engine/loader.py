@@ -441,7 +441,7 @@ def _build_rule(state: _State, draft: _Draft, spec: dict, taxonomy: Taxonomy, to
             return None
         node = data.value_nodes["pattern"]
         try:
-            ast = parse(pattern, draft.variables, state.patterns)
+            ast = parse(pattern, draft.variables, state.patterns.scope(source.text, draft.variables))
             program = compile_pattern(ast, taxonomy)
         except PatternError as err:
             state.errors.extend(EvxError(e.message, source.inside(node, e.offset), e.hint) for e in err.all())
@@ -510,7 +510,8 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
                 state.error(f"'{side}' is a pattern", source.at(side_node))
                 continue
             try:
-                program = compile_pattern(parse(text, variables, state.patterns), taxonomy, allow_captures=False)
+                program = compile_pattern(parse(text, variables, state.patterns.scope(source.text, variables)),
+                                          taxonomy, allow_captures=False)
             except PatternError as err:
                 state.errors.extend(EvxError(e.message, source.inside(side_node, e.offset), e.hint)
                                     for e in err.all())

@@ -18,10 +18,16 @@ TSV_COLUMNS = ("doc", "type", "rule", "sentence", "start", "end", "text", "trigg
 
 @contextlib.contextmanager
 def atomic_output(path: str | None) -> Iterator[IO[str]]:
-    """Standard output, or a file that appears whole or not at all."""
+    """Standard output, or a file that appears whole or not at all (devices and pipes are
+    written as they are)."""
     if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
+        return
+    if os.path.exists(path) and not os.path.isfile(path):
+        # a device or a pipe (/dev/null, a FIFO): write to it, never rename over it
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
         return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".evx-", suffix=".tmp", dir=folder)

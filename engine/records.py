@@ -43,11 +43,7 @@ class Mention:
     kind = "mention"
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"doc": self.doc, "kind": self.kind, "type": self.type, "rule": self.rule,
-               "sentence": self.sentence, "start": self.start, "end": self.end, "text": self.text}
-        if self.attributes:
-            out["attributes"] = dict(self.attributes)
-        return out
+        return _serialize(self, {})
 
 
 @dataclass(frozen=True)
@@ -65,12 +61,7 @@ class Relation:
     kind = "relation"
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"doc": self.doc, "kind": self.kind, "type": self.type, "rule": self.rule,
-               "sentence": self.sentence, "start": self.start, "end": self.end, "text": self.text,
-               "arguments": {role: [s.to_dict() for s in spans] for role, spans in self.arguments.items()}}
-        if self.attributes:
-            out["attributes"] = dict(self.attributes)
-        return out
+        return _serialize(self, {"arguments": _arguments(self.arguments)})
 
 
 @dataclass(frozen=True)
@@ -89,15 +80,27 @@ class Event:
     kind = "event"
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"doc": self.doc, "type": self.type, "rule": self.rule, "sentence": self.sentence,
-               "start": self.start, "end": self.end, "text": self.text, "trigger": self.trigger.to_dict(),
-               "arguments": {role: [s.to_dict() for s in spans] for role, spans in self.arguments.items()}}
-        if self.attributes:
-            out["attributes"] = dict(self.attributes)
-        return out
+        return _serialize(self, {"trigger": self.trigger.to_dict(), "arguments": _arguments(self.arguments)})
 
 
 Record = Union[Event, Relation, Mention]
+
+
+def _serialize(record: Record, extra: dict[str, Any]) -> dict[str, Any]:
+    """The JSON shape: events as the record format shows them; other kinds say what they are."""
+    out: dict[str, Any] = {"doc": record.doc}
+    if record.kind != "event":
+        out["kind"] = record.kind
+    out.update(type=record.type, rule=record.rule, sentence=record.sentence, start=record.start,
+               end=record.end, text=record.text)
+    out.update(extra)
+    if record.attributes:
+        out["attributes"] = dict(record.attributes)
+    return out
+
+
+def _arguments(arguments: Mapping[str, tuple[Span, ...]]) -> dict[str, list[dict[str, Any]]]:
+    return {role: [s.to_dict() for s in spans] for role, spans in arguments.items()}
 
 
 def span_of(doc: Document, sentence: int, start: int, end: int, label: str | None = None) -> Span:

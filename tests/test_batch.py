@@ -126,3 +126,12 @@ def test_bench_reports_throughput_stages_rules_and_memory(rules_path, tmp_path):
     assert figures["peak_memory_mb"]["main"] > 0
     text = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus)]).output
     assert "tokens/s" in text and "annotate" in text and "match priority 1" in text
+
+
+def test_output_to_a_device_writes_to_it_and_never_replaces_it(rules_path, tmp_path):
+    import stat
+    doc = tmp_path / "d.txt"
+    doc.write_text("Trip to Kabul.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["match", "-r", str(rules_path), "--mentions", "-o", os.devnull, str(doc)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
