@@ -37,7 +37,7 @@ def plan_cascade(rules: Sequence[Rule]) -> Plan:
     last_fixed = max((r.priority.high or r.priority.low for r in rules), default=0)
 
     def indexed(active: list[Rule]) -> tuple[tuple[Rule, ...], RuleIndex]:
-        return tuple(active), RuleIndex(active, _needs)
+        return tuple(active), RuleIndex(active, _prefilter)
     steps = tuple(indexed([r for r in rules if r.priority.runs_at(step)]) for step in range(1, last_fixed + 1))
     open_ended = [r for r in rules if r.priority.high is None]
     return Plan(steps, indexed(open_ended) if open_ended else None)
@@ -132,8 +132,8 @@ def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Contex
     return replace(match, attributes=MappingProxyType({**match.attributes, **added}))
 
 
-def _needs(rule: Rule):
-    return rule.program.prefilter.needs if rule.program is not None else None
+def _prefilter(rule: Rule):
+    return rule.program.prefilter if rule.program is not None else None
 
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:

@@ -77,6 +77,7 @@ class Anchor:
     values: frozenset[str]
     lo: int
     hi: int
+    next: tuple[str, frozenset[str]] | None = None   # what the token right after it must have
 
 
 def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
@@ -93,20 +94,30 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
     items = pattern.items if isinstance(pattern, n.Sequence) else (pattern,)
     lo, hi = 0, 0
     best: Anchor | None = None
-    for item in items:
-        token = item
-        while isinstance(token, n.Capture):
-            token = token.body
-        if isinstance(token, n.TokenPattern):
+    for i, item in enumerate(items):
+        token = _single_token(item)
+        if token is not None:
             found = constraint_values(token.constraint, tax)
             if found is not None and found[0] != "mention" and (best is None or len(found[1]) < len(best.values)):
-                best = Anchor(found[0], found[1], lo, hi)
+                following = _single_token(items[i + 1], leading=True) if i + 1 < len(items) else None
+                after = constraint_values(following.constraint, tax) if following is not None else None
+                best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
         width_lo, width_hi = _width(item)
         lo += width_lo
         if width_hi is None:
             break
         hi += width_hi
     return best
+
+
+def _single_token(item: n.Pattern, leading: bool = False) -> n.TokenPattern | None:
+    """The token pattern an item is, when it is exactly one token (a capture of one counts);
+    with `leading`, also the token pattern that a repetition of at least one starts with."""
+    while isinstance(item, n.Capture):
+        item = item.body
+    if leading and isinstance(item, n.Repeat) and item.min >= 1:
+        return _single_token(item.body, leading)
+    return item if isinstance(item, n.TokenPattern) else None
 
 
 def _width(node: n.Pattern) -> tuple[int, int | None]:
@@ -228,26 +239,33 @@ def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
 class RuleIndex:
     """Finds the rules that can match a sentence from the sentence's own words and mentions.
 
-    Each token rule is filed under one thing every match of it needs (a word, lower-cased
-    form, lemma or mention label); a sentence then looks up its values instead of asking
-    every rule, so a thousand rules cost about what ten do. Rules with no such need are
-    tried everywhere.
+    Each token rule is filed under one thing every match of it needs: a word, lower-cased
+    form or lemma (when the token after it is known too, that is checked as well), else a
+    mention label. A sentence then looks up its own values instead of asking every rule, so
+    a thousand rules cost about what ten do. Rules with no such need are tried everywhere.
     """
 
-    def __init__(self, rules: list, needs_of):
+    def __init__(self, rules: list, prefilter_of):
         self.rules = rules
         self.always: list[int] = []
-        self.by_value: dict[str, dict[str, list[int]]] = {}
+        # field -> value -> [(rule number, what the next token must have, or None)]
+        self.by_value: dict[str, dict[str, list[tuple[int, tuple | None]]]] = {}
         self.by_label: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
-            needs = needs_of(rule)
-            values = [(name, vals) for name, vals in needs.values if name != "mention"] if needs else []
-            labels = ([vals for name, vals in needs.values if name == "mention"] + list(needs.labels)) if needs else []
-            if values:
+            pre = prefilter_of(rule)
+            needs = pre.needs if pre is not None else Needs()
+            anchor = pre.anchor if pre is not None else None
+            values = [(name, vals) for name, vals in needs.values if name != "mention"]
+            labels = [vals for name, vals in needs.values if name == "mention"] + list(needs.labels)
+            if anchor is not None and anchor.next is not None:
+                table = self.by_value.setdefault(anchor.field, {})
+                for value in anchor.values:
+                    table.setdefault(value, []).append((i, anchor.next))
+            elif values:
                 name, vals = min(values, key=lambda nv: len(nv[1]))
                 table = self.by_value.setdefault(name, {})
                 for value in vals:
-                    table.setdefault(value, []).append(i)
+                    table.setdefault(value, []).append((i, None))
             elif labels:
                 for label in min(labels, key=len):
                     self.by_label.setdefault(label, []).append(i)
@@ -258,10 +276,21 @@ class RuleIndex:
         """The rules worth running on this sentence, in their original order."""
         found = set(self.always)
         for name, table in self.by_value.items():
+            where = None
             for value in state.values(name):
-                hit = table.get(value)
-                if hit:
-                    found.update(hit)
+                hits = table.get(value)
+                if not hits:
+                    continue
+                for i, after in hits:
+                    if after is None:
+                        found.add(i)
+                        continue
+                    if where is None:
+                        where = state.positions(name)
+                    field, allowed = after
+                    tokens, n = state.tokens, state.n
+                    if any(p + 1 < n and getattr(tokens[p + 1], field) in allowed for p in where[value]):
+                        found.add(i)
         if self.by_label:
             for label in state.labels():
                 hit = self.by_label.get(label)

@@ -9,6 +9,7 @@ once per sentence by plain reachability over the same states, also linear.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
@@ -55,9 +56,9 @@ class SentenceState:
         """Where each value of field `name` occurs in the sentence."""
         found = self._positions.get(name)
         if found is None:
-            found = self._positions[name] = {}
-            for tok in self.tokens:
-                found.setdefault(getattr(tok, name), []).append(tok.index)
+            found = self._positions[name] = defaultdict(list)
+            for i, value in enumerate(map(attrgetter(name), self.tokens)):
+                found[value].append(i)
         return found
 
     def labels(self) -> frozenset[str]:
@@ -143,8 +144,12 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
     if anchor is not None:
         where = state.positions(anchor.field)
         positions: set[int] = set()
+        after = anchor.next
+        tokens, n = state.tokens, state.n
         for value in anchor.values:
             for p in where.get(value, ()):
+                if after is not None and (p + 1 >= n or getattr(tokens[p + 1], after[0]) not in after[1]):
+                    continue    # the token after the anchor rules this occurrence out
                 positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
         if start is not None:
             positions = {p for p in positions if _can_start(start, state, p)}
