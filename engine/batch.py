@@ -2,8 +2,9 @@
 
 Results come back in input order and streaming: documents are read, sent to workers and
 written in a bounded window, so a corpus ten times larger needs no more memory. One
-document that fails becomes an error for that document; a worker that dies is reported
-for the documents it held, and the run goes on with a fresh pool.
+document that fails becomes an error for that document; when a worker dies, the documents
+it may have held are run again one chunk, then one document, at a time, so only the one
+that kills a worker is lost, and the run goes on with a fresh pool.
 """
 from __future__ import annotations
 
@@ -105,8 +106,8 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(options,))
+    def new_pool(workers: int = jobs) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,))
 
     pool = new_pool()
     pending: deque[tuple[list[Item], Future]] = deque()
@@ -123,11 +124,13 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
             try:
                 results = future.result()
             except BrokenProcessPool:
-                # every chunk still in the pool is lost with it: report this one, resubmit the rest
-                yield from _crashed(chunk, "killed or crashed")
+                # the pool took every chunk in it down, and which one killed it is unknown:
+                # run them again one by one, then carry on with a fresh pool
                 pool.shutdown(wait=False, cancel_futures=True)
+                for suspect in [chunk] + [c for c, _ in pending]:
+                    yield from _alone(suspect, new_pool)
+                pending.clear()
                 pool = new_pool()
-                pending = deque((c, pool.submit(_work, c)) for c, _ in pending)
                 continue
             except Exception as err:  # noqa: BLE001 - e.g. a result that cannot be sent back
                 yield from _crashed(chunk, f"{type(err).__name__}: {err}")
@@ -135,6 +138,25 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
             yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _alone(chunk: list[Item], new_pool) -> Iterator[Result]:
+    """Run a chunk in a pool of its own; if the pool dies, split the chunk down to the one
+    document that kills it, which alone is reported."""
+    pool = new_pool(1)
+    try:
+        results = pool.submit(_work, chunk).result()
+    except BrokenProcessPool:
+        results = None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if results is not None:
+        yield from results
+    elif len(chunk) == 1:
+        yield from _crashed(chunk, "killed or crashed")
+    else:
+        for item in chunk:
+            yield from _alone([item], new_pool)
 
 
 @dataclass
