@@ -1,0 +1,1 @@
+"""Benchmarks (a package only so that pytest tells them apart from tests/ of the same names)."""
