@@ -19,6 +19,7 @@ from .document import PATTERN_FIELDS
 from .errors import PatternError, did_you_mean
 
 MAX_REPEAT = 1000
+MAX_PATTERN = 200_000   # characters after variables: past that a pattern is refused, not parsed
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
 
@@ -135,7 +136,13 @@ def _expected(names) -> str:
 def parse(source: str, variables: Mapping[str, object] | None = None, cache: dict | None = None) -> n.Pattern:
     """Parse pattern text into an AST whose offsets point into `source` as written; raise
     PatternError likewise. `cache` maps (source, expanded text) to ASTs already built."""
+    if len(source) > MAX_PATTERN:
+        raise PatternError(f"the pattern is {len(source):,} characters long; the most is {MAX_PATTERN:,}", 0,
+                           "split it into several rules, or put long word lists in a lexicon rule")
     expansion = expand_vars(source, variables or {})
+    if len(expansion.text) > MAX_PATTERN:
+        raise PatternError(f"with its variables the pattern is {len(expansion.text):,} characters long; "
+                           f"the most is {MAX_PATTERN:,}", 0, "put long word lists in a lexicon rule")
     key = (source, expansion.text)
     if cache is not None and key in cache:
         return cache[key]
