@@ -22,6 +22,16 @@ _PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")
 _ANCHORED = re.compile(r"\^\((?:\?:)?([^()]*)\)\$|\^([^()|]*)\$")
 
 
+# tokens so common that needing one of them says little about a sentence
+COMMON = frozenset(""". , ; : ' " ( ) - the a an and or of to in on at for with by from as that this is are was
+were be been has have had it its he she they his her their not but said says 's""".split())
+
+
+def selectivity(values: frozenset[str]) -> tuple[bool, int]:
+    """Smaller is rarer: a set with a common token in it is worth least."""
+    return (not values.isdisjoint(COMMON), len(values))
+
+
 def literal_alternatives(source: str) -> frozenset[str] | None:
     """The words of `^(a|b|c)$` or `^a$`, when the regex is nothing more than that."""
     m = _ANCHORED.fullmatch(source)
@@ -54,12 +64,14 @@ NOTHING = Start()       # zero-width: consumes no token
 
 @dataclass(frozen=True)
 class Needs:
-    """Every match contains a token with each (field, values) and a mention of each label set."""
+    """Every match contains a token with each (field, values), a token whose field each
+    (field, regex) finds something in, and a mention of each label set."""
     values: tuple[tuple[str, frozenset[str]], ...] = ()
     labels: tuple[frozenset[str], ...] = ()
+    patterns: tuple[tuple[str, "re.Pattern[str]"], ...] = ()
 
     def __add__(self, other: "Needs") -> "Needs":
-        return Needs(self.values + other.values, self.labels + other.labels)
+        return Needs(self.values + other.values, self.labels + other.labels, self.patterns + other.patterns)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,8 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
         token = _single_token(item)
         if token is not None:
             found = constraint_values(token.constraint, tax)
-            if found is not None and found[0] != "mention" and (best is None or len(found[1]) < len(best.values)):
+            if found is not None and found[0] != "mention" and (
+                    best is None or selectivity(found[1]) < selectivity(best.values)):
                 following = _single_token(items[i + 1], leading=True) if i + 1 < len(items) else None
                 after = constraint_values(following.constraint, tax) if following is not None else None
                 best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
@@ -208,7 +221,10 @@ def constraint_values(c: n.Constraint, tax: Taxonomy) -> tuple[str, frozenset[st
 def _needs(node: n.Pattern, tax: Taxonomy) -> Needs:
     if isinstance(node, n.TokenPattern):
         found = constraint_values(node.constraint, tax)
-        return Needs((found,)) if found else Needs()
+        if found:
+            return Needs((found,))
+        rx = constraint_regex(node.constraint)
+        return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
     if isinstance(node, n.MentionRef):
         return Needs(labels=(tax.expand(node.label) or frozenset(),))
     if isinstance(node, n.Sequence):
@@ -225,15 +241,43 @@ def _needs(node: n.Pattern, tax: Taxonomy) -> Needs:
     return Needs()
 
 
+def constraint_regex(c: n.Constraint) -> tuple[str, str] | None:
+    """A (field, regex) that every token satisfying `c` has a match of, for fields a sentence indexes."""
+    if isinstance(c, n.FieldTest) and not c.negated and c.field in INDEXED_FIELDS and isinstance(c.value, n.Regex):
+        return c.field, c.value.source
+    if isinstance(c, n.And):
+        for operand in c.operands:
+            found = constraint_regex(operand)
+            if found is not None:
+                return found
+    return None
+
+
 def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
-    """An alternation needs what each option needs, when they need the same kind of thing."""
+    """An alternation needs, at least, one of what each option needs: a mention of one of
+    their labels, or a token whose field has one of their values or matches their regexes."""
     options = [_needs(option, tax) for option in node.options]
     if all(o.labels for o in options):
-        return Needs(labels=(frozenset().union(*(o.labels[0] for o in options)),))
-    if all(o.values for o in options) and len({o.values[0][0] for o in options}) == 1:
-        name = options[0].values[0][0]
-        return Needs(((name, frozenset().union(*(o.values[0][1] for o in options))),))
-    return Needs()
+        return Needs(labels=(frozenset().union(*(min(o.labels, key=len) for o in options)),))
+    fields = set(INDEXED_FIELDS)
+    for o in options:
+        fields &= {name for name, _ in o.values} | {name for name, _ in o.patterns}
+    if not fields:
+        return Needs()
+    name = min(fields, key=lambda f: INDEXED_FIELDS.index(f))
+    literal: set[str] = set()
+    regexes: list[str] = []
+    for o in options:
+        sets = [vals for f, vals in o.values if f == name]
+        if sets:
+            literal |= min(sets, key=selectivity)
+        else:
+            regexes.append(next(rx.pattern for f, rx in o.patterns if f == name))
+    if not regexes:
+        return Needs(((name, frozenset(literal)),))
+    if literal:
+        regexes.append("^(?:" + "|".join(re.escape(v) for v in sorted(literal)) + ")$")
+    return Needs(patterns=((name, re.compile("|".join(f"(?:{rx})" for rx in regexes))),))
 
 
 class RuleIndex:
@@ -262,7 +306,7 @@ class RuleIndex:
                 for value in anchor.values:
                     table.setdefault(value, []).append((i, anchor.next))
             elif values:
-                name, vals = min(values, key=lambda nv: len(nv[1]))
+                name, vals = min(values, key=lambda nv: selectivity(nv[1]))
                 table = self.by_value.setdefault(name, {})
                 for value in vals:
                     table.setdefault(value, []).append((i, None))

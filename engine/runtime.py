@@ -134,6 +134,10 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
     for name, values in needs.values:
         if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
             return (), f"every match needs a token with {name} in {_brief(values)}, and there is none"
+    for name, rx in needs.patterns:
+        search = rx.search
+        if not any(search(value) for value in state.values(name)):
+            return (), f"every match needs a token whose {name} matches /{_cut(rx.pattern)}/, and there is none"
     if needs.labels:
         present = state.labels()
         for wanted in needs.labels:
@@ -182,6 +186,10 @@ def _can_start(start: Start, state: SentenceState, p: int) -> bool:
         elif getattr(tok, name) in values:
             return True
     return bool(start.labels) and any(not start.labels.isdisjoint(m.labels) for m in state.by_start.get(p, ()))
+
+
+def _cut(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _brief(values: frozenset[str], most: int = 6) -> str:
