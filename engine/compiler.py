@@ -180,10 +180,20 @@ def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predi
     if isinstance(c, n.Not):
         inner = compile_constraint(c.operand, labels, errors)
         return lambda tok, state: not inner(tok, state)
-    parts = tuple(compile_constraint(op, labels, errors) for op in c.operands)
-    if isinstance(c, n.And):
-        return lambda tok, state: all(p(tok, state) for p in parts)
-    return lambda tok, state: any(p(tok, state) for p in parts)
+    parts = [compile_constraint(op, labels, errors) for op in c.operands]
+    # fold into nested two-way closures: cheaper per call than all()/any() over a generator
+    combined = parts[-1]
+    for part in reversed(parts[:-1]):
+        combined = _both(part, combined) if isinstance(c, n.And) else _either(part, combined)
+    return combined
+
+
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    return lambda tok, state: first(tok, state) and second(tok, state)
+
+
+def _either(first: Predicate, second: Predicate) -> Predicate:
+    return lambda tok, state: first(tok, state) or second(tok, state)
 
 
 def _value_test(value: n.Value) -> Callable[[str], bool]:
@@ -204,7 +214,7 @@ def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
     if c.field == "outgoing":
         return lambda tok, state: any(test(label) for label in tok.outgoing)
     get = attrgetter(c.field)
-    return lambda tok, state: bool(test(get(tok)))
+    return lambda tok, state: test(get(tok))
 
 
 def _mention_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:

@@ -45,10 +45,11 @@ def literal_alternatives(source: str) -> frozenset[str] | None:
 
 @dataclass(frozen=True)
 class Start:
-    """A token can start a match if one of its fields has one of the values, or a mention
-    of one of the labels starts at it."""
+    """A token can start a match if one of its fields has one of the values, or a regex
+    finds something in one of its fields, or a mention of one of the labels starts at it."""
     values: tuple[tuple[str, frozenset[str]], ...] = ()
     labels: frozenset[str] = frozenset()
+    patterns: tuple[tuple[str, "re.Pattern[str]"], ...] = ()
 
     def union(self, other: "Start | None") -> "Start | None":
         if other is None:
@@ -56,7 +57,8 @@ class Start:
         merged: dict[str, frozenset[str]] = dict(self.values)
         for name, vals in other.values:
             merged[name] = merged.get(name, frozenset()) | vals
-        return Start(tuple(sorted(merged.items())), self.labels | other.labels)
+        patterns = self.patterns + tuple(p for p in other.patterns if p not in self.patterns)
+        return Start(tuple(sorted(merged.items())), self.labels | other.labels, patterns)
 
 
 NOTHING = Start()       # zero-width: consumes no token
@@ -163,8 +165,7 @@ def _width(node: n.Pattern) -> tuple[int, int | None]:
 def _first(node: n.Pattern, tax: Taxonomy) -> tuple[Start | None, bool]:
     """(what the first consumed token satisfies, whether the node can consume nothing)."""
     if isinstance(node, n.TokenPattern):
-        found = constraint_values(node.constraint, tax)
-        return (Start((found,)) if found else None), False
+        return _token_start(node.constraint, tax), False
     if isinstance(node, n.MentionRef):
         return Start(labels=tax.expand(node.label) or frozenset()), False
     if isinstance(node, (n.Lookaround, n.Anchor)):
@@ -190,6 +191,28 @@ def _first(node: n.Pattern, tax: Taxonomy) -> tuple[Start | None, bool]:
     if isinstance(node, n.Capture):
         return _first(node.body, tax)
     return None, True
+
+
+def _token_start(c: n.Constraint, tax: Taxonomy) -> Start | None:
+    """What every token satisfying `c` has that a sentence index can find."""
+    if isinstance(c, n.FieldTest):
+        found = constraint_values(c, tax)
+        if found is not None:
+            return Start((found,))
+        rx = constraint_regex(c)
+        return Start(patterns=((rx[0], re.compile(rx[1])),)) if rx else None
+    if isinstance(c, n.And):
+        for operand in c.operands:
+            found = _token_start(operand, tax)
+            if found is not None:
+                return found
+        return None
+    if isinstance(c, n.Or):
+        acc: Start | None = NOTHING
+        for operand in c.operands:
+            acc = acc.union(_token_start(operand, tax)) if acc is not None else None
+        return acc
+    return None
 
 
 def constraint_values(c: n.Constraint, tax: Taxonomy) -> tuple[str, frozenset[str]] | None:

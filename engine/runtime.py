@@ -93,7 +93,7 @@ def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
     """A lookaround over one token or one mention, answered directly."""
     if ins[0] == TOKEN:
         at = pos - 1 if behind else pos
-        return 0 <= at < state.n and ins[1](state.tokens[at], state)
+        return 0 <= at < state.n and bool(ins[1](state.tokens[at], state))
     wanted = ins[1]
     if behind:
         return any(m.end == pos and not wanted.isdisjoint(m.labels)
@@ -170,6 +170,11 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
             found = where.get(value)
             if found:
                 positions.update(found)
+    for name, rx in start.patterns:
+        search = rx.search
+        for value, found in state.positions(name).items():
+            if search(value):
+                positions.update(found)
     if start.labels:
         wanted = start.labels
         positions.update(i for i, group in state.by_start.items()
@@ -184,6 +189,9 @@ def _can_start(start: Start, state: SentenceState, p: int) -> bool:
             if not values.isdisjoint(state.covering(p)):
                 return True
         elif getattr(tok, name) in values:
+            return True
+    for name, rx in start.patterns:
+        if rx.search(getattr(tok, name)):
             return True
     return bool(start.labels) and any(not start.labels.isdisjoint(m.labels) for m in state.by_start.get(p, ()))
 

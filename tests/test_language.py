@@ -610,3 +610,12 @@ def test_variables_in_a_loop_are_an_error():
     from evx.parser import parse
     with pytest.raises(PatternError, match="a -> b -> a"):
         parse("x ${a}", {"a": "${b}", "b": "${a}"})
+
+
+def test_one_token_lookarounds_with_regexes_and_sets(find):
+    # one-token lookarounds are answered directly: each kind of test, positive and negative
+    assert find("(?! [lower=/^b/]) []", "a b c") == [["a"], ["c"]]
+    assert find("(?= [lower=/^b/]) []", "a b c") == [["b"]]
+    assert find("(?<! [lower=/^(a|c)$/]) []", "a b c") == [["a"], ["c"]]
+    assert find("(?<= [lower=/^(a|c)$/]) []", "a b c") == [["b"]]
+    assert find("[] (?! [shape=/^x/])", "a B c") == [["B"], ["c"]]
