@@ -8,6 +8,7 @@ that kills a worker is lost, and the run goes on with a fresh pool.
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,12 +34,13 @@ class Options:
     labels: tuple[str, ...] | None = None
     allow_outside_imports: bool = False
     profile: bool = False
+    encode: bool = False    # return records as JSON text: workers do the encoding, not the writer
 
 
 @dataclass
 class Result:
     doc: str
-    records: list[dict]
+    records: list          # dicts, or JSON strings with Options.encode
     tokens: int = 0
     sentences: int = 0
     error: InputError | None = None
@@ -60,6 +62,8 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
     try:
         records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
         dicts = [r.to_dict() for r in records]
+        if options.encode:
+            dicts = [json.dumps(d, ensure_ascii=False) for d in dicts]
     except RecursionError:
         return Result(doc.id, [], error=InputError(doc.id, None, "the document is too deeply nested to match"))
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
@@ -103,6 +107,7 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
 def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int) -> Iterator[Result]:
     global _worker
     _worker = (rules, options)
+    annotate("Warm up.")    # load the lemmatizer's tables once, before the workers fork
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 

@@ -68,7 +68,7 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
     options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), mentions,
-                            tuple(labels) or None, allow_outside_imports)
+                            tuple(labels) or None, allow_outside_imports, encode=fmt in ("jsonl", "json"))
     errors = 0
     progress = Progress()
     if progress.enabled:

@@ -56,13 +56,17 @@ class Writer:
         elif fmt == "json":
             out.write("[")
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict | str) -> None:
+        """One record, as a dict or as its JSON text already encoded."""
         fmt, out = self.fmt, self.out
-        if fmt == "jsonl":
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        elif fmt == "json":
-            out.write(("," if self.count else "") + "\n  " + json.dumps(record, ensure_ascii=False))
-        elif fmt == "tsv":
+        if fmt in ("jsonl", "json"):
+            text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+            out.write(text + "\n" if fmt == "jsonl" else ("," if self.count else "") + "\n  " + text)
+            self.count += 1
+            return
+        if isinstance(record, str):
+            record = json.loads(record)
+        if fmt == "tsv":
             out.write("\t".join(_clean(v) for v in _flat(record)) + "\n")
         else:
             self.rows.append(record)
