@@ -8,7 +8,6 @@ that kills a worker is lost, and the run goes on with a fresh pool.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +20,7 @@ from typing import Iterable, Iterator
 from .annotate import annotate
 from .cascade import Profile
 from .inputs import InputError, Item
+from .output import encode
 from .ruleset import RuleSet, load_rules
 
 CHUNK = 8           # documents sent to a worker at a time
@@ -63,7 +63,7 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
         dicts = [r.to_dict() for r in records]
         if options.encode:
-            dicts = [json.dumps(d, ensure_ascii=False) for d in dicts]
+            dicts = [encode(d) for d in dicts]
     except RecursionError:
         return Result(doc.id, [], error=InputError(doc.id, None, "the document is too deeply nested to match"))
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run

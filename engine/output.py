@@ -13,6 +13,15 @@ import tempfile
 from typing import IO, Iterator
 
 FORMATS = ("jsonl", "json", "tsv", "table")
+
+# line ends for str.splitlines() and some JSON Lines readers that json.dumps leaves as they are
+# (it escapes the control characters below U+0020 itself)
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def encode(record: dict) -> str:
+    """One record as one line of JSON, whatever characters its texts hold."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
 TSV_COLUMNS = ("doc", "type", "rule", "sentence", "start", "end", "text", "trigger", "arguments")
 
 
@@ -60,7 +69,7 @@ class Writer:
         """One record, as a dict or as its JSON text already encoded."""
         fmt, out = self.fmt, self.out
         if fmt in ("jsonl", "json"):
-            text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+            text = record if isinstance(record, str) else encode(record)
             out.write(text + "\n" if fmt == "jsonl" else ("," if self.count else "") + "\n  " + text)
             self.count += 1
             return

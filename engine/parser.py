@@ -6,6 +6,7 @@ the offset into the *original* pattern text, before variables were expanded.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,7 @@ from .document import PATTERN_FIELDS
 from .errors import PatternError, did_you_mean
 
 MAX_REPEAT = 1000
+_BUILDING = threading.Lock()    # the one builder holds one pattern's state at a time
 MAX_PATTERN = 200_000   # characters after variables: past that a pattern is refused, not parsed
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
@@ -163,16 +165,25 @@ def _parse_expanded(text: str, origin) -> n.Pattern:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
         raise _syntax_error(err, text) from None
-    builder = _Builder(text, origin)
-    try:
-        pattern = builder.transform(tree)
-    except VisitError as err:
-        if isinstance(err.orig_exc, PatternError):
-            raise err.orig_exc from None
-        raise
-    if builder.errors:
-        raise PatternError.collected(builder.errors)
+    with _BUILDING:
+        builder = _builder()
+        builder.start(origin)
+        try:
+            pattern = builder.transform(tree)
+        except VisitError as err:
+            if isinstance(err.orig_exc, PatternError):
+                raise err.orig_exc from None
+            raise
+        errors = builder.errors
+    if errors:
+        raise PatternError.collected(errors)
     return pattern
+
+
+@lru_cache(maxsize=1)
+def _builder() -> "_Builder":
+    """One builder serves every parse: making one wraps all its methods, which is not free."""
+    return _Builder()
 
 
 def _strip_comments(text: str) -> str:
@@ -207,10 +218,13 @@ def _syntax_error(err: UnexpectedInput, text: str) -> PatternError:
 class _Builder(Transformer):
     """Turns the Lark tree into plain nodes, collecting the errors it can find."""
 
-    def __init__(self, text: str, origin):
+    def __init__(self):
         super().__init__()
-        self.text = text
-        self.origin = origin        # expanded offset -> offset in the pattern as written
+        self.start(lambda offset: offset)
+
+    def start(self, origin) -> None:
+        """Ready for the next pattern: `origin` maps expanded offsets to offsets as written."""
+        self.origin = origin
         self.errors: list[PatternError] = []   # their offsets are in the expanded text
 
     def at(self, meta) -> int:
