@@ -128,6 +128,12 @@ def read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[Item]:
         except json.JSONDecodeError as err:
             yield InputError(name, number, f"malformed JSON: {err.msg} at column {err.colno}")
             continue
+        except RecursionError:
+            yield InputError(name, number, "malformed JSON: nested too deeply")
+            continue
+        except ValueError as err:   # e.g. an integer too long to convert
+            yield InputError(name, number, f"malformed JSON: {err}")
+            continue
         yield _json_doc(obj, name, number)
 
 
@@ -151,5 +157,19 @@ def _json_doc(obj: Any, name: str, number: int) -> Item:
     tokens = obj.get("tokens")
     if tokens is not None and not isinstance(tokens, list):
         return InputError(name, number, "'tokens' must be a list of {start, end, ...} objects")
+    for key, value in (("id", str(doc_id)), ("text", text), ("date", date or "")):
+        bad = _surrogate(value)
+        if bad is not None:
+            return InputError(name, number, f"'{key}' holds a lone surrogate (\\u{ord(value[bad]):04x} at "
+                                            f"character {bad}), which is not Unicode text")
     return InputDoc(str(doc_id), text, date, meta, tokens)
+
+
+def _surrogate(text: str) -> int | None:
+    """Where the first lone surrogate is (JSON can spell one; UTF-8 cannot hold it), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return err.start
+    return None
 

@@ -229,7 +229,7 @@ def _import(state: _State, item: YMap, source: Source, path: Path, variables: di
                         "an import has only 'import' and 'vars'")
     target = item["import"]
     at = source.at(item.value_nodes["import"])
-    if not isinstance(target, str) or not target.strip():
+    if not isinstance(target, str) or not target.strip() or "\0" in target:
         state.error("'import' takes a path to a rule file", at)
         return
     full = (path.parent / target)
@@ -247,6 +247,9 @@ def _import(state: _State, item: YMap, source: Source, path: Path, variables: di
 
 def _taxonomy_section(state: _State, value, node, source: Source, folder: Path) -> None:
     if isinstance(value, str):
+        if "\0" in value:
+            state.error("a taxonomy path cannot hold a NUL character", source.at(node))
+            return
         full = folder / value
         if not state.allow_outside and not full.resolve().is_relative_to(state.root):
             state.error(f"taxonomy file '{value}' lies outside the rule set's folder", source.at(node))
@@ -541,7 +544,7 @@ def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | Non
         return _built(phrases, tokenize)
     target = data["lexicon"]
     at = source.at(data.value_nodes["lexicon"])
-    if not isinstance(target, str):
+    if not isinstance(target, str) or "\0" in target:
         state.error(f"rule '{name}': 'lexicon' is the path of a phrase file", at)
         return None
     full = (draft.folder / target).resolve()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,7 @@ from .errors import PatternError, did_you_mean
 MAX_REPEAT = 1000
 _BUILDING = threading.Lock()    # the one builder holds one pattern's state at a time
 MAX_PATTERN = 200_000   # characters after variables: past that a pattern is refused, not parsed
+MAX_NESTING = 110       # groups and brackets inside each other
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
 
@@ -70,8 +72,12 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
     return Expansion("".join(parts), tuple(spans))
 
 
-def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[str, ...]) -> str:
-    """A variable's text, with the variables it names expanded in turn."""
+def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[str, ...],
+              done: dict[str, str] | None = None) -> str:
+    """A variable's text, with the variables it names expanded in turn (each once: `done`)."""
+    done = {} if done is None else done
+    if name in done:
+        return done[name]
     if name in chain:
         raise PatternError("variables refer to each other in a loop: " + " -> ".join(chain + (name,)), at)
     if name not in variables:
@@ -84,7 +90,37 @@ def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[
         raise PatternError(f"variable '{name}' must be a string, a number or a list", at)
     else:
         text = str(value)
-    return _VAR.sub(lambda m: _var_text(m.group(1).strip(), variables, at, chain + (name,)), text)
+    text = _VAR.sub(lambda m: _var_text(m.group(1).strip(), variables, at, chain + (name,), done), text)
+    if len(text) > MAX_PATTERN:
+        raise PatternError(f"variable '{name}' expands to more than {MAX_PATTERN:,} characters", at,
+                           "variables that repeat variables grow fast; put long word lists in a lexicon rule")
+    done[name] = text
+    return text
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse groups, brackets or negations nested past MAX_NESTING: every stage after the
+    parser walks the tree recursively."""
+    depth = run = 0
+    quote = None
+    escaped = False
+    for offset, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "\"/":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        run = run + 1 if ch == "!" and quote is None else 0
+        if depth > MAX_NESTING or run > MAX_NESTING:
+            raise PatternError(f"the pattern is nested more than {MAX_NESTING} deep", offset)
 
 
 def _in_comment(source: str, offset: int) -> bool:
@@ -142,6 +178,7 @@ def parse(source: str, variables: Mapping[str, object] | None = None, cache: dic
         raise PatternError(f"the pattern is {len(source):,} characters long; the most is {MAX_PATTERN:,}", 0,
                            "split it into several rules, or put long word lists in a lexicon rule")
     expansion = expand_vars(source, variables or {})
+    _check_nesting(expansion.text)
     if len(expansion.text) > MAX_PATTERN:
         raise PatternError(f"with its variables the pattern is {len(expansion.text):,} characters long; "
                            f"the most is {MAX_PATTERN:,}", 0, "put long word lists in a lexicon rule")
@@ -337,8 +374,12 @@ class _Builder(Transformer):
         token: Token = children[0]
         source = str(token)[1:-1].replace("\\/", "/")
         try:
-            re.compile(source)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)   # "possible nested set": still valid
+                re.compile(source)
         except re.error as err:
             offset = token.start_pos + 1 + (err.pos or 0)
             self.errors.append(PatternError(f"bad regex: {err.msg}", offset))
+        except (OverflowError, RecursionError) as err:     # e.g. a{99999999999}
+            self.errors.append(PatternError(f"bad regex: {err}", token.start_pos + 1))
         return n.Regex(source)

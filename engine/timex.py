@@ -26,7 +26,14 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def resolve(text: str, anchor: dt.date, forward: bool = False) -> str | None:
-    """The ISO value of a time expression, or None."""
+    """The ISO value of a time expression, or None (also when it falls off the calendar)."""
+    try:
+        return _resolve(text, anchor, forward)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve(text: str, anchor: dt.date, forward: bool) -> str | None:
     words = _WORDS.findall(text.lower())
     if not words:
         return None

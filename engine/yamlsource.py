@@ -17,7 +17,13 @@ from .errors import EvxError, Location
 # libyaml's composer when the build has it: the same nodes and marks, ten times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_NODES = 1_000_000      # values after aliases are expanded: refuses "billion laughs"
+MAX_NODES = 1_000_000      # values after aliases are expanded, past which a file that
+ALIAS_GROWTH = 4           # grows this many times through its aliases is a "billion laughs"
+HARD_MAX_NODES = 20_000_000
+MAX_DEPTH = 200            # nesting of lists and maps: deeper is refused before parsing
+
+# the line breaks of YAML 1.1, which the parser counts lines by
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {"str", "int", "float", "bool", "null", "timestamp", "binary", "merge", "value"}
@@ -41,7 +47,9 @@ class Source:
     def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = _BREAK.split(text)
+        if len(self.lines) > 1 and self.lines[-1] == "":
+            self.lines.pop()        # the break that ends the last line starts no new one
 
     def location(self, line0: int, col0: int) -> Location:
         if line0 >= len(self.lines) and self.lines:
@@ -87,7 +95,7 @@ class Source:
     def _starts(self) -> list[int]:
         starts = getattr(self, "_line_starts", None)
         if starts is None:
-            starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", self.text)]
+            starts = [0] + [m.end() for m in _BREAK.finditer(self.text)]
             self._line_starts = starts
         return starts
 
@@ -104,6 +112,7 @@ def _next_same(text: str, ch: str, start: int, end: int) -> int:
 def load_yaml(path: str, text: str) -> tuple[object, Source]:
     """Parse `text` (the content of `path`) into located values; raise EvxError on bad YAML."""
     source = Source(path, text)
+    _check_depth(text, source)
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
@@ -113,10 +122,34 @@ def load_yaml(path: str, text: str) -> tuple[object, Source]:
         raise EvxError(f"bad YAML: {problem}", loc) from None
     except yaml.YAMLError as err:
         raise EvxError(f"bad YAML: {err}", Location(path, 1, 1)) from None
+    except RecursionError:
+        raise EvxError("the YAML is nested too deeply", Location(path, 1, 1)) from None
     if node is None:
         return None, source
-    _check_size(node, source)
-    return _Builder(source).build(node), source
+    try:
+        _check_size(node, source)
+        return _Builder(source).build(node), source
+    except RecursionError:
+        raise EvxError("the YAML is nested too deeply", source.at(node)) from None
+
+
+def _check_depth(text: str, source: Source) -> None:
+    """Refuse flow collections nested past MAX_DEPTH before the parser, which recurses on them
+    (libyaml in C, where running out of stack kills the process), ever sees them."""
+    depth = 0
+    quote = None
+    for index, ch in enumerate(text):
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'" and (index == 0 or text[index - 1] in " \t\n[{,:"):
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise EvxError(f"lists and maps nested more than {MAX_DEPTH} deep", source.offset_location(index))
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
 
 
 def _check_size(root: yaml.Node, source: Source) -> None:
@@ -136,9 +169,10 @@ def _check_size(root: yaml.Node, source: Source) -> None:
             items = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
             for child in items:
                 total += size(child)
-                if total > MAX_NODES:
-                    raise EvxError(f"the YAML expands to more than {MAX_NODES:,} values (aliases nested in aliases?)",
-                                   source.at(child))
+                # a bomb grows far past the nodes written; a big file written out is fine
+                if total > HARD_MAX_NODES or (total > MAX_NODES and total > ALIAS_GROWTH * len(sizes)):
+                    raise EvxError(f"the YAML expands to more than {MAX_NODES:,} values through its aliases",
+                                   source.at(child), "aliases nested in aliases (a 'billion laughs')?")
             on_path.discard(key)
         sizes[key] = total
         return total
@@ -149,15 +183,10 @@ def _check_size(root: yaml.Node, source: Source) -> None:
 class _Builder:
     def __init__(self, source: Source):
         self.source = source
-        self.count = 0
         self.active: set[int] = set()
         self.constructor = SafeConstructor()
 
     def build(self, node: yaml.Node):
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise EvxError(f"the YAML expands to more than {MAX_NODES:,} values (aliases nested in aliases?)",
-                           self.source.at(node))
         if id(node) in self.active:
             raise EvxError("a YAML alias refers to itself", self.source.at(node))
         tag = node.tag or ""
@@ -200,5 +229,5 @@ class _Builder:
             return node.value
         try:
             return getattr(self.constructor, f"construct_yaml_{kind}")(node)
-        except (ValueError, yaml.YAMLError):
-            return node.value
+        except Exception:   # e.g. `!!bool X`: a value its tag cannot read
+            raise EvxError(f"'{node.value}' is not a valid {kind}", self.source.at(node)) from None
