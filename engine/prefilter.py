@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import nodes as n
 from .taxonomy import Taxonomy
@@ -32,6 +33,7 @@ def selectivity(values: frozenset[str]) -> tuple[bool, int]:
     return (not values.isdisjoint(COMMON), len(values))
 
 
+@lru_cache(maxsize=4096)
 def literal_alternatives(source: str) -> frozenset[str] | None:
     """The words of `^(a|b|c)$` or `^a$`, when the regex is nothing more than that."""
     m = _ANCHORED.fullmatch(source)

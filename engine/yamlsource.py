@@ -24,6 +24,7 @@ MAX_DEPTH = 200            # nesting of lists and maps: deeper is refused before
 
 # the line breaks of YAML 1.1, which the parser counts lines by
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BRACKETS = re.compile("[\\[\\]{}\"']")
 
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {"str", "int", "float", "bool", "null", "timestamp", "binary", "merge", "value"}
@@ -136,9 +137,12 @@ def load_yaml(path: str, text: str) -> tuple[object, Source]:
 def _check_depth(text: str, source: Source) -> None:
     """Refuse flow collections nested past MAX_DEPTH before the parser, which recurses on them
     (libyaml in C, where running out of stack kills the process), ever sees them."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
     depth = 0
     quote = None
-    for index, ch in enumerate(text):
+    for m in _BRACKETS.finditer(text):
+        index, ch = m.start(), m.group()
         if quote is not None:
             if ch == quote:
                 quote = None
