@@ -98,10 +98,9 @@ def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[
     return text
 
 
-def _check_nesting(text: str) -> None:
-    """Refuse groups, brackets or negations nested past MAX_NESTING: every stage after the
-    parser walks the tree recursively."""
-    depth = run = 0
+def _outside_literals(text: str):
+    """(offset, character) for each character of pattern text that is not inside a "string"
+    or a /regex/, nor escaped."""
     quote = None
     escaped = False
     for offset, ch in enumerate(text):
@@ -114,11 +113,22 @@ def _check_nesting(text: str) -> None:
                 quote = None
         elif ch in "\"/":
             quote = ch
-        elif ch in "([":
+        else:
+            yield offset, ch
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse groups, brackets or negations nested past MAX_NESTING: every stage after the
+    parser walks the tree recursively."""
+    depth = run = 0
+    last = -2
+    for offset, ch in _outside_literals(text):
+        if ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
-        run = run + 1 if ch == "!" and quote is None else 0
+        run = run + 1 if ch == "!" and last == offset - 1 else (1 if ch == "!" else 0)
+        last = offset
         if depth > MAX_NESTING or run > MAX_NESTING:
             raise PatternError(f"the pattern is nested more than {MAX_NESTING} deep", offset)
 
@@ -126,21 +136,7 @@ def _check_nesting(text: str) -> None:
 def _in_comment(source: str, offset: int) -> bool:
     """Whether `offset` lies after a `#` that starts a comment (not one inside a string or regex)."""
     line_start = source.rfind("\n", 0, offset) + 1
-    quote = None
-    escaped = False
-    for ch in source[line_start:offset]:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif quote is not None:
-            if ch == quote:
-                quote = None
-        elif ch in "\"/":
-            quote = ch
-        elif ch == "#":
-            return True
-    return False
+    return any(ch == "#" for _, ch in _outside_literals(source[line_start:offset]))
 
 
 def _known_vars(variables: Mapping[str, object]) -> str:

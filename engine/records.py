@@ -30,8 +30,8 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A span some rule labelled, with no captures."""
+class _Spanned:
+    """What every record has: where it is and which rule found it."""
     doc: str
     type: str
     rule: str
@@ -39,6 +39,11 @@ class Mention:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Mention(_Spanned):
+    """A span some rule labelled, with no captures."""
     attributes: Mapping[str, Any] = field(default_factory=dict)
     kind = "mention"
 
@@ -47,15 +52,8 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Relation:
+class Relation(_Spanned):
     """A match with named captures but no trigger."""
-    doc: str
-    type: str
-    rule: str
-    sentence: int
-    start: int
-    end: int
-    text: str
     arguments: Mapping[str, tuple[Span, ...]]
     attributes: Mapping[str, Any] = field(default_factory=dict)
     kind = "relation"
@@ -65,15 +63,8 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(_Spanned):
     """A match with a trigger: an event of the rule's label with the other captures as arguments."""
-    doc: str
-    type: str
-    rule: str
-    sentence: int
-    start: int
-    end: int
-    text: str
     trigger: Span
     arguments: Mapping[str, tuple[Span, ...]]
     attributes: Mapping[str, Any] = field(default_factory=dict)
