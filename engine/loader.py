@@ -355,7 +355,7 @@ def _compile_all(state: _State, tokenize: Callable[[str], list[str]]) -> list[Ru
         rule = _build_rule(state, draft, spec, taxonomy, tokenize)
         if rule is not None:
             rules.append(rule)
-    _check_cascade(state, rules, drafts, taxonomy)
+    _check_cascade(state, rules)
     for rule in rules:
         for example in rule.examples:
             _check_example(state, example, taxonomy)
@@ -639,7 +639,7 @@ def _check_example(state: _State, example: Example, taxonomy: Taxonomy) -> None:
                             example.location, did_you_mean(role, schema.roles))
 
 
-def _check_cascade(state: _State, rules: list[Rule], drafts, taxonomy: Taxonomy) -> None:
+def _check_cascade(state: _State, rules: list[Rule]) -> None:
     """A `@Label` that no earlier step can have found would never match: say so."""
     # first step at which each label can have been found (a rule's matches are visible a step later)
     first_seen: dict[str, int] = {}

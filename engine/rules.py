@@ -73,7 +73,7 @@ class Rule:
     keep: bool = True
     attributes: Mapping[str, object] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
-    pattern: str | None = None          # the source, after nothing: variables are kept as written
+    pattern: str | None = None          # the pattern as written, variables unexpanded
     program: Program | None = None
     lexicon: Lexicon | None = None
     normalize: str | None = None        # "date": mentions get an ISO value against the document date
