@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))      # rulegen, pathological, spacy_match
 
-# a compile cache of the session's own, never the user's; the compile benchmarks turn it off
+# a compile cache of the benchmarks' own, never the user's; the compile benchmarks turn it off
 # where they measure a cold compile
 os.environ.pop("EVX_CACHE", None)
 os.environ["EVX_CACHE_DIR"] = os.environ.get("EVX_BENCH_CACHE_DIR") or tempfile.mkdtemp(prefix="evx-bench-cache-")

@@ -20,7 +20,7 @@ common English word when any of these holds:
 1. It is in the curated ``EXTRA_STOPWORDS`` set (months, weekdays, a few
    words the automatic tests miss; for given names also ``NAME_STOPWORDS``:
    titles, religious and group words), and not in ``KEEP_WORDS``.
-2. Corpus evidence: in ``/work/shared/corpus/voa-dev-articles.jsonl`` (when
+2. Corpus evidence: in ``../shared/corpus/voa-dev-articles.jsonl`` beside the repository (when
    present) the word occurs at least 3 times away from a sentence start and
    lower-case occurrences outnumber capitalised ones.  (The reverse is not
    used as evidence: headlines and names such as "Red Cross" capitalise
@@ -60,7 +60,7 @@ from wordfreq import zipf_frequency
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "rules" / "news" / "lexicons"
-CORPUS = Path("/work/shared/corpus/voa-dev-articles.jsonl")
+CORPUS = ROOT.parent / "shared" / "corpus" / "voa-dev-articles.jsonl"
 COMMAND = "python scripts/build_lexicons.py"
 
 CITY_MIN_POPULATION = 100_000
