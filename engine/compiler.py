@@ -15,7 +15,7 @@ from typing import Callable
 
 from . import nodes as n
 from .errors import PatternError, did_you_mean
-from .prefilter import Prefilter, analyze, literal_alternatives
+from .prefilter import Prefilter, analyze, literal_alternatives, width
 from .taxonomy import Taxonomy
 
 # opcodes; TOKEN and LOOK carry their source text last, MENTION its label, for `evx explain`
@@ -55,6 +55,7 @@ class Lookaround:
     program: Program
     behind: bool
     negated: bool
+    width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
 
     @property
     def single(self) -> tuple | None:
@@ -139,7 +140,7 @@ class _Emitter:
             except PatternError as err:
                 self.errors.extend(err.all())
                 return
-            code.append((LOOK, Lookaround(body, node.behind, node.negated), n.to_source(node)))
+            code.append((LOOK, Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
         elif isinstance(node, n.Anchor):
             code.append((END,) if node.end else (START,))
         else:  # pragma: no cover - the parser builds no other node

@@ -18,6 +18,7 @@ from .errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
 from .lexicon import Lexicon, build_lexicon, read_phrases
 from .parser import parse
 from .compiler import Lookaround
+from .prefilter import width
 from .rules import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
                     Priority, Rule)
 from .taxonomy import Taxonomy
@@ -513,13 +514,13 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
                 state.error(f"'{side}' is a pattern", source.at(side_node))
                 continue
             try:
-                program = compile_pattern(parse(text, variables, state.patterns.scope(source.text, variables)),
-                                          taxonomy, allow_captures=False)
+                ast = parse(text, variables, state.patterns.scope(source.text, variables))
+                program = compile_pattern(ast, taxonomy, allow_captures=False)
             except PatternError as err:
                 state.errors.extend(EvxError(e.message, source.inside(side_node, e.offset), e.hint)
                                     for e in err.all())
                 continue
-            sides[side] = Lookaround(program, behind=(side == "before"), negated=False)
+            sides[side] = Lookaround(program, behind=(side == "before"), negated=False, width=width(ast))
         types = case.get("types")
         if types is not None and not _names(types):
             state.error("'types' is a list of event labels", source.at(case.value_nodes["types"]))

@@ -119,7 +119,7 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
                 following = _single_token(items[i + 1], leading=True) if i + 1 < len(items) else None
                 after = constraint_values(following.constraint, tax) if following is not None else None
                 best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
-        width_lo, width_hi = _width(item)
+        width_lo, width_hi = width(item)
         lo += width_lo
         if width_hi is None:
             break
@@ -137,7 +137,7 @@ def _single_token(item: n.Pattern, leading: bool = False) -> n.TokenPattern | No
     return item if isinstance(item, n.TokenPattern) else None
 
 
-def _width(node: n.Pattern) -> tuple[int, int | None]:
+def width(node: n.Pattern) -> tuple[int, int | None]:
     """The fewest and most tokens a node can consume (None: no bound)."""
     if isinstance(node, n.TokenPattern):
         return 1, 1
@@ -146,19 +146,19 @@ def _width(node: n.Pattern) -> tuple[int, int | None]:
     if isinstance(node, n.MentionRef):
         return 1, None
     if isinstance(node, n.Capture):
-        return _width(node.body)
+        return width(node.body)
     if isinstance(node, n.Sequence):
         lo, hi = 0, 0
         for item in node.items:
-            a, b = _width(item)
+            a, b = width(item)
             lo += a
             hi = None if hi is None or b is None else hi + b
         return lo, hi
     if isinstance(node, n.Alternation):
-        widths = [_width(option) for option in node.options]
+        widths = [width(option) for option in node.options]
         his = [b for _, b in widths]
         return min(a for a, _ in widths), None if None in his else max(his)
-    a, b = _width(node.body)
+    a, b = width(node.body)
     return a * node.min, None if node.max is None or b is None else b * node.max
 
 

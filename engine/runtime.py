@@ -19,6 +19,9 @@ from .matches import Argument, Match
 from .prefilter import Start
 
 
+LOCAL_WIDTH = 8      # lookarounds at most this many tokens wide are answered position by position
+
+
 class SentenceState:
     """A sentence with the mentions found in it so far, as the VM needs them."""
 
@@ -82,6 +85,18 @@ class SentenceState:
         single = look.single
         if single is not None:
             return _look_one(single, look.behind, self, pos) != look.negated
+        lo, hi = look.width
+        if hi is not None and hi <= LOCAL_WIDTH:
+            # a short lookaround: answered at this position alone, not for the whole sentence
+            key = (id(look), pos)
+            found = self._looks.get(key)
+            if found is None:
+                if look.behind:
+                    found = pos in _forward(look.program, self, range(max(pos - hi, 0), pos - lo + 1), pos)
+                else:
+                    found = bool(_forward(look.program, self, (pos,), min(pos + hi, self.n)))
+                self._looks[key] = found
+            return found != look.negated
         table = self._looks.get(id(look))
         if table is None:
             table = _behind_table(look.program, self) if look.behind else _ahead_table(look.program, self)
@@ -385,13 +400,24 @@ def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
 
 def _behind_table(program: Program, state: SentenceState) -> frozenset[int]:
     """Positions at which some match of the program ends: reachability forwards from every start."""
+    return frozenset(_forward(program, state, range(state.n + 1), state.n))
+
+
+def _forward(program: Program, state: SentenceState, starts, stop: int) -> set[int]:
+    """The positions up to `stop` at which a match of the program that begins at one of
+    `starts` can end: plain reachability over (instruction, position), each visited once."""
     code = program.code
-    reach: list[set[int]] = [set() for _ in range(state.n + 1)]
+    begin = set(starts)
+    if not begin:
+        return set()
+    reach: dict[int, set[int]] = {}
     ends = set()
-    for pos in range(state.n + 1):
-        here = reach[pos]
-        work = [0] + list(here)
-        here.add(0)
+    for pos in range(min(begin), stop + 1):
+        here = reach.setdefault(pos, set())
+        work = list(here)
+        if pos in begin and 0 not in here:
+            here.add(0)
+            work.append(0)
         while work:
             pc = work.pop()
             ins = code[pc]
@@ -401,10 +427,11 @@ def _behind_table(program: Program, state: SentenceState) -> frozenset[int]:
                     ends.add(pos)
                     continue
                 for to in _consume(ins, state, pos):
-                    reach[to].add(pc + 1)
+                    if to <= stop:
+                        reach.setdefault(to, set()).add(pc + 1)
                 continue
             for nxt in succ:
                 if nxt not in here:
                     here.add(nxt)
                     work.append(nxt)
-    return frozenset(ends)
+    return ends
