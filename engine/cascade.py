@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .document import Document
-from .matches import EVENT, Match
+from .matches import EVENT, MENTION, Argument, Match
 from .prefilter import RuleIndex
 from .rules import LEXICON_RULE, Context, EventSchema, Rule
 from .runtime import SentenceState, captures, find_matches
@@ -103,9 +103,33 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
         if step >= len(plan.steps) and (plan.after is None or not new):
             break
         step += 1
+    if any(schema.attach for schema in schemas.values()):
+        found = [attach_arguments(m, states[m.sentence], schemas[m.label])
+                 if m.kind == EVENT and m.label in schemas and schemas[m.label].attach else m for m in found]
     if contexts:
         found = [apply_contexts(m, states[m.sentence], contexts) if m.kind == EVENT else m for m in found]
     return found
+
+
+def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) -> Match:
+    """Fill a role the rule left empty with the sentence's one mention of the schema's label
+    for it ("Police said on Monday that gunmen attacked ..."); with two or more, or none, leave it."""
+    taken = [(a.start, a.end) for spans in match.arguments.values() for a in spans]
+    added = {}
+    for role, label in schema.attach:
+        if role in match.arguments:
+            continue
+        candidates = [m for group in state.by_start.values() for m in group
+                      if label in m.labels and m.kind == MENTION and m.keep]
+        if len(candidates) != 1:
+            continue
+        m = candidates[0]
+        if any(m.start < end and start < m.end for start, end in taken):
+            continue
+        added[role] = (Argument(m.start, m.end, m),)
+    if not added:
+        return match
+    return replace(match, arguments=MappingProxyType({**match.arguments, **added}))
 
 
 def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Context]) -> Match:

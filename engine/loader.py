@@ -311,9 +311,9 @@ def _events_section(state: _State, value, node, source: Source) -> None:
             state.error(f"event '{label}': expected {{roles: [...], required: [...]}}", at)
             continue
         for key_name, key_node in spec.key_nodes.items():
-            if key_name not in ("roles", "required"):
+            if key_name not in ("roles", "required", "attach"):
                 state.error(f"unknown key '{key_name}' in event '{label}'", source.at(key_node),
-                            did_you_mean(str(key_name), ("roles", "required")))
+                            did_you_mean(str(key_name), ("roles", "required", "attach")))
         roles = spec.get("roles", [])
         required = spec.get("required", [])
         if not _names(roles) or not _names(required, allow_empty=True):
@@ -325,7 +325,16 @@ def _events_section(state: _State, value, node, source: Source) -> None:
         if missing:
             state.error(f"event '{label}': required role '{missing[0]}' is not among its roles",
                         source.at(spec.value_nodes["required"]))
-        schema = EventSchema(tuple(roles), tuple(required))
+        attach = spec.get("attach", {})
+        if not isinstance(attach, dict) or not all(isinstance(v, str) for v in attach.values()):
+            state.error(f"event '{label}': 'attach' maps a role to a label, as in {{time: Time}}",
+                        source.at(spec.value_nodes.get("attach", spec.node)))
+            continue
+        for role in attach:
+            if role not in roles:
+                state.error(f"event '{label}': attached role '{role}' is not among its roles",
+                            source.at(spec.value_nodes["attach"]), did_you_mean(str(role), roles))
+        schema = EventSchema(tuple(roles), tuple(required), tuple((str(r), l) for r, l in attach.items()))
         if label in state.schemas and state.schemas[label] != schema:
             state.error(f"event '{label}' is declared twice with different roles", at)
         state.schemas[str(label)] = schema

@@ -32,6 +32,8 @@ class Priority:
 class EventSchema:
     roles: tuple[str, ...]
     required: tuple[str, ...] = ()
+    # role -> label: an event that lacks the role takes the sentence's one mention of that label
+    attach: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

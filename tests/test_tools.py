@@ -213,3 +213,54 @@ def test_explain_one_rule_and_unknown_rule(rules, tmp_path):
     assert "rule visit [VISIT]" in out and "rule places" not in out
     bad = CliRunner().invoke(main, ["explain", "-r", path, "--rule", "vist", "x"])
     assert bad.exit_code == 2 and "did you mean 'visit'" in bad.output
+
+
+# -- attach: a role left empty takes the sentence's one mention of a label ------------------------
+
+ATTACH_RULES = """
+taxonomy:
+  - Event: [VISIT]
+  - Entity: [Place, Time]
+events:
+  VISIT: {roles: [visitor, destination, time], attach: {time: Time}}
+rules:
+  - name: places
+    label: Place
+    type: lexicon
+    phrases: [Kabul, Rome]
+  - name: days
+    label: Time
+    pattern: '[lower=/^(monday|tuesday|sunday)$/]'
+  - name: visit
+    label: VISIT
+    priority: 2
+    pattern: '(?<visitor> [shape=/^X/]) (?<trigger> [lemma=arrive]) in (?<destination> @Place)'
+"""
+
+
+@pytest.fixture
+def attach_rules(tmp_path):
+    path = tmp_path / "attach.yml"
+    path.write_text(ATTACH_RULES, encoding="utf-8")
+    return evx.load_rules(path)
+
+
+def _times(rules, text):
+    return [[a.text for a in r.arguments.get("time", ())] for r in rules.extract(text)]
+
+
+def test_attach_takes_the_one_time_in_the_sentence(attach_rules):
+    assert _times(attach_rules, "Officials said on Monday that Ann arrived in Kabul.") == [["Monday"]]
+
+
+def test_attach_takes_nothing_when_the_sentence_has_two_or_none(attach_rules):
+    assert _times(attach_rules, "On Monday officials said Ann arrived in Kabul on Sunday.") == [[]]
+    assert _times(attach_rules, "Ann arrived in Kabul. It was Monday.") == [[]]
+
+
+def test_attach_must_name_a_role_of_the_event(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text(ATTACH_RULES.replace("attach: {time: Time}", "attach: {when: Time}"), encoding="utf-8")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    assert "attached role 'when' is not among its roles" in info.value.format()
