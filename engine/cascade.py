@@ -129,7 +129,10 @@ def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) ->
         added[role] = (Argument(m.start, m.end, m),)
     if not added:
         return match
-    return replace(match, arguments=MappingProxyType({**match.arguments, **added}))
+    # the event's span grows to cover what it took, so that its arguments lie inside it
+    start = min(match.start, *(args[0].start for args in added.values()))
+    end = max(match.end, *(args[0].end for args in added.values()))
+    return replace(match, start=start, end=end, arguments=MappingProxyType({**match.arguments, **added}))
 
 
 def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Context]) -> Match:

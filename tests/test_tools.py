@@ -264,3 +264,9 @@ def test_attach_must_name_a_role_of_the_event(tmp_path):
     with pytest.raises(evx.RuleErrors) as info:
         evx.load_rules(path)
     assert "attached role 'when' is not among its roles" in info.value.format()
+
+
+def test_an_attached_argument_lies_inside_the_event_span(attach_rules):
+    text = "Officials said on Monday that Ann arrived in Kabul."
+    (event,) = [r.to_dict() for r in attach_rules.extract(text)]
+    assert event["text"] == "Monday that Ann arrived in Kabul" == text[event["start"]:event["end"]]
