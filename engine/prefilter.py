@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from . import nodes as n
 from .taxonomy import Taxonomy
@@ -344,21 +345,17 @@ class RuleIndex:
     def candidates(self, state) -> list:
         """The rules worth running on this sentence, in their original order."""
         found = set(self.always)
+        tokens = state.tokens
+        last = len(tokens) - 1
         for name, table in self.by_value.items():
-            where = None
-            for value in state.values(name):
+            # one pass over the tokens: each value looked up where it stands, so that the
+            # token after it can be checked on the spot
+            for position, value in enumerate(map(attrgetter(name), tokens)):
                 hits = table.get(value)
                 if not hits:
                     continue
                 for i, after in hits:
-                    if after is None:
-                        found.add(i)
-                        continue
-                    if where is None:
-                        where = state.positions(name)
-                    field, allowed = after
-                    tokens, n = state.tokens, state.n
-                    if any(p + 1 < n and getattr(tokens[p + 1], field) in allowed for p in where[value]):
+                    if after is None or (position < last and getattr(tokens[position + 1], after[0]) in after[1]):
                         found.add(i)
         if self.by_label:
             for label in state.labels():
