@@ -1,8 +1,10 @@
 """The cascade: rules run step by step in priority order over one document.
 
 What a step finds becomes visible to `@Label` from the next step on; rules of the same
-step all see the same mentions, so their order in the file does not change the result.
-After the last fixed priority, open-ended rules (`N+`) run again until a step adds nothing.
+step all see the same mentions, so their order in the file only decides which rule an event
+found twice is credited to (the first, with its arguments). After the last fixed priority,
+open-ended rules (`N+`) run again until a step adds nothing. Then events take the arguments
+their schema attaches, and the attributes their contexts decide.
 """
 from __future__ import annotations
 
