@@ -57,7 +57,7 @@ class Lookaround:
     negated: bool
     width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
 
-    @property
+    @cached_property
     def single(self) -> tuple | None:
         """The one consuming instruction, when the body is a single token or mention."""
         code = self.program.code

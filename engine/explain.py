@@ -14,6 +14,7 @@ from .cascade import run_cascade
 from .compiler import describe
 from .document import Document, Sentence
 from .matches import Match
+from .output import shorten
 from .rules import LEXICON_RULE, Rule
 from .ruleset import RuleSet
 from .runtime import SentenceState, candidate_starts, trace_start
@@ -132,7 +133,7 @@ def _run_lines(run: RuleRun, sentence: Sentence) -> list[str]:
     telling = [a for a in run.attempts if a.matched is not None or a.reached > a.start]
     first_only = len(run.attempts) - len(telling)
     if not telling:
-        wanted = " or ".join(_cut(w) for w in run.attempts[0].wanted[:3])
+        wanted = " or ".join(shorten(w, 80) for w in run.attempts[0].wanted[:3])
         return [f"{head}: no match; every start fails at its first token (wanted {wanted})"]
     lines = [head]
     by_span = {(m.start, m.end): m for m in run.matches}
@@ -150,7 +151,7 @@ def _run_lines(run: RuleRun, sentence: Sentence) -> list[str]:
             continue
         where = (f"token {attempt.reached} {words[attempt.reached]!r}" if attempt.reached < len(words)
                  else "the end of the sentence")
-        wanted = " or ".join(_cut(w) for w in attempt.wanted[:3]) or "nothing more"
+        wanted = " or ".join(shorten(w, 80) for w in attempt.wanted[:3]) or "nothing more"
         lines.append(f"    {at}: stopped at {where}, wanted {wanted}")
     if len(telling) > MAX_STARTS:
         lines.append(f"    ... and {len(telling) - MAX_STARTS} more start positions")
@@ -159,10 +160,5 @@ def _run_lines(run: RuleRun, sentence: Sentence) -> list[str]:
     return lines
 
 
-def _cut(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _quote(text: str, width: int = 100) -> str:
-    text = " ".join(text.split())
-    return '"' + (text if len(text) <= width else text[: width - 1] + "…") + '"'
+    return '"' + shorten(" ".join(text.split()), width) + '"'

@@ -37,10 +37,6 @@ class Lexicon:
             else:
                 i += 1
 
-    @property
-    def first_words(self) -> frozenset[str]:
-        return frozenset(self.trie)
-
 
 def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]]) -> Lexicon:
     """Tokenize each phrase the way documents are tokenized, so that they meet token for token."""

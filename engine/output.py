@@ -108,7 +108,7 @@ def render_table(records: list[dict], width: int = 60) -> str:
     rows = []
     for r in records:
         doc, type_, _, _, _, _, text, trigger, args = (_clean(v) for v in _flat(r))
-        rows.append([doc, type_, trigger, _cut(args, width), _cut(text, width)])
+        rows.append([doc, type_, trigger, shorten(args, width), shorten(text, width)])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     line = "  ".join
     out = [line(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
@@ -117,5 +117,6 @@ def render_table(records: list[dict], width: int = 60) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cut(text: str, width: int) -> str:
+def shorten(text: str, width: int) -> str:
+    """The text, cut with an ellipsis when it is longer than `width` characters."""
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -16,6 +16,7 @@ from typing import Iterator, Sequence as Seq
 from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from .document import Sentence
 from .matches import Argument, Match
+from .output import shorten
 from .prefilter import Start
 
 
@@ -152,7 +153,7 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
     for name, rx in needs.patterns:
         search = rx.search
         if not any(search(value) for value in state.values(name)):
-            return (), f"every match needs a token whose {name} matches /{_cut(rx.pattern)}/, and there is none"
+            return (), f"every match needs a token whose {name} matches /{shorten(rx.pattern, 60)}/, and there is none"
     if needs.labels:
         present = state.labels()
         for wanted in needs.labels:
@@ -209,10 +210,6 @@ def _can_start(start: Start, state: SentenceState, p: int) -> bool:
         if rx.search(getattr(tok, name)):
             return True
     return bool(start.labels) and any(not start.labels.isdisjoint(m.labels) for m in state.by_start.get(p, ()))
-
-
-def _cut(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _brief(values: frozenset[str], most: int = 6) -> str:

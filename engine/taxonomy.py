@@ -38,14 +38,6 @@ class Taxonomy:
         """The label and every label under it; None for a label the taxonomy does not know."""
         return self._descendants.get(label)
 
-    def ancestors(self, label: str) -> list[str]:
-        """The label and the labels above it, nearest first."""
-        chain = []
-        while label is not None and label not in chain:
-            chain.append(label)
-            label = self.parents.get(label)
-        return chain
-
     def with_roots(self, labels: Iterable[str]) -> "Taxonomy":
         """This taxonomy with the labels it lacks added as roots."""
         parents = dict(self.parents)
