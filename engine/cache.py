@@ -1,11 +1,20 @@
-"""The compile cache: parsed patterns and built lexicons kept on disk between runs.
+"""The compile cache: compiled rule sets, parsed patterns, built lexicons and the lemma table,
+kept on disk between runs.
 
 It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; setting
-`EVX_CACHE=off` turns it off. Entries are keyed by content, so nothing is ever stale:
-a rule file's parsed patterns by the file's text and the variables it was given, a
-lexicon by a hash of its phrases. Delete the folder to reclaim the space. The file names carry evx's version and a hash of the grammar and of the code
-that builds what is cached, so an upgrade starts a fresh cache. Files are written whole to a temporary name and renamed, so
-parallel runs never read a torn file; a file that cannot be read is ignored.
+`EVX_CACHE=off` turns it off. Nothing in it can go stale:
+
+* a compiled rule set is kept per request (the rule paths as given, the files they list,
+  the working folder and the options) together with the digest of every file the loader
+  read for it (rule files, imports, taxonomy and lexicon files); it is used only while all
+  of them are unchanged, and rule files with errors are never kept;
+* a rule file's parsed patterns are keyed by the file's text and the variables it was given,
+  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version;
+* every file name carries evx's version and a digest of its grammar and code, so an
+  upgrade or any change to evx starts a fresh cache.
+
+Files are written whole to a temporary name and renamed, so parallel runs never read a torn
+file; a file that cannot be read is ignored. Delete the folder to reclaim the space.
 """
 from __future__ import annotations
 
@@ -13,10 +22,12 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 
 def cache_dir() -> Path | None:
@@ -28,33 +39,34 @@ def cache_dir() -> Path | None:
     return Path(base) / "evx"
 
 
-# the modules whose code shapes what is cached: any change to them starts a fresh cache
-_SHAPERS = ("parser.py", "nodes.py", "lexicon.py", "annotate.py")
-
-
 @lru_cache(maxsize=1)
 def _stamp() -> str:
+    """evx's version and a digest of its grammar and code: any change starts a fresh cache."""
     from . import __version__
-    digest = hashlib.sha1(resources.files("evx.grammar").joinpath("evx.lark").read_bytes())
-    for name in _SHAPERS:
-        digest.update(Path(__file__).with_name(name).read_bytes())
-    return f"{__version__}-{digest.hexdigest()[:12]}"
+    code = hashlib.sha1(resources.files("evx.grammar").joinpath("evx.lark").read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(module.read_bytes())
+    return f"{__version__}-{code.hexdigest()[:12]}"
 
 
-def _read(path: Path):
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def _read(path: Path, codec=pickle):
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            return codec.loads(handle.read())       # marshal.load would read in small pieces
     except Exception:       # a missing, old or damaged cache file is no cache
         return None
 
 
-def _write(path: Path, value) -> None:
+def _write(path: Path, value, codec=pickle) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(codec.dumps(value))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
@@ -115,14 +127,41 @@ class PatternScope:
 def lexicon_path(folder: Path | None, phrases: list[str]) -> Path | None:
     if folder is None:
         return None
-    digest = hashlib.sha1("\n".join(phrases).encode("utf-8")).hexdigest()
-    return folder / f"lexicon-{_stamp()}-{digest[:20]}.pickle"
+    return folder / f"lexicon-{_stamp()}-{digest(chr(10).join(phrases).encode('utf-8'))[:20]}.pickle"
 
 
-def load(path: Path | None):
-    return _read(path) if path is not None else None
+def ruleset_path(request: object) -> Path | None:
+    """Where the compiled rule set for one request (the paths as given, what they list, the
+    working folder, the options) is kept. The entry names the files it was made from, with
+    their digests; `unchanged` tells whether it still stands."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"ruleset-{_stamp()}-{digest(repr(request).encode('utf-8'))[:20]}.pickle"
 
 
-def store(path: Path | None, value) -> None:
+def unchanged(files: Iterable[tuple[str, str]]) -> bool:
+    """Whether every (path, digest) still names a file with that content."""
+    try:
+        return all(digest(Path(path).read_bytes()) == known for path, known in files)
+    except OSError:
+        return False
+
+
+def lemma_table_path(lang: str, lemmatizer_version: str) -> Path | None:
+    """Where a lemmatizer's word -> lemma table for one language is kept, decompressed."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    python = "".join(map(str, sys.version_info[:2]))     # marshal's format follows Python's
+    return folder / f"lemmas-{lang}-{lemmatizer_version}-py{python}.marshal"
+
+
+def load(path: Path | None, codec=pickle):
+    """What `store` kept at `path` (pickled, or marshalled with codec=marshal), or None."""
+    return _read(path, codec) if path is not None else None
+
+
+def store(path: Path | None, value, codec=pickle) -> None:
     if path is not None:
-        _write(path, value)
+        _write(path, value, codec)

@@ -18,7 +18,9 @@ from .errors import PatternError, did_you_mean
 from .prefilter import Prefilter, analyze, literal_alternatives, width
 from .taxonomy import Taxonomy
 
-# opcodes; TOKEN and LOOK carry their source text last, MENTION its label, for `evx explain`
+# opcodes; TOKEN and LOOK carry their source text third, MENTION its label, for `evx explain`;
+# TOKEN also keeps its constraint and the taxonomy it was compiled against, to compile it again
+# when a pickled program is loaded
 TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
 
 MAX_PROGRAM = 200_000
@@ -48,6 +50,19 @@ class Program:
             elif ins[0] == MENTION and pc + 1 < len(marks):
                 marks[pc + 1] = True
         return tuple(marks)
+
+    def __reduce__(self):
+        """Predicates are closures, which pickle cannot keep: a pickled program holds each
+        token's constraint instead and compiles it again when loaded (a small part of what
+        parsing, compiling and analysing the pattern cost)."""
+        code = tuple((TOKEN, None, *ins[2:]) if ins[0] == TOKEN else ins for ins in self.code)
+        return _unpickle_program, (code, self.captures, self.prefilter)
+
+
+def _unpickle_program(code: tuple, captures: frozenset[str], prefilter: Prefilter) -> Program:
+    code = tuple((TOKEN, compile_constraint(ins[3], ins[4], []), *ins[2:]) if ins[0] == TOKEN else ins
+                 for ins in code)
+    return Program(code, captures, prefilter)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +113,8 @@ class _Emitter:
                                "nested counted repetitions multiply: use '*' or '+' instead")
         code = self.code
         if isinstance(node, n.TokenPattern):
-            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node)))
+            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
+                         node.constraint, self.labels))
         elif isinstance(node, n.Sequence):
             for item in node.items:
                 self.emit(item)

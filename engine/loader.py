@@ -57,6 +57,7 @@ class _State:
     context_drafts: list = field(default_factory=list)     # (name, YMap, Source, variables)
     loaded: set = field(default_factory=set)
     lexicons: dict[Path, Lexicon] = field(default_factory=dict)
+    read: dict[str, str] = field(default_factory=dict)      # every file read -> its digest
     patterns: cache.PatternCache = field(default_factory=lambda: cache.PatternCache(cache.cache_dir()))
 
     def error(self, message: str, location: Location | None, hint: str | None = None) -> None:
@@ -74,10 +75,34 @@ def rule_files(path: str | os.PathLike) -> list[Path]:
     return [p]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What the loader makes of rule files, and the files it read to make it (with their
+    digests: the compile cache keeps a Loaded for as long as those files are unchanged)."""
+    rules: tuple[Rule, ...]
+    taxonomy: Taxonomy
+    schemas: dict[str, EventSchema]
+    contexts: tuple[Context, ...]
+    files: tuple[tuple[str, str], ...]
+
+
 def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str], list[str]],
-                    allow_outside: bool = False) -> tuple[list[Rule], Taxonomy, dict[str, EventSchema], list[Context]]:
-    """Load, validate and compile; raise RuleErrors listing every problem found."""
+                    allow_outside: bool = False) -> Loaded:
+    """Load, validate and compile; raise RuleErrors listing every problem found.
+
+    A rule set compiled before from the same, unchanged files comes from the cache."""
     paths = list(paths)
+    request = (os.getcwd(), allow_outside, [(str(p), [str(f) for f in rule_files(p)]) for p in paths])
+    where = cache.ruleset_path(request)
+    found = cache.load(where)
+    if isinstance(found, Loaded) and cache.unchanged(found.files):
+        return found
+    loaded = _load_rule_files(paths, tokenize, allow_outside)
+    cache.store(where, loaded)
+    return loaded
+
+
+def _load_rule_files(paths: list, tokenize: Callable[[str], list[str]], allow_outside: bool) -> Loaded:
     errors: list[EvxError] = []
     state = None
     for path in paths:
@@ -100,7 +125,7 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
     contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
     if state.errors:
         raise RuleErrors(_in_file_order(state.errors))
-    return rules, taxonomy, dict(state.schemas), contexts
+    return Loaded(tuple(rules), taxonomy, dict(state.schemas), tuple(contexts), tuple(state.read.items()))
 
 
 def _in_file_order(errors: list[EvxError]) -> list[EvxError]:
@@ -124,7 +149,8 @@ def _taxonomy(state: _State, rules: list[Rule]) -> Taxonomy:
 
 def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Source] | None:
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except FileNotFoundError:
         state.error(f"rule file '{path}' does not exist", at or Location(str(path), 1, 1))
         return None
@@ -134,6 +160,7 @@ def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Sourc
     except OSError as err:
         state.error(f"cannot read rule file: {err.strerror}", at or Location(str(path), 1, 1))
         return None
+    state.read[str(path)] = cache.digest(data)
     try:
         return load_yaml(str(path), text)
     except EvxError as err:
@@ -563,13 +590,15 @@ def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | Non
         return None
     if full not in state.lexicons:
         try:
-            text = full.read_bytes().decode("utf-8")
+            data = full.read_bytes()
+            text = data.decode("utf-8")
         except FileNotFoundError:
             state.error(f"lexicon file '{target}' does not exist", at)
             return None
         except (OSError, UnicodeDecodeError) as err:
             state.error(f"cannot read lexicon file '{target}': {err}", at)
             return None
+        state.read[str(full)] = cache.digest(data)
         state.lexicons[full] = _built(read_phrases(text), tokenize)
     return state.lexicons[full]
 

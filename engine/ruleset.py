@@ -79,5 +79,5 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
     """
     if not paths:
         paths = (bundled_rules(),)
-    rules, taxonomy, schemas, contexts = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
-    return RuleSet(tuple(rules), taxonomy, schemas, tuple(contexts), tuple(str(p) for p in paths))
+    loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
+    return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths))

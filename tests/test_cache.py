@@ -1,10 +1,13 @@
-"""The compile cache: parsed patterns and large lexicons reused across loads, keyed by content."""
+"""The compile cache: compiled rule sets, parsed patterns, large lexicons and the lemma table
+reused across loads, and never used once what they were made from has changed."""
 from __future__ import annotations
 
 import pytest
 
 import evx
-from evx import cache, parser
+import pickle
+
+from evx import cache, loader, parser
 
 RULES = """
 rules:
@@ -43,8 +46,88 @@ def _parses(monkeypatch) -> list:
     return calls
 
 
+def _compiles(monkeypatch) -> list:
+    calls = []
+    real = loader._load_rule_files
+
+    def counting(paths, *args):
+        calls.append([str(p) for p in paths])
+        return real(paths, *args)
+    monkeypatch.setattr(loader, "_load_rule_files", counting)
+    return calls
+
+
+def test_second_load_compiles_nothing(cached, monkeypatch):
+    first = evx.load_rules(cached / "rules")
+    calls = _compiles(monkeypatch)
+    second = evx.load_rules(cached / "rules")
+    assert calls == []
+    text = "We met New York in spring."
+    assert [r.to_dict() for r in second.extract(text, mentions=True)] == \
+           [r.to_dict() for r in first.extract(text, mentions=True)]
+    assert [r.name for r in second.rules] == ["places", "r"]
+    assert any(p.name.startswith("ruleset-") for p in (cached / "cache").iterdir())
+
+
+def test_a_changed_imported_file_compiles_again(cached, monkeypatch):
+    rules_dir = cached / "rules"
+    (rules_dir / "more.yml").write_text("rules:\n  - name: m\n    label: M\n    pattern: '[lower=spring]'\n",
+                                        encoding="utf-8")
+    (rules_dir / "main.yml").write_text(RULES.replace("vars:", "  - import: more.yml\nvars:"), encoding="utf-8")
+    assert [r.type for r in evx.load_rules(rules_dir).extract("in spring", mentions=True)] == ["M"]
+    (rules_dir / "more.yml").write_text("rules:\n  - name: m\n    label: M\n    pattern: '[lower=autumn]'\n",
+                                        encoding="utf-8")
+    calls = _compiles(monkeypatch)
+    rules = evx.load_rules(rules_dir)
+    assert len(calls) == 1
+    assert rules.extract("in spring", mentions=True) == []
+    assert [r.type for r in rules.extract("in autumn", mentions=True)] == ["M"]
+
+
+def test_a_new_file_in_a_folder_without_main_compiles_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "a.yml").write_text("rules:\n  - name: a\n    label: A\n    pattern: '[lower=x]'\n", encoding="utf-8")
+    assert [r.name for r in evx.load_rules(folder).rules] == ["a"]
+    (folder / "b.yml").write_text("rules:\n  - name: b\n    label: B\n    pattern: '[lower=y]'\n", encoding="utf-8")
+    assert [r.name for r in evx.load_rules(folder).rules] == ["a", "b"]
+
+
+def test_rules_with_errors_are_never_kept(cached):
+    (cached / "rules" / "main.yml").write_text(RULES.replace("[lower=${w}]", "[lower=${w}"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(evx.RuleErrors):
+            evx.load_rules(cached / "rules")
+    assert not any(p.name.startswith("ruleset-") for p in (cached / "cache").iterdir())
+
+
+def test_a_pickled_program_matches_as_the_compiled_one():
+    rules = evx.load_rules()
+    again = pickle.loads(pickle.dumps(rules))
+    text = ("Iran's foreign minister arrived in Islamabad on Sunday for talks with Pakistani officials. "
+            "Militants attacked a police post in Kabul, officials said, but the Taliban denied the report.")
+    assert [r.to_dict() for r in again.extract(text, mentions=True)] == \
+           [r.to_dict() for r in rules.extract(text, mentions=True)]
+    assert again.extract(text) != []
+
+
+def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypatch):
+    import simplemma
+    from evx.annotate import _english_lemmatizer
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    words = ["visited", "talks", "Syrians", "officials", "went", "children", "better", "denied", "zzqx"]
+    first = [_english_lemmatizer().lemmatize(w, lang="en") for w in words]
+    assert [p.name.startswith("lemmas-en-") for p in (tmp_path / "cache").iterdir()] == [True]
+    second = [_english_lemmatizer().lemmatize(w, lang="en") for w in words]
+    assert first == second == [simplemma.lemmatize(w, lang="en") for w in words]
+
+
 def test_second_load_parses_nothing(cached, monkeypatch):
     first = evx.load_rules(cached / "rules")
+    monkeypatch.setattr(loader.cache, "unchanged", lambda files: False)   # past the rule-set cache
     calls = _parses(monkeypatch)
     second = evx.load_rules(cached / "rules")
     assert calls == []
