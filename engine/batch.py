@@ -8,20 +8,20 @@ that kills a worker is lost, and the run goes on with a fresh pool.
 """
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from time import perf_counter
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .annotate import annotate
 from .cascade import Profile
 from .inputs import InputError, Item
 from .output import encode
 from .ruleset import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK = 8           # documents sent to a worker at a time
 WINDOW = 4          # chunks in flight per worker
@@ -105,6 +105,10 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
 
 
 def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int) -> Iterator[Result]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _worker
     _worker = (rules, options)
     annotate("Warm up.")    # load the lemmatizer's tables once, before the workers fork
@@ -148,6 +152,7 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
 def _alone(chunk: list[Item], new_pool) -> Iterator[Result]:
     """Run a chunk in a pool of its own; if the pool dies, split the chunk down to the one
     document that kills it, which alone is reported."""
+    from concurrent.futures.process import BrokenProcessPool
     pool = new_pool(1)
     try:
         results = pool.submit(_work, chunk).result()

@@ -13,11 +13,9 @@ import time
 
 import click
 
-from . import batch, evaluate
-from . import explain as explain_mod
+from . import batch
 from .annotate import annotate
 from .errors import EvxError, did_you_mean
-from .examples import describe_expected, describe_record, run_examples
 from .inputs import count_documents, read_inputs
 from .output import FORMATS, Writer, atomic_output
 from .progress import Progress
@@ -122,6 +120,7 @@ def test(rule_paths, only, allow_outside_imports) -> None:
     if only is not None and rules.rule(only) is None:
         raise click.BadParameter(f"no rule named '{only}'", param_hint="--rule")
     passed = failed = 0
+    from .examples import describe_expected, describe_record, run_examples
     for outcome in run_examples(rules, only):
         if outcome.passed:
             passed += 1
@@ -155,6 +154,7 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
         raise click.BadParameter(f"no rule named '{only}'" + (f"; {hint}" if hint else ""), param_hint="--rule")
     if text is None:
         text = click.get_text_stream("stdin").read()
+    from . import explain as explain_mod
     doc, runs, found = explain_mod.explain(rules, text, only)
     click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
 
@@ -169,6 +169,7 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
 def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) -> None:
     """Precision, recall and F1 of the rules' events against GOLD (JSON Lines), per type and for arguments."""
     rules = _load(rule_paths, allow_outside_imports)
+    from . import evaluate
     scores = evaluate.Scores()
     try:
         with open(gold, encoding="utf-8") as handle:

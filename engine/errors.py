@@ -6,7 +6,6 @@ into a `Location` in the YAML file and raises `EvxError`.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -83,6 +82,7 @@ class PatternError(Exception):
 
 def closest(name: str, choices: Iterable[str]) -> str | None:
     """The choice that looks most like `name`, for 'did you mean' hints."""
+    import difflib
     found = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     if not found:
         lowered = {c.lower(): c for c in choices}

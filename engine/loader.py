@@ -20,7 +20,7 @@ from .parser import parse
 from .compiler import Lookaround
 from .prefilter import width
 from .rules import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
-                    Priority, Rule)
+                    Loaded, Priority, Rule, rule_files)
 from .taxonomy import Taxonomy
 from .yamlsource import Source, YList, YMap, load_yaml
 
@@ -32,7 +32,6 @@ CASE_KEYS = ("value", "before", "after", "types")
 NORMALIZERS = ("date",)
 CACHED_LEXICON_SIZE = 200
 IMPORT_KEYS = ("import", "vars")
-MAIN_FILE = "main.yml"
 
 
 @dataclass
@@ -64,45 +63,9 @@ class _State:
         self.errors.append(EvxError(message, location, hint))
 
 
-def rule_files(path: str | os.PathLike) -> list[Path]:
-    """The files a rule-set path stands for: a file, a folder's main.yml, or else its *.yml files."""
-    p = Path(path)
-    if p.is_dir():
-        main = p / MAIN_FILE
-        if main.is_file():
-            return [main]
-        return sorted(f for f in p.iterdir() if f.suffix in (".yml", ".yaml") and f.is_file())
-    return [p]
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What the loader makes of rule files, and the files it read to make it (with their
-    digests: the compile cache keeps a Loaded for as long as those files are unchanged)."""
-    rules: tuple[Rule, ...]
-    taxonomy: Taxonomy
-    schemas: dict[str, EventSchema]
-    contexts: tuple[Context, ...]
-    files: tuple[tuple[str, str], ...]
-
-
 def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str], list[str]],
                     allow_outside: bool = False) -> Loaded:
-    """Load, validate and compile; raise RuleErrors listing every problem found.
-
-    A rule set compiled before from the same, unchanged files comes from the cache."""
-    paths = list(paths)
-    request = (os.getcwd(), allow_outside, [(str(p), [str(f) for f in rule_files(p)]) for p in paths])
-    where = cache.ruleset_path(request)
-    found = cache.load(where)
-    if isinstance(found, Loaded) and cache.unchanged(found.files):
-        return found
-    loaded = _load_rule_files(paths, tokenize, allow_outside)
-    cache.store(where, loaded)
-    return loaded
-
-
-def _load_rule_files(paths: list, tokenize: Callable[[str], list[str]], allow_outside: bool) -> Loaded:
+    """Load, validate and compile; raise RuleErrors listing every problem found."""
     errors: list[EvxError] = []
     state = None
     for path in paths:

@@ -1,16 +1,21 @@
-"""Rules as the loader leaves them: validated, compiled, ready for the cascade."""
+"""Rules as the loader leaves them: validated, compiled, ready for the cascade; and the files
+a rule-set path stands for."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from .compiler import Lookaround, Program
 from .errors import Location
 from .lexicon import Lexicon
+from .taxonomy import Taxonomy
 
 TOKEN_RULE, LEXICON_RULE = "token", "lexicon"
+MAIN_FILE = "main.yml"
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,25 @@ class Rule:
     def frozen_attributes(self) -> Mapping[str, object]:
         """The attributes as every match of this rule shares them."""
         return MappingProxyType(dict(self.attributes))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the loader makes of rule files, and the files it read to make it, with their
+    digests: the compile cache keeps a Loaded for as long as those files are unchanged."""
+    rules: tuple[Rule, ...]
+    taxonomy: Taxonomy
+    schemas: dict[str, EventSchema]
+    contexts: tuple[Context, ...]
+    files: tuple[tuple[str, str], ...]
+
+
+def rule_files(path: str | os.PathLike) -> list[Path]:
+    """The files a rule-set path stands for: a file, a folder's main.yml, or else its *.yml files."""
+    p = Path(path)
+    if p.is_dir():
+        main = p / MAIN_FILE
+        if main.is_file():
+            return [main]
+        return sorted(f for f in p.iterdir() if f.suffix in (".yml", ".yaml") and f.is_file())
+    return [p]

@@ -13,13 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from . import cache
 from .annotate import annotate
 from .cascade import Plan, Profile, plan_cascade, run_cascade
 from .document import Document
-from .loader import load_rule_files
 from .matches import EVENT, Match
 from .records import Record, to_record
-from .rules import Context, EventSchema, Rule
+from .rules import Context, EventSchema, Loaded, Rule, rule_files
 from .taxonomy import Taxonomy
 
 
@@ -76,8 +76,16 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
     """Load rule files (or folders); with no path, the bundled news rules.
 
     Raises RuleErrors listing every problem found, each with its file, line and column.
+    A rule set compiled before from the same, unchanged files comes from the compile cache
+    (see `cache.py`), without reading YAML or parsing a pattern.
     """
     if not paths:
         paths = (bundled_rules(),)
-    loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
+    request = (os.getcwd(), allow_outside_imports, [(str(p), [str(f) for f in rule_files(p)]) for p in paths])
+    where = cache.ruleset_path(request)
+    loaded = cache.load(where)
+    if not (isinstance(loaded, Loaded) and cache.unchanged(loaded.files)):
+        from .loader import load_rule_files     # YAML and the pattern parser: only to compile
+        loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
+        cache.store(where, loaded)
     return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths))

@@ -48,12 +48,12 @@ def _parses(monkeypatch) -> list:
 
 def _compiles(monkeypatch) -> list:
     calls = []
-    real = loader._load_rule_files
+    real = loader.load_rule_files
 
-    def counting(paths, *args):
+    def counting(paths, *args, **kwargs):
         calls.append([str(p) for p in paths])
-        return real(paths, *args)
-    monkeypatch.setattr(loader, "_load_rule_files", counting)
+        return real(paths, *args, **kwargs)
+    monkeypatch.setattr(loader, "load_rule_files", counting)
     return calls
 
 
@@ -127,7 +127,7 @@ def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypat
 
 def test_second_load_parses_nothing(cached, monkeypatch):
     first = evx.load_rules(cached / "rules")
-    monkeypatch.setattr(loader.cache, "unchanged", lambda files: False)   # past the rule-set cache
+    monkeypatch.setattr(cache, "unchanged", lambda files: False)   # past the rule-set cache
     calls = _parses(monkeypatch)
     second = evx.load_rules(cached / "rules")
     assert calls == []
