@@ -79,12 +79,12 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
         step_began = perf_counter() if profile is not None else 0.0
         for state in states:
             # an observer (evx explain) wants to hear about every rule, even those that cannot match
-            for rule in (index.candidates(state) if observe is None else active):
+            for rule, anchors in (index.candidates(state) if observe is None else ((r, None) for r in active)):
                 if profile is None:
-                    matches = list(_matches(rule, state, schemas))
+                    matches = list(_matches(rule, state, schemas, anchors))
                 else:
                     began = perf_counter()
-                    matches = list(_matches(rule, state, schemas))
+                    matches = list(_matches(rule, state, schemas, anchors))
                     profile.rules[rule.name] = profile.rules.get(rule.name, 0.0) + perf_counter() - began
                 if observe is not None:
                     observe(rule, state, step, matches)
@@ -165,7 +165,8 @@ def _prefilter(rule: Rule):
     return rule.program.prefilter if rule.program is not None else None
 
 
-def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema]) -> Iterable[Match]:
+def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema],
+             anchors: Sequence[int] | None = None) -> Iterable[Match]:
     index = state.sentence.index
     attributes = rule.frozen_attributes
     if rule.type == LEXICON_RULE:
@@ -174,7 +175,7 @@ def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema
                         normalize=rule.normalize)
         return
     schema = schemas.get(rule.label)
-    for start, end, events in find_matches(rule.program, state):
+    for start, end, events in find_matches(rule.program, state, anchors):
         args = captures(events)
         match = Match(rule.labels, index, start, end, rule.name, MappingProxyType(args), rule.keep, attributes,
                       rule.normalize)

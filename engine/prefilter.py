@@ -342,9 +342,11 @@ class RuleIndex:
             else:
                 self.always.append(i)
 
-    def candidates(self, state) -> list:
-        """The rules worth running on this sentence, in their original order."""
-        found = set(self.always)
+    def candidates(self, state) -> list[tuple]:
+        """The rules worth running on this sentence, in their original order, each with the
+        positions of its anchor when it was found by its anchor (else None), which spares
+        the search looking for them again."""
+        found: dict[int, list[int] | None] = dict.fromkeys(self.always)
         tokens = state.tokens
         last = len(tokens) - 1
         for name, table in self.by_value.items():
@@ -355,11 +357,14 @@ class RuleIndex:
                 if not hits:
                     continue
                 for i, after in hits:
-                    if after is None or (position < last and getattr(tokens[position + 1], after[0]) in after[1]):
-                        found.add(i)
+                    if after is None:
+                        found[i] = None
+                    elif position < last and getattr(tokens[position + 1], after[0]) in after[1]:
+                        found.setdefault(i, []).append(position)
         if self.by_label:
             for label in state.labels():
                 hit = self.by_label.get(label)
                 if hit:
-                    found.update(hit)
-        return [self.rules[i] for i in sorted(found)]
+                    found.update(dict.fromkeys(hit))
+        rules = self.rules
+        return [(rules[i], found[i]) for i in sorted(found)]

@@ -17,7 +17,7 @@ from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START,
 from .document import Sentence
 from .matches import Argument, Match
 from .output import shorten
-from .prefilter import Start
+from .prefilter import Anchor, Needs, Start
 
 
 LOCAL_WIDTH = 8      # lookarounds at most this many tokens wide are answered position by position
@@ -119,12 +119,14 @@ def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
 
 # -- the search ---------------------------------------------------------------------------------
 
-def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, int, tuple]]:
+def find_matches(program: Program, state: SentenceState,
+                 anchors: Seq[int] | None = None) -> Iterator[tuple[int, int, tuple]]:
     """Yield (start, end, capture events) for each match, leftmost first, without overlaps.
 
-    An empty match is never reported: the search moves on one token.
+    An empty match is never reported: the search moves on one token. `anchors`, when the
+    rule index has found them, are where the program's anchor stands (see candidate_starts).
     """
-    starts, _ = candidate_starts(program, state)
+    starts, _ = candidate_starts(program, state, anchors)
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
@@ -142,35 +144,26 @@ def find_matches(program: Program, state: SentenceState) -> Iterator[tuple[int, 
         resume = end
 
 
-def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], str | None]:
+def candidate_starts(program: Program, state: SentenceState,
+                     anchors: Seq[int] | None = None) -> tuple[Seq[int], str | None]:
     """The positions where a match can start; or none, with the reason, when the sentence
-    lacks something every match needs."""
+    lacks something every match needs. `anchors` are the anchor's positions, already
+    checked against the token after it; without them they are looked up here, and the
+    sentence is first checked for what every match needs (given them, the search rules
+    out a sentence that lacks the rest sooner than those checks would)."""
     pre = program.prefilter
-    needs = pre.needs
-    for name, values in needs.values:
-        if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
-            return (), f"every match needs a token with {name} in {_brief(values)}, and there is none"
-    for name, rx in needs.patterns:
-        search = rx.search
-        if not any(search(value) for value in state.values(name)):
-            return (), f"every match needs a token whose {name} matches /{shorten(rx.pattern, 60)}/, and there is none"
-    if needs.labels:
-        present = state.labels()
-        for wanted in needs.labels:
-            if wanted.isdisjoint(present):
-                return (), f"every match needs a mention of {_brief(wanted)}, and there is none"
+    if anchors is None:
+        missing = _missing(pre.needs, state)
+        if missing is not None:
+            return (), missing
     start = pre.start
     anchor = pre.anchor
     if anchor is not None:
-        where = state.positions(anchor.field)
+        if anchors is None:
+            anchors = _anchor_positions(anchor, state)
         positions: set[int] = set()
-        after = anchor.next
-        tokens, n = state.tokens, state.n
-        for value in anchor.values:
-            for p in where.get(value, ()):
-                if after is not None and (p + 1 >= n or getattr(tokens[p + 1], after[0]) not in after[1]):
-                    continue    # the token after the anchor rules this occurrence out
-                positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
+        for p in anchors:
+            positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
         if start is not None:
             positions = {p for p in positions if _can_start(start, state, p)}
         return sorted(positions), None
@@ -196,6 +189,34 @@ def candidate_starts(program: Program, state: SentenceState) -> tuple[Seq[int], 
         positions.update(i for i, group in state.by_start.items()
                          if any(not wanted.isdisjoint(m.labels) for m in group))
     return sorted(positions), None
+
+
+def _missing(needs: Needs, state: SentenceState) -> str | None:
+    """What every match needs and the sentence lacks, said in words; None if nothing is."""
+    for name, values in needs.values:
+        if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
+            return f"every match needs a token with {name} in {_brief(values)}, and there is none"
+    for name, rx in needs.patterns:
+        search = rx.search
+        if not any(search(value) for value in state.values(name)):
+            return f"every match needs a token whose {name} matches /{shorten(rx.pattern, 60)}/, and there is none"
+    present = state.labels() if needs.labels else frozenset()
+    for wanted in needs.labels:
+        if wanted.isdisjoint(present):
+            return f"every match needs a mention of {_brief(wanted)}, and there is none"
+    return None
+
+
+def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:
+    where = state.positions(anchor.field)
+    after = anchor.next
+    tokens, n = state.tokens, state.n
+    found = []
+    for value in anchor.values:
+        for p in where.get(value, ()):
+            if after is None or (p + 1 < n and getattr(tokens[p + 1], after[0]) in after[1]):
+                found.append(p)     # else the token after the anchor rules this occurrence out
+    return found
 
 
 def _can_start(start: Start, state: SentenceState, p: int) -> bool:
