@@ -303,7 +303,11 @@ def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
         return Needs(((name, frozenset(literal)),))
     if literal:
         regexes.append("^(?:" + "|".join(re.escape(v) for v in sorted(literal)) + ")$")
-    return Needs(patterns=((name, re.compile("|".join(f"(?:{rx})" for rx in regexes))),))
+    try:
+        either = re.compile("|".join(f"(?:{rx})" for rx in regexes))
+    except re.error:    # a global flag such as (?i) must open its regex: no need can be said
+        return Needs()
+    return Needs(patterns=((name, either),))
 
 
 class RuleIndex:

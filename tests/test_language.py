@@ -120,6 +120,12 @@ def test_regex_is_case_sensitive(find):
     assert find("[word=/^p/]", "Paris paris") == [["paris"]]
 
 
+def test_regex_with_a_global_flag_beside_a_word(find):
+    # a flag such as (?i) must open its regex, so the alternation's options cannot be joined
+    # into one regex for the prefilter; the rule still runs, on every sentence
+    assert find("visit | /(?i)^x$/", "X visit x y") == [["X"], ["visit"], ["x"]]
+
+
 def test_regex_escaped_slash(find):
     assert find(r"[word=/^9\/11$/]", "the 9/11 attacks and 911") == [["9/11"]]
 
