@@ -11,6 +11,9 @@ memory (RSS) of the process and of the processes it waited for (`os.wait4`):
   python benchmarks/spacy_match.py N corpus.jsonl --lemmas ...       N = 10, 100, 1000
   evx match --jobs 1 / --jobs 2                                      (--jobs-rules rules)
   evx match on the 10x corpus                                        (memory; --memory-repeat)
+  evx match --jobs 1 / --jobs 2 on the 10x corpus                    (a note; --memory-repeat)
+  two CPU-bound Python processes, one after the other and at once    (the machine's ceiling
+                                                                     for any --jobs 2; a note)
   compiling 1,000 rules: a timed evx.load_rules in a fresh process, and `evx check`,
   each with a cold compile cache (an empty EVX_CACHE_DIR) and a warm one
 
@@ -251,6 +254,13 @@ def run_all(args) -> dict:
         record("evx_10x_corpus", best_of(args.memory_repeat, evx_cmd(
             "match", "-r", str(folder / f"rules_{sizes[0]}.yml"), str(folder / "corpus10.jsonl"), "-o", str(out)), env),
             n_tokens=tokens * 10, output=out)
+        if (os.cpu_count() or 1) >= 2:
+            cmds = {f"jobs_{j}_10x": evx_cmd("match", "--jobs", str(j), "-r", rules_j, str(folder / "corpus10.jsonl"),
+                                             "-o", str(folder / f"jobs_{j}_10x.jsonl")) for j in (1, 2)}
+            for name, result in interleaved(args.memory_repeat, cmds, env).items():
+                record(name, result, n_tokens=tokens * 10, output=folder / f"{name}.jsonl")
+            log("two processes at once on this machine ...")
+            report["two_process_ceiling"] = two_process_ceiling()
         (folder / "corpus10.jsonl").unlink()
 
         log("compiling 1,000 rules ...")
@@ -278,6 +288,27 @@ def run_all(args) -> dict:
     return report
 
 
+SPIN = "import time; t = time.process_time()\nfor i in range(30_000_000): pass\nprint(time.process_time() - t)"
+
+
+def two_process_ceiling(repeat: int = 3) -> float:
+    """What two CPU-bound Python processes gain from running at once rather than one after the
+    other, on this machine: the most any `--jobs 2` can gain here. On a machine whose two CPUs
+    share a core or are shared with other work, it is well below 2."""
+    best = 0.0
+    for _ in range(repeat):
+        began = time.perf_counter()
+        for _ in range(2):
+            subprocess.run([sys.executable, "-c", SPIN], check=True, stdout=subprocess.DEVNULL)
+        one_by_one = time.perf_counter() - began
+        began = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.DEVNULL) for _ in range(2)]
+        for proc in procs:
+            proc.wait()
+        best = max(best, one_by_one / (time.perf_counter() - began))
+    return best
+
+
 def targets(report: dict) -> dict:
     runs = report["runs"]
     got: dict[str, float | None] = {key: None for key in TARGETS}
@@ -295,6 +326,12 @@ def targets(report: dict) -> dict:
             got["evx_1000_over_10"] = ratio("evx_1000", "evx_10")
     if (os.cpu_count() or 1) >= 2:
         got["jobs2_speedup"] = ratio("jobs_1", "jobs_2")
+        if "jobs_1_10x" in runs:
+            report["notes"].append(f"--jobs 2 speed-up on the 10x corpus: {ratio('jobs_1_10x', 'jobs_2_10x'):.2f}")
+        if report.get("two_process_ceiling"):
+            report["notes"].append("two CPU-bound Python processes run at once finish "
+                                   f"{report['two_process_ceiling']:.2f}x sooner than one after the other "
+                                   "on this machine (the ceiling for any --jobs 2)")
     else:
         report["notes"].append("one CPU: the --jobs 2 target cannot be measured")
     if "evx_10x_corpus" in runs and sizes:

@@ -9,7 +9,7 @@ It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; s
   read for it (rule files, imports, taxonomy and lexicon files); it is used only while all
   of them are unchanged, and rule files with errors are never kept;
 * a rule file's parsed patterns are keyed by the file's text and the variables it was given,
-  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version;
+  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's and Python's version;
 * every file name carries evx's version and a digest of its grammar and code, so an
   upgrade or any change to evx starts a fresh cache.
 
@@ -154,7 +154,7 @@ def lemma_table_path(lang: str, lemmatizer_version: str) -> Path | None:
     if folder is None:
         return None
     python = "".join(map(str, sys.version_info[:2]))     # marshal's format follows Python's
-    return folder / f"lemmas-{lang}-{lemmatizer_version}-py{python}.marshal"
+    return folder / f"lemmas-{_stamp()}-{lang}-{lemmatizer_version}-py{python}.marshal"
 
 
 def load(path: Path | None, codec=pickle):
