@@ -733,3 +733,38 @@ def test_lexicon_file_relative_to_rule_file(rules_from):
         """, files={"lexicons/words.txt": "# a comment line\nalpha beta\n\n  gamma  \n"})
     records = rules.extract("alpha beta gamma # a comment line", mentions=True)
     assert [r.text for r in records] == ["alpha beta", "gamma"]
+
+
+
+ANCHORED = """
+rules:
+  - name: family
+    label: A
+    pattern: '[lower=/^(the|a|an)$/]? (?<trigger> [lemma=visit]) [lower=/^(in|to|with|on|at)$/] (?<arg> [shape=/^X/]+)'
+  - name: two-words
+    label: B
+    pattern: '[]? [lemma=/^(meet|talk)$/] [lower=with] []{0,2} [shape=/^X/]'
+  - name: behind
+    label: C
+    pattern: '(?<= [lower=the]) [lemma=attack] [lower=on] []'
+"""
+
+
+def test_anchors_from_the_rule_index_change_no_match(rules_from):
+    """The rule index hands each anchored rule the positions of its anchor; the search must
+    find exactly what it finds when it looks the anchors up itself."""
+    from evx.runtime import SentenceState, find_matches
+    rules = rules_from(ANCHORED)
+    doc = evx.annotate("The minister visited in Paris and visits to Rome. They met with the Iraqi envoy "
+                       "and talked with him. The attack on Kabul, an attack on police. Visit at Dawn. "
+                       "visiting with Sharif in the talks with Iran visit in")
+    _, index = rules.plan.at(1)
+    handed = 0
+    for sentence in doc.sentences:
+        state = SentenceState(sentence)
+        for rule, anchors in index.candidates(state):
+            if anchors is not None:
+                handed += 1
+                assert list(find_matches(rule.program, state, anchors)) == list(find_matches(rule.program, state))
+    assert handed >= 5
+    assert {r.type for r in rules.extract(doc, mentions=True)} == {"A", "B", "C"}
