@@ -157,6 +157,17 @@ def lemma_table_path(lang: str, lemmatizer_version: str) -> Path | None:
     return folder / f"lemmas-{_stamp()}-{lang}-{lemmatizer_version}-py{python}.marshal"
 
 
+def lark_path() -> Path | None:
+    """Where Lark keeps its analysis of evx's grammar (Lark writes and checks it itself)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"grammar-{_stamp()}.lark-cache"
+    return None
+
+
 def load(path: Path | None, codec=pickle):
     """What `store` kept at `path` (pickled, or marshalled with codec=marshal), or None."""
     return _read(path, codec) if path is not None else None

@@ -120,6 +120,8 @@ def _outside_literals(text: str):
 def _check_nesting(text: str) -> None:
     """Refuse groups, brackets or negations nested past MAX_NESTING: every stage after the
     parser walks the tree recursively."""
+    if text.count("(") + text.count("[") + text.count("!") <= MAX_NESTING:
+        return      # too few openers to nest that deep: no need to scan
     depth = run = 0
     last = -2
     for offset, ch in _outside_literals(text):
@@ -148,9 +150,12 @@ def _known_vars(variables: Mapping[str, object]) -> str:
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
+    """The parser; Lark's analysis of the grammar is kept in the compile cache."""
+    from . import cache
     grammar = resources.files("evx.grammar").joinpath("evx.lark").read_text(encoding="utf-8")
+    where = cache.lark_path()
     return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True)
+                maybe_placeholders=True, cache=str(where) if where is not None else False)
 
 
 _READABLE = {

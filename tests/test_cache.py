@@ -66,7 +66,8 @@ def test_second_load_compiles_nothing(cached, monkeypatch):
     assert [r.to_dict() for r in second.extract(text, mentions=True)] == \
            [r.to_dict() for r in first.extract(text, mentions=True)]
     assert [r.name for r in second.rules] == ["places", "r"]
-    assert any(p.name.startswith("ruleset-") for p in (cached / "cache").iterdir())
+    names = [p.name for p in (cached / "cache").iterdir()]
+    assert any(name.startswith("ruleset-") for name in names)
 
 
 def test_a_changed_imported_file_compiles_again(cached, monkeypatch):
@@ -168,3 +169,15 @@ def test_off_means_no_files(tmp_path, monkeypatch):
     monkeypatch.setenv("EVX_CACHE", "off")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     assert cache.cache_dir() is None
+
+
+def test_a_fresh_process_keeps_larks_grammar_analysis(cached):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "EVX_CACHE": "on", "EVX_CACHE_DIR": str(cached / "cache")}
+    code = f"import evx; print(len(evx.load_rules({str(cached / 'rules')!r}).rules))"
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "2"
+    assert [p.name.startswith("grammar-") for p in (cached / "cache").iterdir()].count(True) == 1
