@@ -355,7 +355,7 @@ def word_shape(word: str) -> str:
             ("X" if c.isupper() else "x") if c.isalpha() else "d" if c.isdigit() else c
             for c in word
         )
-    return _LONG_RUN_RE.sub(r"\1\1\1\1", shape)
+    return _LONG_RUN_RE.sub(r"\1\1\1\1", shape) if len(shape) > 4 else shape
 
 
 # Clitic lemmas are fixed rather than looked up: "'s" and "'d" are ambiguous, so they stay.
@@ -453,6 +453,11 @@ def lemmatize(word: str) -> str:
         return _CLITIC_LEMMAS[key]
     if key in _LEMMA_OVERRIDES:
         return _LEMMA_OVERRIDES[key]
+    if word.isalpha() and len(word) <= _MAX_LEMMA_LENGTH:
+        # most words: letters only, so none of the cases below but the last two applies
+        if word.isupper():
+            return lower if len(word) <= 3 else _shouted_lemma(word, lower)
+        return _dictionary_lemma(word)
     if (len(word) > _MAX_LEMMA_LENGTH or not _HAS_LETTER_RE.search(word) or "." in word
             or any(c.isdigit() for c in word)):
         return lower                     # punctuation, numbers, abbreviations, "21st", junk
@@ -466,9 +471,14 @@ def lemmatize(word: str) -> str:
     if word.isupper():
         if len(word) <= 3:               # acronyms: "US", "IS", "UN"
             return lower
-        lemma = _dictionary_lemma(word)  # shouted headlines: "OFFICIALS" -> "official"
-        return lemma if lemma.isalpha() else lower
+        return _shouted_lemma(word, lower)
     return _dictionary_lemma(word)
+
+
+def _shouted_lemma(word: str, lower: str) -> str:
+    """Shouted headlines: "OFFICIALS" -> "official"."""
+    lemma = _dictionary_lemma(word)
+    return lemma if lemma.isalpha() else lower
 
 
 @lru_cache(maxsize=1 << 16)
