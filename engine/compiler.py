@@ -51,6 +51,23 @@ class Program:
                 marks[pc + 1] = True
         return tuple(marks)
 
+    @cached_property
+    def epsilon_into(self) -> tuple[tuple[int, ...], ...]:
+        """For each instruction, those that go to it without consuming a token whatever the
+        position (splits, jumps, captures): what lookahead tables walk backwards. Edges that
+        depend on the position (^, $, lookarounds) are left to the runtime."""
+        into: list[list[int]] = [[] for _ in self.code]
+        for pc, ins in enumerate(self.code):
+            op = ins[0]
+            if op == SPLIT:
+                into[ins[1]].append(pc)
+                into[ins[2]].append(pc)
+            elif op == JMP:
+                into[ins[1]].append(pc)
+            elif op == OPEN or op == CLOSE:
+                into[pc + 1].append(pc)
+        return tuple(map(tuple, into))
+
     def __reduce__(self):
         """Predicates are closures, which pickle cannot keep: a pickled program holds each
         token's constraint instead and compiles it again when loaded (a small part of what

@@ -391,25 +391,26 @@ def _consume(ins, state: SentenceState, pos: int) -> list[int]:
 def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
     """Positions from which the program matches: reachability backwards from MATCH."""
     code = program.code
-    size = len(code)
+    into = program.epsilon_into
+    consumers = [pc for pc, ins in enumerate(code) if ins[0] == TOKEN or ins[0] == MENTION]
+    matches = [pc for pc, ins in enumerate(code) if ins[0] == MATCH]
+    asserts = [pc for pc, ins in enumerate(code) if ins[0] in (START, END, LOOK)]
     good: list[set[int]] = [set() for _ in range(state.n + 1)]
-    # reverse epsilon edges depend on the position only through assertions, so build per position
     for pos in range(state.n, -1, -1):
         here = good[pos]
-        preds: list[list[int]] = [[] for _ in range(size)]
-        work = []
-        for pc, ins in enumerate(code):
-            succ = _epsilon_successors(ins, pc, state, pos)
-            if succ is None:
-                if ins[0] == MATCH or any(pc + 1 in good[to] for to in _consume(ins, state, pos)):
-                    here.add(pc)
-                    work.append(pc)
-            else:
-                for to in succ:
-                    preds[to].append(pc)
+        work = list(matches)
+        for pc in consumers:
+            if any(pc + 1 in good[to] for to in _consume(code[pc], state, pos)):
+                work.append(pc)
+        here.update(work)
+        # an assertion's edge to the next instruction holds or not at this position alone
+        holds: dict[int, list[int]] = {}
+        for pc in asserts:
+            if _epsilon_successors(code[pc], pc, state, pos):
+                holds.setdefault(pc + 1, []).append(pc)
         while work:
             pc = work.pop()
-            for before in preds[pc]:
+            for before in (*into[pc], *holds.get(pc, ())):
                 if before not in here:
                     here.add(before)
                     work.append(before)
