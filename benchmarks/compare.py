@@ -10,6 +10,7 @@ memory (RSS) of the process and of the processes it waited for (`os.wait4`):
   evx match -r rules_N.yml corpus.jsonl -o out.jsonl                 N = 10, 100, 1000
   python benchmarks/spacy_match.py N corpus.jsonl --lemmas ...       N = 10, 100, 1000
   evx match --jobs 1 / --jobs 2                                      (--jobs-rules rules)
+  evx match --jobs 1 / --jobs 2, bundled news rules, --corpus as it is
   evx match on the 10x corpus                                        (memory; --memory-repeat)
   evx match --jobs 1 / --jobs 2 on the 10x corpus                    (a note; --memory-repeat)
   two CPU-bound Python processes, one after the other and at once    (the machine's ceiling
@@ -51,6 +52,7 @@ TARGETS = {
     "speed_vs_spacy_1000": ("evx / spaCy speed, 1,000 rules", 10.0, True),
     "evx_1000_over_10": ("evx time, 1,000 rules / 10 rules", 1.5, False),
     "jobs2_speedup": ("evx --jobs 2 speed-up over --jobs 1", 1.7, True),
+    "jobs2_speedup_news": ("evx --jobs 2 speed-up over --jobs 1, bundled news rules", 1.7, True),
     "memory_10x_corpus": ("evx peak RSS, 10x corpus / 1x", 1.2, False),
     "compile_1000_cold_s": ("compile 1,000 rules, cold cache (s)", 1.0, False),
     "compile_1000_warm_s": ("compile 1,000 rules, warm cache (s)", 1.0, False),
@@ -258,6 +260,12 @@ def run_all(args) -> dict:
         for name, result in interleaved(args.repeat, cmds, env).items():
             record(name, result, output=folder / f"{name}.jsonl")
 
+        log("evx match --jobs with the bundled news rules, on the corpus as it is ...")
+        cmds = {f"news_jobs_{j}": evx_cmd("match", "--jobs", str(j), args.corpus,
+                                          "-o", str(folder / f"news_jobs_{j}.jsonl")) for j in (1, 2)}
+        for name, result in interleaved(args.repeat, cmds, env).items():
+            record(name, result, n_tokens=corpus["source_tokens"], output=folder / f"{name}.jsonl")
+
         log("evx match on the 10x corpus ...")
         out = folder / "evx_10x.jsonl"
         record("evx_10x_corpus", best_of(args.memory_repeat, evx_cmd(
@@ -335,6 +343,7 @@ def targets(report: dict) -> dict:
             got["evx_1000_over_10"] = ratio("evx_1000", "evx_10")
     if (os.cpu_count() or 1) >= 2:
         got["jobs2_speedup"] = ratio("jobs_1", "jobs_2")
+        got["jobs2_speedup_news"] = ratio("news_jobs_1", "news_jobs_2")
         if "jobs_1_10x" in runs:
             report["notes"].append(f"--jobs 2 speed-up on the 10x corpus: {ratio('jobs_1_10x', 'jobs_2_10x'):.2f}")
         if report.get("two_process_ceiling"):
