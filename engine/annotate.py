@@ -402,7 +402,7 @@ def _english_lemmatizer() -> Any:
             if lang not in self.tables:
                 path = cache.lemma_table_path(lang, simplemma.__version__)
                 table = cache.load(path, codec=marshal)
-                if not isinstance(table, dict):
+                if not isinstance(table, dict) or not isinstance(next(iter(table), b""), bytes):
                     table = {word.encode(): lemma.encode()
                              for word, lemma in DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang).items()}
                     cache.store(path, table, codec=marshal)
