@@ -65,8 +65,8 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import accumulate, chain
 from collections.abc import Mapping
+from itertools import accumulate, chain
 from typing import Any, Iterator
 
 from .document import Document, Sentence, Token
@@ -453,32 +453,24 @@ def lemmatize(word: str) -> str:
         return _CLITIC_LEMMAS[key]
     if key in _LEMMA_OVERRIDES:
         return _LEMMA_OVERRIDES[key]
-    if word.isalpha() and len(word) <= _MAX_LEMMA_LENGTH:
-        # most words: letters only, so none of the cases below but the last two applies
-        if word.isupper():
-            return lower if len(word) <= 3 else _shouted_lemma(word, lower)
-        return _dictionary_lemma(word)
-    if (len(word) > _MAX_LEMMA_LENGTH or not _HAS_LETTER_RE.search(word) or "." in word
-            or any(c.isdigit() for c in word)):
-        return lower                     # punctuation, numbers, abbreviations, "21st", junk
-    hyphen = max(word.rfind(h) for h in "-\u2010\u2011")
-    if hyphen >= 0:
-        # Compounds keep their form ("Khorasan-based") except plural heads ("car-bombs").
-        head = word[hyphen + 1:]
-        if len(head) > 3 and head.isalpha() and head[-1] in "sS":
-            return lower[:hyphen + 1] + _dictionary_lemma(head)
-        return lower
+    # most words are letters only, for which none of the checks in this block can apply
+    if not (word.isalpha() and len(word) <= _MAX_LEMMA_LENGTH):
+        if (len(word) > _MAX_LEMMA_LENGTH or not _HAS_LETTER_RE.search(word) or "." in word
+                or any(c.isdigit() for c in word)):
+            return lower                 # punctuation, numbers, abbreviations, "21st", junk
+        hyphen = max(word.rfind(h) for h in "-\u2010\u2011")
+        if hyphen >= 0:
+            # Compounds keep their form ("Khorasan-based") except plural heads ("car-bombs").
+            head = word[hyphen + 1:]
+            if len(head) > 3 and head.isalpha() and head[-1] in "sS":
+                return lower[:hyphen + 1] + _dictionary_lemma(head)
+            return lower
     if word.isupper():
         if len(word) <= 3:               # acronyms: "US", "IS", "UN"
             return lower
-        return _shouted_lemma(word, lower)
+        lemma = _dictionary_lemma(word)  # shouted headlines: "OFFICIALS" -> "official"
+        return lemma if lemma.isalpha() else lower
     return _dictionary_lemma(word)
-
-
-def _shouted_lemma(word: str, lower: str) -> str:
-    """Shouted headlines: "OFFICIALS" -> "official"."""
-    lemma = _dictionary_lemma(word)
-    return lemma if lemma.isalpha() else lower
 
 
 @lru_cache(maxsize=1 << 16)
