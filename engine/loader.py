@@ -62,6 +62,14 @@ class _State:
     def error(self, message: str, location: Location | None, hint: str | None = None) -> None:
         self.errors.append(EvxError(message, location, hint))
 
+    def read_text(self, path: Path) -> str:
+        """A file's UTF-8 text, its digest noted for the compile cache (OSError and
+        UnicodeDecodeError are the caller's to report)."""
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+        self.read[str(path)] = cache.digest(data)
+        return text
+
 
 def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str], list[str]],
                     allow_outside: bool = False) -> Loaded:
@@ -112,8 +120,7 @@ def _taxonomy(state: _State, rules: list[Rule]) -> Taxonomy:
 
 def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Source] | None:
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
+        text = state.read_text(path)
     except FileNotFoundError:
         state.error(f"rule file '{path}' does not exist", at or Location(str(path), 1, 1))
         return None
@@ -123,7 +130,6 @@ def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Sourc
     except OSError as err:
         state.error(f"cannot read rule file: {err.strerror}", at or Location(str(path), 1, 1))
         return None
-    state.read[str(path)] = cache.digest(data)
     try:
         return load_yaml(str(path), text)
     except EvxError as err:
@@ -553,15 +559,13 @@ def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | Non
         return None
     if full not in state.lexicons:
         try:
-            data = full.read_bytes()
-            text = data.decode("utf-8")
+            text = state.read_text(full)
         except FileNotFoundError:
             state.error(f"lexicon file '{target}' does not exist", at)
             return None
         except (OSError, UnicodeDecodeError) as err:
             state.error(f"cannot read lexicon file '{target}': {err}", at)
             return None
-        state.read[str(full)] = cache.digest(data)
         state.lexicons[full] = _built(read_phrases(text), tokenize)
     return state.lexicons[full]
 
