@@ -2,10 +2,12 @@
 reused across loads, and never used once what they were made from has changed."""
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
 import evx
-import pickle
 
 from evx import cache, loader, parser
 
@@ -124,6 +126,27 @@ def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypat
     assert [p.name.startswith("lemmas-") and "-en-" in p.name for p in (tmp_path / "cache").iterdir()] == [True]
     second = [_english_lemmatizer().lemmatize(w, lang="en") for w in words]
     assert first == second == [simplemma.lemmatize(w, lang="en") for w in words]
+
+
+def test_the_table_shortcut_gives_simplemmas_lemmas(tmp_path, monkeypatch):
+    import re
+    import sys
+
+    import simplemma
+    annotate_module = sys.modules["evx.annotate"]
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(annotate_module, "_lemmatizer", None)
+    monkeypatch.setattr(annotate_module, "_table", None)
+    sample = Path(__file__).resolve().parent.parent / "corpus" / "sample"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(sample.iterdir()))
+    words = sorted(set(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
+    words += ["The", "THE", "Officials", "cafe\u0301", "café", "½", "五", "2nd", "ĳ", "Iraq's", "don’t",
+              "İstanbul", "ß", "ＡＢＣ", "Co-operation"]
+    got = [annotate_module._dictionary_lemma(w) for w in words]
+    assert annotate_module._table is not None           # the shortcut was there to take
+    assert len(words) > 150
+    assert got == [simplemma.lemmatize(w, lang="en").lower() for w in words]
 
 
 def test_second_load_parses_nothing(cached, monkeypatch):
