@@ -63,7 +63,7 @@ import bisect
 import gc
 import re
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from collections.abc import Mapping
 from itertools import accumulate, chain
@@ -379,7 +379,7 @@ _MAX_LEMMA_LENGTH = 60                   # longer "words" are URLs or junk: not 
 _lemmatizer: Any = None
 
 
-_table: dict[bytes, bytes] | None = None   # the English table when read from the cache
+_table: Any = None      # the English word -> lemma table simplemma reads, when it is evx's own
 
 
 def _dictionary_lemma(word: str) -> str:
@@ -391,10 +391,10 @@ def _dictionary_lemma(word: str) -> str:
     # it: numbers come back as they are, keys are NFC). Nine words in ten end there, at a
     # fifth of the cost, which every worker of a parallel run pays again for its vocabulary.
     if _table is not None and not word.isnumeric() and unicodedata.is_normalized("NFC", word):
-        lemma = _table.get(word.encode())
+        lemma = _table.lookup(word.encode())
         if lemma is None:
             turned = word.lower() if word[:1].isupper() else word.capitalize()
-            lemma = _table.get(turned.encode())
+            lemma = _table.lookup(turned.encode())
         if lemma is not None:
             return lemma.decode().lower()
     return _lemmatizer.lemmatize(word, lang="en").lower()
@@ -405,61 +405,50 @@ def _english_lemmatizer() -> Any:
 
     simplemma ships each language's table compressed and front-coded; unpacking the English
     one takes about 0.3 s, a fifth of a short run. The unpacked table is kept in the cache
-    (see `cache.py`) as a marshalled dict of UTF-8 bytes, which loads in a sixth of that time.
+    (see `cache.py`) in a form that is read in place (`lemmatable.py`).
     """
-    import marshal
-
     import simplemma
     from simplemma.strategies import DefaultStrategy
     from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
     from . import cache
+    from .lemmatable import LemmaTable, encode
 
     class CachedTables:                  # simplemma's DictionaryFactory protocol
         def __init__(self) -> None:
-            self.tables: dict[str, _BytesTable] = {}
+            self.tables: dict[str, Mapping[str, str]] = {}
 
-        def get_dictionary(self, lang: str) -> _BytesTable:
+        def get_dictionary(self, lang: str) -> Mapping[str, str]:
             if lang not in self.tables:
-                path = cache.lemma_table_path(lang, simplemma.__version__)
-                table = cache.load(path, codec=marshal)
-                if not isinstance(table, dict) or not isinstance(next(iter(table), b""), bytes):
-                    table = {word.encode(): lemma.encode()
-                             for word, lemma in DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang).items()}
-                    cache.store(path, table, codec=marshal)
-                self.tables[lang] = _BytesTable(table)
+                self.tables[lang] = self._read(lang)
             return self.tables[lang]
+
+        def _read(self, lang: str) -> Mapping[str, str]:
+            path = cache.lemma_table_path(lang, simplemma.__version__)
+            kept = _mapped_table(path)
+            if kept is not None:
+                return kept
+            table = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+            try:
+                data = encode(table)
+            except ValueError:           # a word too long for the format: keep simplemma's own
+                return table
+            cache.store(path, data, codec=cache.RAW)
+            return _mapped_table(path) or LemmaTable(data)   # or the cache could not be written
+
+    def _mapped_table(path):
+        with suppress(ValueError):
+            buffer = cache.mapped(path)
+            return LemmaTable(buffer) if buffer is not None else None
+        return None
 
     if cache.cache_dir() is None:
         return simplemma.Lemmatizer()
     global _table
     tables = CachedTables()
-    _table = tables.get_dictionary("en").table
+    english = tables.get_dictionary("en")
+    _table = english if isinstance(english, LemmaTable) else None
     return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tables))
-
-
-class _BytesTable(Mapping):
-    """A word -> lemma table held as bytes (half the memory of str, and quicker to load),
-    read as str. simplemma asks it with `get`."""
-
-    def __init__(self, table: dict[bytes, bytes]) -> None:
-        self.table = table
-
-    def get(self, word: str, default: Any = None) -> Any:
-        lemma = self.table.get(word.encode())
-        return default if lemma is None else lemma.decode()
-
-    def __getitem__(self, word: str) -> str:
-        lemma = self.get(word)
-        if lemma is None:
-            raise KeyError(word)
-        return lemma
-
-    def __iter__(self) -> Iterator[str]:
-        return (word.decode() for word in self.table)
-
-    def __len__(self) -> int:
-        return len(self.table)
 
 
 def lemmatize(word: str) -> str:

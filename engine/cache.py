@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import mmap
 import os
 import pickle
-import sys
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -56,7 +56,7 @@ def digest(data: bytes) -> str:
 def _read(path: Path, codec=pickle):
     try:
         with open(path, "rb") as handle:
-            return codec.loads(handle.read())       # marshal.load would read in small pieces
+            return codec.loads(handle.read())
     except Exception:       # a missing, old or damaged cache file is no cache
         return None
 
@@ -149,12 +149,27 @@ def unchanged(files: Iterable[tuple[str, str]]) -> bool:
 
 
 def lemma_table_path(lang: str, lemmatizer_version: str) -> Path | None:
-    """Where a lemmatizer's word -> lemma table for one language is kept, decompressed."""
+    """Where a lemmatizer's word -> lemma table for one language is kept (`lemmatable.py`)."""
     folder = cache_dir()
     if folder is None:
         return None
-    python = "".join(map(str, sys.version_info[:2]))     # marshal's format follows Python's
-    return folder / f"lemmas-{_stamp()}-{lang}-{lemmatizer_version}-py{python}.marshal"
+    return folder / f"lemmas-{_stamp()}-{lang}-{lemmatizer_version}.table"
+
+
+def mapped(path: Path | None) -> mmap.mmap | None:
+    """The file at `path` mapped read-only in memory (what `store` kept with codec=RAW), or None."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):        # missing, unreadable or empty
+        return None
+
+
+class RAW:
+    """The codec of bytes kept as they are."""
+    dumps = loads = staticmethod(bytes)
 
 
 def lark_path() -> Path | None:
@@ -169,7 +184,7 @@ def lark_path() -> Path | None:
 
 
 def load(path: Path | None, codec=pickle):
-    """What `store` kept at `path` (pickled, or marshalled with codec=marshal), or None."""
+    """What `store` kept at `path` (pickled, or with another codec such as RAW), or None."""
     return _read(path, codec) if path is not None else None
 
 

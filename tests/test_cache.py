@@ -128,6 +128,21 @@ def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypat
     assert first == second == [simplemma.lemmatize(w, lang="en") for w in words]
 
 
+def test_a_damaged_lemma_table_is_made_again(tmp_path, monkeypatch):
+    import simplemma
+    from evx.annotate import _english_lemmatizer
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    _english_lemmatizer()
+    [kept] = (tmp_path / "cache").iterdir()
+    kept.write_bytes(b"EVXL" + bytes(3))            # torn
+    assert _english_lemmatizer().lemmatize("visited", lang="en") == "visit"
+    assert kept.stat().st_size > 1_000_000
+    kept.write_bytes(b"")                           # empty: cannot even be mapped
+    assert _english_lemmatizer().lemmatize("children", lang="en") == simplemma.lemmatize("children", lang="en")
+    assert kept.stat().st_size > 1_000_000
+
+
 def test_the_table_shortcut_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import re
     import sys

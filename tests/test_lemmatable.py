@@ -1,0 +1,62 @@
+"""The lemma table's file format: every pair found again, nothing else found."""
+from __future__ import annotations
+
+import pytest
+
+from evx import cache
+from evx.lemmatable import LemmaTable, encode
+
+PAIRS = {"visited": "visit", "Syrians": "Syrian", "went": "go", "children": "child",
+         "café": "café", "naïve": "naïve", "a": "a", "": "", "talks": "talk"}
+
+
+def test_every_pair_is_found_and_nothing_else():
+    table = LemmaTable(encode(PAIRS))
+    assert {word: table.get(word) for word in PAIRS} == PAIRS
+    assert table.lookup("went".encode()) == b"go"
+    for absent in ("visit", "Visited", "wen", "wentt", "cafe", "zzqx"):
+        assert table.get(absent) is None
+        assert table.get(absent, "?") == "?"
+    with pytest.raises(KeyError):
+        table["zzqx"]
+    assert table["children"] == "child"
+
+
+def test_it_is_a_mapping_of_its_pairs():
+    table = LemmaTable(encode(PAIRS))
+    assert len(table) == len(PAIRS)
+    assert sorted(table) == sorted(PAIRS)
+    assert dict(table.items()) == PAIRS
+
+
+def test_colliding_words_all_stay_found():
+    # 5,000 words in 16,384 slots: many share a first slot and are found by probing on
+    many = {f"w{i}": f"l{i % 7}" for i in range(5000)}
+    table = LemmaTable(encode(many))
+    assert all(table.get(word) == lemma for word, lemma in many.items())
+    assert table.get("w5000") is None
+
+
+def test_an_empty_table_finds_nothing():
+    table = LemmaTable(encode({}))
+    assert len(table) == 0 and table.get("a") is None
+
+
+def test_words_too_long_for_the_format_are_refused():
+    with pytest.raises(ValueError, match="too long"):
+        encode({"x" * 256: "x"})
+    encode({"x" * 255: "y" * 255})
+
+
+@pytest.mark.parametrize("data", [b"", b"EVX", b"NOPE" + bytes(40), encode(PAIRS)[:20]])
+def test_what_is_not_a_table_is_refused(data):
+    with pytest.raises(ValueError):
+        LemmaTable(data)
+
+
+def test_a_stored_table_is_read_in_place(tmp_path):
+    path = tmp_path / "lemmas.table"
+    cache.store(path, encode(PAIRS), codec=cache.RAW)
+    table = LemmaTable(cache.mapped(path))
+    assert table.get("Syrians") == "Syrian" and table.get("Syria") is None
+    assert cache.mapped(tmp_path / "missing.table") is None
