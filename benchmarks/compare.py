@@ -10,6 +10,8 @@ memory (RSS) of the process and of the processes it waited for (`os.wait4`):
   evx match -r rules_N.yml corpus.jsonl -o out.jsonl                 N = 10, 100, 1000
   python benchmarks/spacy_match.py N corpus.jsonl --lemmas ...       N = 10, 100, 1000
   evx match --jobs 1 / --jobs 2                                      (--jobs-rules rules)
+  evx match on one sentence: the start every worker needs            (a note: the bound it
+                                                                     sets on --jobs 2)
   evx match --jobs 1 / --jobs 2, bundled news rules, --corpus as it is
   evx match on the 10x corpus                                        (memory; --memory-repeat)
   evx match --jobs 1 / --jobs 2 on the 10x corpus                    (a note; --memory-repeat)
@@ -144,6 +146,15 @@ def evx_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "evx.cli", *args]
 
 
+def evx_bytecode() -> bool:
+    """Whether evx's modules are imported from bytecode, as an installed package's are; run
+    from source where bytecode is not written (PYTHONDONTWRITEBYTECODE), each process
+    compiles them again, some 0.05 s."""
+    code = ("import importlib.util, os, evx; "
+            "print(os.path.exists(importlib.util.cache_from_source(evx.__file__)))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "True"
+
+
 def compile_script(rules: Path) -> list[str]:
     code = ("import time; t = time.perf_counter(); import evx; i = time.perf_counter(); "
             f"evx.load_rules({str(rules)!r}); e = time.perf_counter(); "
@@ -198,7 +209,7 @@ def run_all(args) -> dict:
     env = {**os.environ, "EVX_CACHE_DIR": str(warm_cache)}
     env.pop("EVX_CACHE", None)
     report: dict = {"machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(),
-                                "python": sys.version.split()[0]},
+                                "python": sys.version.split()[0], "evx_bytecode": evx_bytecode()},
                     "repeat": args.repeat, "runs": {}, "targets": {}, "notes": []}
     try:
         log(f"preparing the corpus and rules in {folder} ...")
@@ -255,10 +266,12 @@ def run_all(args) -> dict:
         rules_j = str(folder / f"rules_{args.jobs_rules}.yml")
         if args.jobs_rules not in sizes:
             raise SystemExit(f"--jobs-rules {args.jobs_rules} is not among --sizes")
+        (folder / "one.txt").write_text("The minister visited Paris on Monday.", encoding="utf-8")
         cmds = {f"jobs_{j}": evx_cmd("match", "--jobs", str(j), "-r", rules_j, str(folder / "corpus.jsonl"),
                                      "-o", str(folder / f"jobs_{j}.jsonl")) for j in (1, 2)}
+        cmds["start"] = evx_cmd("match", "-r", rules_j, str(folder / "one.txt"), "-o", str(folder / "one.jsonl"))
         for name, result in interleaved(args.repeat, cmds, env).items():
-            record(name, result, output=folder / f"{name}.jsonl")
+            record(name, result, n_tokens=None if name == "start" else tokens, output=folder / f"{name}.jsonl")
 
         log("evx match --jobs with the bundled news rules, on the corpus as it is ...")
         cmds = {f"news_jobs_{j}": evx_cmd("match", "--jobs", str(j), args.corpus,
@@ -344,6 +357,13 @@ def targets(report: dict) -> dict:
     if (os.cpu_count() or 1) >= 2:
         got["jobs2_speedup"] = ratio("jobs_1", "jobs_2")
         got["jobs2_speedup_news"] = ratio("news_jobs_1", "news_jobs_2")
+        if "start" in runs and "jobs_1" in runs:
+            # whatever runs before the first document, every worker needs whole (Amdahl's law)
+            start, one_job = runs["start"]["seconds"], runs["jobs_1"]["seconds"]
+            bound = one_job / (start + (one_job - start) / 2)
+            report["notes"].append(f"evx match on one sentence takes {start:.2f} s (Python, imports, the "
+                                   f"lemmatizer, the rules); with it --jobs 2 can be at most {bound:.2f}x "
+                                   "faster on this corpus")
         if "jobs_1_10x" in runs:
             report["notes"].append(f"--jobs 2 speed-up on the 10x corpus: {ratio('jobs_1_10x', 'jobs_2_10x'):.2f}")
         if report.get("two_process_ceiling"):
@@ -352,6 +372,9 @@ def targets(report: dict) -> dict:
                                    "on this machine (the ceiling for any --jobs 2)")
     else:
         report["notes"].append("one CPU: the --jobs 2 target cannot be measured")
+    if not report["machine"].get("evx_bytecode", True):
+        report["notes"].append("evx runs from source without bytecode here: every process compiles it "
+                               "again, which an installed package does not")
     if "evx_10x_corpus" in runs and sizes:
         got["memory_10x_corpus"] = runs["evx_10x_corpus"]["peak_rss_mb"] / runs[f"evx_{sizes[0]}"]["peak_rss_mb"]
     if "compile_cold" in runs and sizes and sizes[-1] == 1000:

@@ -9,7 +9,7 @@ It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; s
   read for it (rule files, imports, taxonomy and lexicon files); it is used only while all
   of them are unchanged, and rule files with errors are never kept;
 * a rule file's parsed patterns are keyed by the file's text and the variables it was given,
-  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's and Python's version;
+  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version;
 * every file name carries evx's version and a digest of its grammar and code, so an
   upgrade or any change to evx starts a fresh cache.
 
