@@ -6,10 +6,11 @@ pairs sit in an open-addressing hash table in one flat buffer, mapped from the c
 `cache.py`): opening it costs nothing, a lookup about a microsecond, and the worker
 processes of a parallel run share its pages.
 
-Layout (in the machine's byte order, as a cache file may be): b"EVXL", the slot count S (a power of two), S uint32 slots, each 0
-or the offset of an entry in the data that follows; an entry is key length, value length
-(one byte each), key, value (UTF-8). A key sits in slot crc32(key) mod S or, probing
-linearly, in one of the slots after it.
+Layout, in the machine's byte order (a cache file is the machine's own): b"EVXL"; the number
+1, which reads as 1 only in that order; the slot count S, a power of two; S 32-bit slots,
+each 0 or the offset of an entry in the data that follows. An entry is its key's length and
+its value's length (one byte each), the key and the value (UTF-8). A key sits in slot
+crc32(key) mod S or, probing linearly, in one of the slots after it.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from typing import Iterator
 
 MAGIC = b"EVXL"
-_HEADER = struct.Struct("=4sI")
+_HEADER = struct.Struct("=4sII")
 
 
 def encode(table: Mapping[str, str]) -> bytes:
@@ -40,7 +41,7 @@ def encode(table: Mapping[str, str]) -> bytes:
             slot = (slot + 1) & mask
         slots[slot] = len(data)
         data += bytes((len(key), len(value))) + key + value
-    return _HEADER.pack(MAGIC, size) + slots.tobytes() + bytes(data)
+    return _HEADER.pack(MAGIC, 1, size) + slots.tobytes() + bytes(data)
 
 
 class LemmaTable(Mapping):
@@ -49,11 +50,11 @@ class LemmaTable(Mapping):
 
     def __init__(self, buffer) -> None:
         try:
-            magic, size = _HEADER.unpack_from(buffer)
+            magic, one, size = _HEADER.unpack_from(buffer)
         except struct.error:
             raise ValueError("not a lemma table") from None
         end = _HEADER.size + array("I").itemsize * size
-        if magic != MAGIC or size & (size - 1) or len(buffer) < end:
+        if magic != MAGIC or one != 1 or not size or size & (size - 1) or len(buffer) < end:
             raise ValueError("not a lemma table")
         self.buffer = buffer
         self.mask = size - 1

@@ -1,6 +1,8 @@
 """The lemma table's file format: every pair found again, nothing else found."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from evx import cache
@@ -48,7 +50,14 @@ def test_words_too_long_for_the_format_are_refused():
     encode({"x" * 255: "y" * 255})
 
 
-@pytest.mark.parametrize("data", [b"", b"EVX", b"NOPE" + bytes(40), encode(PAIRS)[:20]])
+def _other_byte_order(data: bytes) -> bytes:
+    one = int.from_bytes(data[4:8], sys.byteorder)
+    return data[:4] + one.to_bytes(4, "big" if sys.byteorder == "little" else "little") + data[8:]
+
+
+@pytest.mark.parametrize("data", [b"", b"EVX", b"NOPE" + bytes(40), encode(PAIRS)[:20],
+                                  b"EVXL" + (1).to_bytes(4, sys.byteorder) + bytes(4),
+                                  _other_byte_order(encode(PAIRS))])
 def test_what_is_not_a_table_is_refused(data):
     with pytest.raises(ValueError):
         LemmaTable(data)
