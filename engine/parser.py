@@ -147,13 +147,28 @@ def _known_vars(variables: Mapping[str, object]) -> str:
 # -- parsing ------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
+def _grammar() -> str:
+    return resources.files("evx.grammar").joinpath("evx.lark").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
 def _lark() -> Lark:
-    """The parser; Lark's analysis of the grammar is kept in the compile cache."""
+    """The parser; Lark's analysis of the grammar is kept in the compile cache.
+
+    The tree keeps every token, the grammar's quoted literals too, and positions are taken
+    from them as the tree is walked: Lark's own position tracking would double the parse.
+    """
     from . import cache
-    grammar = resources.files("evx.grammar").joinpath("evx.lark").read_text(encoding="utf-8")
     where = cache.lark_path()
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+    return Lark(_grammar(), parser="lalr", lexer="contextual", keep_all_tokens=True,
                 maybe_placeholders=True, cache=str(where) if where is not None else False)
+
+
+@lru_cache(maxsize=1)
+def _named_terminals() -> frozenset[str]:
+    """The terminals the grammar defines; the others are its quoted literals ("[", "|", "("
+    ...), which the tree keeps only for where they stand."""
+    return frozenset(re.findall(r"^([A-Z][A-Z0-9_]*)(?:\.\d+)?\s*:", _grammar(), re.M))
 
 
 _READABLE = {
@@ -236,35 +251,68 @@ def _syntax_error(err: UnexpectedInput, text: str) -> PatternError:
 
 # -- parse tree -> nodes ------------------------------------------------------------------------
 
+_LITERAL = object()     # a quoted literal of the grammar, in a tree: kept for its position only
+
+
 class _Builder:
     """Turns the Lark tree into plain nodes, collecting the errors it can find.
 
-    Each tree node goes to the method named as its rule, with its position and its children
-    already built. The walk is ours rather than a lark.Transformer, which does the same at
-    about twice the cost: turning trees into nodes is a third of what parsing costs.
+    Each tree node goes to the method named as its rule, with its position (that of its first
+    token, a literal such as "[" included) and its children already built, the literals left
+    out. The walk is ours rather than a lark.Transformer, which does the same at about twice
+    the cost.
     """
 
     def __init__(self, origin):
         self.origin = origin                    # expanded offsets -> offsets as written
         self.errors: list[PatternError] = []   # their offsets are in the expanded text
+        self.named = _named_terminals()
 
     def build(self, tree: Tree):
-        children = [self.build(child) if isinstance(child, Tree) else child for child in tree.children]
-        return getattr(self, tree.data)(tree.meta, children)
+        return self._walk(tree)[0]
 
-    def at(self, meta) -> int:
-        return self.origin(getattr(meta, "start_pos", 0) or 0)
+    def _walk(self, tree: Tree) -> tuple[object, int | None]:
+        start = None
+        children = []
+        for child in tree.children:
+            if isinstance(child, Tree):
+                child, at = self._walk(child)
+            elif child is None:             # an optional part that is absent
+                at = None
+            else:
+                at = child.start_pos
+                if child.type not in self.named:
+                    child = _LITERAL
+            if start is None:
+                start = at
+            if child is not _LITERAL:
+                children.append(child)
+        return getattr(self, tree.data)(start, children), start
+
+    def at(self, start: int | None) -> int:
+        return self.origin(start or 0)
+
+    # groups: "(" alternation ")" and "(" constraint ")" are their insides
+    def atom(self, start, children):
+        (inside,) = children
+        if isinstance(inside, n.Sequence) and not inside.items:
+            return n.Sequence((), self.at(start))     # "()" has no token of its own but "("
+        return inside
+
+    def c_atom(self, start, children):
+        (inside,) = children
+        return inside
 
     # sequences
-    def sequence(self, meta, items):
+    def sequence(self, start, items):
         if len(items) == 1:
             return items[0]
-        return n.Sequence(tuple(items), self.at(meta))
+        return n.Sequence(tuple(items), self.at(start))
 
-    def alternation(self, meta, options):
-        return n.Alternation(tuple(options), self.at(meta))
+    def alternation(self, start, options):
+        return n.Alternation(tuple(options), self.at(start))
 
-    def repeat(self, meta, children):
+    def repeat(self, start, children):
         body, quant = children
         text = str(quant)
         greedy = True
@@ -281,7 +329,7 @@ class _Builder:
         if isinstance(body, (n.Anchor, n.Lookaround)):
             self.errors.append(PatternError("an assertion cannot be repeated", quant.start_pos,
                                             "'^', '$' and lookarounds match no token"))
-        return n.Repeat(body, low, high, greedy, self.at(meta))
+        return n.Repeat(body, low, high, greedy, self.at(start))
 
     def _bounds(self, inner: str, at: int) -> tuple[int, int | None]:
         if "," in inner:
@@ -301,47 +349,47 @@ class _Builder:
             low, high = min(low, MAX_REPEAT), None
         return low, high
 
-    def capture(self, meta, children):
+    def capture(self, start, children):
         opener, body = children
         name = str(opener)[3:-1]
-        return n.Capture(name, body, self.at(meta))
+        return n.Capture(name, body, self.at(start))
 
-    def lookaround(self, meta, children):
+    def lookaround(self, start, children):
         opener, body = children
         kind = str(opener)
-        return n.Lookaround(body, behind=kind.startswith("(?<"), negated=kind.endswith("!"), at=self.at(meta))
+        return n.Lookaround(body, behind=kind.startswith("(?<"), negated=kind.endswith("!"), at=self.at(start))
 
-    def mention(self, meta, children):
+    def mention(self, start, children):
         (token,) = children
         text = str(token)[1:]
         name, _, label = text.rpartition(":")
-        return n.MentionRef(label, name or None, self.at(meta))
+        return n.MentionRef(label, name or None, self.at(start))
 
-    def start_anchor(self, meta, children):
-        return n.Anchor(end=False, at=self.at(meta))
+    def start_anchor(self, start, children):
+        return n.Anchor(end=False, at=self.at(start))
 
-    def end_anchor(self, meta, children):
-        return n.Anchor(end=True, at=self.at(meta))
+    def end_anchor(self, start, children):
+        return n.Anchor(end=True, at=self.at(start))
 
-    def token(self, meta, children):
+    def token(self, start, children):
         (constraint,) = children
-        return n.TokenPattern(constraint if constraint is not None else n.AnyToken(), self.at(meta))
+        return n.TokenPattern(constraint if constraint is not None else n.AnyToken(), self.at(start))
 
-    def bare_token(self, meta, children):
+    def bare_token(self, start, children):
         (value,) = children
-        return n.TokenPattern(n.FieldTest("word", False, value, self.at(meta)), self.at(meta))
+        return n.TokenPattern(n.FieldTest("word", False, value, self.at(start)), self.at(start))
 
     # constraints
-    def c_or(self, meta, operands):
+    def c_or(self, start, operands):
         return operands[0] if len(operands) == 1 else n.Or(tuple(operands))
 
-    def c_and(self, meta, operands):
+    def c_and(self, start, operands):
         return operands[0] if len(operands) == 1 else n.And(tuple(operands))
 
-    def c_negate(self, meta, children):
+    def c_negate(self, start, children):
         return n.Not(children[0])
 
-    def c_test(self, meta, children):
+    def c_test(self, start, children):
         field_token, op, value = children
         name = str(field_token)
         if name not in PATTERN_FIELDS:
@@ -351,14 +399,14 @@ class _Builder:
         return n.FieldTest(name, str(op) == "!=", value, self.origin(field_token.start_pos))
 
     # values
-    def literal(self, meta, children):
+    def literal(self, start, children):
         return n.Literal(str(children[0]))
 
-    def string(self, meta, children):
+    def string(self, start, children):
         raw = str(children[0])[1:-1]
         return n.Literal(re.sub(r"\\(.)", r"\1", raw, flags=re.S))
 
-    def regex(self, meta, children):
+    def regex(self, start, children):
         token: Token = children[0]
         source = str(token)[1:-1].replace("\\/", "/")
         try:
