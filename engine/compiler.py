@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from operator import attrgetter
 from typing import Callable
 
@@ -77,9 +77,27 @@ class Program:
 
 
 def _unpickle_program(code: tuple, captures: frozenset[str], prefilter: Prefilter) -> Program:
-    code = tuple((TOKEN, compile_constraint(ins[3], ins[4], []), *ins[2:]) if ins[0] == TOKEN else ins
-                 for ins in code)
+    code = tuple((TOKEN, _reloaded(ins[3]) or compile_constraint(ins[3], ins[4], []), *ins[2:])
+                 if ins[0] == TOKEN else ins for ins in code)
     return Program(code, captures, prefilter)
+
+
+@lru_cache(maxsize=4096)
+def _reloaded(c: n.Constraint) -> Predicate | None:
+    """The predicate of a constraint that tests no mention, compiled once however many rules
+    share it (in a family of rules most constraints recur); None for mention tests, whose
+    meaning depends on the rule set's labels."""
+    if _tests_mentions(c):
+        return None
+    return compile_constraint(c, Taxonomy(), [])
+
+
+def _tests_mentions(c: n.Constraint) -> bool:
+    if isinstance(c, n.FieldTest):
+        return c.field == "mention"
+    if isinstance(c, n.Not):
+        return _tests_mentions(c.operand)
+    return isinstance(c, (n.And, n.Or)) and any(map(_tests_mentions, c.operands))
 
 
 @dataclass(frozen=True, eq=False)

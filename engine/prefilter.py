@@ -356,9 +356,8 @@ class RuleIndex:
         for name, table in self.by_value.items():
             # one pass over the tokens: each value looked up where it stands, so that the
             # token after it can be checked on the spot
-            for position, value in enumerate(map(attrgetter(name), tokens)):
-                hits = table.get(value)
-                if not hits:
+            for position, hits in enumerate(map(table.get, map(attrgetter(name), tokens))):
+                if hits is None:
                     continue
                 for i, after in hits:
                     if after is None:
