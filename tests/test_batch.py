@@ -133,3 +133,19 @@ def test_output_to_a_device_writes_to_it_and_never_replaces_it(rules_path, tmp_p
     result = CliRunner().invoke(main, ["match", "-r", str(rules_path), "--mentions", "-o", os.devnull, str(doc)])
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_a_run_gives_the_collector_back_as_it_found_it(rules_path, monkeypatch):
+    import gc
+    monkeypatch.setattr(batch, "COLLECT_EVERY", 3)
+    collections = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collections.append(a) or 0)
+    before = gc.get_threshold()
+    results = list(batch.run(load_rules(rules_path), _docs(10), _options(rules_path)))
+    assert [r.doc for r in results] == [f"d{i}" for i in range(10)]
+    assert len(collections) == 3                # after documents 3, 6 and 9
+    assert gc.get_threshold() == before
+    during = []
+    for _ in batch.run(load_rules(rules_path), _docs(2), _options(rules_path)):
+        during.append(gc.get_threshold())
+    assert during[0][0] > before[0] and gc.get_threshold() == before
