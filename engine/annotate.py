@@ -402,8 +402,8 @@ def _english_lemmatizer() -> Any:
     """simplemma's default lemmatizer, reading its table from the evx cache when it can.
 
     simplemma ships each language's table compressed and front-coded; unpacking the English
-    one takes about 0.3 s, more than all the rest of a short run. The unpacked table is kept in the cache
-    (see `cache.py`) in a form that is read in place (`lemmatable.py`).
+    one takes about 0.3 s, more than all the rest of a short run. The unpacked table is kept
+    in the cache (see `cache.py`) in a form that is read in place (`lemmatable.py`).
     """
     import simplemma
     from simplemma.strategies import DefaultStrategy

@@ -90,10 +90,16 @@ def _work(chunk: list[Item]) -> list[Result]:
     global _done_in_worker
     rules, options = _worker
     results = [process(rules, item, options) for item in chunk]
-    before, _done_in_worker = _done_in_worker, _done_in_worker + len(chunk)
-    if before // COLLECT_EVERY != _done_in_worker // COLLECT_EVERY:
-        gc.collect()
+    _done_in_worker = _collect_now_and_then(_done_in_worker, len(chunk))
     return results
+
+
+def _collect_now_and_then(done: int, more: int) -> int:
+    """Documents done after `more` others; a full collection each time that passes a
+    multiple of COLLECT_EVERY (see run)."""
+    if done // COLLECT_EVERY != (done + more) // COLLECT_EVERY:
+        gc.collect()
+    return done + more
 
 
 def _crashed(chunk: list[Item], why: str) -> list[Result]:
@@ -120,10 +126,10 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
     gc.set_threshold(50_000, 20, 100)
     try:
         if jobs <= 1:
-            for done, item in enumerate(items, 1):
+            done = 0
+            for item in items:
                 yield process(rules, item, options)
-                if done % COLLECT_EVERY == 0:
-                    gc.collect()
+                done = _collect_now_and_then(done, 1)
             return
         yield from _parallel(rules, items, options, jobs)
     finally:

@@ -59,14 +59,17 @@ def _compiles(monkeypatch) -> list:
     return calls
 
 
+def _records(rules, text):
+    return [r.to_dict() for r in rules.extract(text, mentions=True)]
+
+
 def test_second_load_compiles_nothing(cached, monkeypatch):
     first = evx.load_rules(cached / "rules")
     calls = _compiles(monkeypatch)
     second = evx.load_rules(cached / "rules")
     assert calls == []
     text = "We met New York in spring."
-    assert [r.to_dict() for r in second.extract(text, mentions=True)] == \
-           [r.to_dict() for r in first.extract(text, mentions=True)]
+    assert _records(second, text) == _records(first, text)
     assert [r.name for r in second.rules] == ["places", "r"]
     names = [p.name for p in (cached / "cache").iterdir()]
     assert any(name.startswith("ruleset-") for name in names)
@@ -111,8 +114,7 @@ def test_a_pickled_program_matches_as_the_compiled_one():
     again = pickle.loads(pickle.dumps(rules))
     text = ("Iran's foreign minister arrived in Islamabad on Sunday for talks with Pakistani officials. "
             "Militants attacked a police post in Kabul, officials said, but the Taliban denied the report.")
-    assert [r.to_dict() for r in again.extract(text, mentions=True)] == \
-           [r.to_dict() for r in rules.extract(text, mentions=True)]
+    assert _records(again, text) == _records(rules, text)
     assert again.extract(text) != []
 
 
@@ -171,8 +173,7 @@ def test_second_load_parses_nothing(cached, monkeypatch):
     second = evx.load_rules(cached / "rules")
     assert calls == []
     text = "We met New York in spring."
-    assert [r.to_dict() for r in second.extract(text, mentions=True)] == \
-           [r.to_dict() for r in first.extract(text, mentions=True)]
+    assert _records(second, text) == _records(first, text)
     files = sorted(p.name for p in (cached / "cache").iterdir())
     assert any(f.startswith("patterns-") for f in files) and any(f.startswith("lexicon-") for f in files)
 
