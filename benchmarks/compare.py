@@ -143,7 +143,7 @@ def prepare(folder: Path, corpus: Path, tokens: int, sizes: tuple[int, ...]) -> 
 
 
 def evx_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "evx.cli", *args]
+    return [sys.executable, "-m", "evx.tools.cli", *args]
 
 
 def evx_bytecode() -> bool:

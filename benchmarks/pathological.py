@@ -1,6 +1,6 @@
 """Long single sentences and one-rule rule sets for the pathological-pattern benchmarks.
 
-The annotator cuts sentences at 1,000 tokens (`evx.annotate.MAX_SENTENCE_TOKENS`), so a
+The annotator cuts sentences at 1,000 tokens (`evx.text.annotate.MAX_SENTENCE_TOKENS`), so a
 longer sentence is built here directly as a `Sentence` holding all the tokens, as
 tests/test_language.py does.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import evx
-from evx.annotate import lemmatize, word_shape
-from evx.document import Token
+from evx.text.annotate import lemmatize, word_shape
+from evx.text.document import Token
 
 # pattern, filler, marker: the filler is real text ("real") or a run of "a" (the only input on
 # which `(a|a)*b` is ambiguous); the marker is the token the pattern needs to match at all

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rulegen import RULE_COUNTS
-from evx import batch
-from evx.inputs import InputDoc
+from evx.run import batch
+from evx.io.readers import InputDoc
 
 
 @pytest.mark.parametrize("n", RULE_COUNTS)

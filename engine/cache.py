@@ -44,7 +44,7 @@ def _stamp() -> str:
     """evx's version and a digest of its grammar and code: any change starts a fresh cache."""
     from . import __version__
     code = hashlib.sha1(resources.files("evx.grammar").joinpath("evx.lark").read_bytes())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(module.read_bytes())
     return f"{__version__}-{code.hexdigest()[:12]}"
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Union
 
-from . import timex
-from .document import Document
-from .matches import EVENT, RELATION, Argument, Match
+from .enrich import timex
+from .text.document import Document
+from .pattern.matches import EVENT, RELATION, Argument, Match
 
 
 @dataclass(frozen=True)

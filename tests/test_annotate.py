@@ -1,4 +1,4 @@
-"""Behaviour of the default English news annotator (evx.annotate)."""
+"""Behaviour of the default English news annotator (evx.text.annotate)."""
 from __future__ import annotations
 
 import gc
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evx.annotate import MAX_SENTENCE_TOKENS, annotate, lemmatize, word_shape
-from evx.document import Document
+from evx.text.annotate import MAX_SENTENCE_TOKENS, annotate, lemmatize, word_shape
+from evx.text.document import Document
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 

@@ -8,10 +8,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from evx import batch, load_rules
-from evx.cli import main
-from evx.inputs import InputDoc
-from evx.progress import Progress
+from evx import load_rules
+from evx.run import batch
+from evx.tools.cli import main
+from evx.io.readers import InputDoc
+from evx.tools.progress import Progress
 
 RULES = """
 taxonomy: [Place]

@@ -9,7 +9,9 @@ import pytest
 
 import evx
 
-from evx import cache, loader, parser
+from evx import cache
+from evx.rulefile import loader
+from evx.pattern import parser
 
 RULES = """
 rules:
@@ -120,7 +122,7 @@ def test_a_pickled_program_matches_as_the_compiled_one():
 
 def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import simplemma
-    from evx.annotate import _english_lemmatizer
+    from evx.text.annotate import _english_lemmatizer
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     words = ["visited", "talks", "Syrians", "officials", "went", "children", "better", "denied", "zzqx"]
@@ -132,7 +134,7 @@ def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypat
 
 def test_a_damaged_lemma_table_is_made_again(tmp_path, monkeypatch):
     import simplemma
-    from evx.annotate import _english_lemmatizer
+    from evx.text.annotate import _english_lemmatizer
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     _english_lemmatizer()
@@ -150,7 +152,7 @@ def test_the_table_shortcut_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import sys
 
     import simplemma
-    annotate_module = sys.modules["evx.annotate"]
+    annotate_module = sys.modules["evx.text.annotate"]
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(annotate_module, "_lemmatizer", None)

@@ -753,7 +753,7 @@ rules:
 def test_anchors_from_the_rule_index_change_no_match(rules_from):
     """The rule index hands each anchored rule the positions of its anchor; the search must
     find exactly what it finds when it looks the anchors up itself."""
-    from evx.runtime import SentenceState, find_matches
+    from evx.pattern.vm import SentenceState, find_matches
     rules = rules_from(ANCHORED)
     doc = evx.annotate("The minister visited in Paris and visits to Rome. They met with the Iraqi envoy "
                        "and talked with him. The attack on Kabul, an attack on police. Visit at Dawn. "

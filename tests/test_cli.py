@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import evx
-from evx.cli import main
+from evx.tools.cli import main
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ def assert_event_shape(record: dict) -> None:
 
 def evx_command() -> list[str]:
     script = shutil.which("evx")
-    return [script] if script else [sys.executable, "-m", "evx.cli"]
+    return [script] if script else [sys.executable, "-m", "evx"]
 
 
 # -- evx match: inputs --------------------------------------------------------------------------
@@ -286,7 +286,7 @@ def test_output_file_not_written_when_the_rules_fail(tmp_path):
 
 
 def test_output_file_not_torn_when_a_run_breaks_off(tmp_path, rules, monkeypatch):
-    import evx.batch as batch
+    import evx.run.batch as batch
     real_run = batch.run
 
     def breaks_off(*args, **kwargs):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import evx
-from evx.document import PATTERN_FIELDS
+from evx.text.document import PATTERN_FIELDS
 from evx.errors import EvxError
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import evx
-from evx import cli
-from evx.compiler import compile_pattern
+from evx.tools import cli
+from evx.pattern.compiler import compile_pattern
 from evx.errors import PatternError
-from evx.parser import parse
-from evx.taxonomy import Taxonomy
+from evx.pattern.parser import parse
+from evx.rulefile.taxonomy import Taxonomy
 
 FIELDS = ("word", "lower", "lemma", "tag", "entity", "shape", "incoming", "outgoing", "mention")
 BAD_FIELDS = ("Word", "pos", "text", "lemmas", "_", "x")

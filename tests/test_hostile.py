@@ -25,7 +25,9 @@ import pytest
 from click.testing import CliRunner
 
 import evx
-from evx import batch, cli, output
+from evx.run import batch
+from evx.tools import cli
+from evx.io import writers as output
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -59,9 +61,9 @@ def _limits(seconds: int, megabytes: int):
 
 
 def evx_process(*args, timeout: int = 60, megabytes: int = 2048, **kw) -> subprocess.CompletedProcess:
-    """Run `python -m evx.cli ARGS` with a memory and CPU limit; a hang becomes a TimeoutExpired."""
+    """Run `python -m evx ARGS` with a memory and CPU limit; a hang becomes a TimeoutExpired."""
     env = dict(os.environ, EVX_CACHE="off")
-    return subprocess.run([sys.executable, "-m", "evx.cli", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "evx", *map(str, args)], capture_output=True,
                           timeout=timeout, env=env, preexec_fn=_limits(timeout, megabytes), **kw)
 
 
@@ -693,7 +695,7 @@ def test_a_real_sigint_exits_130_without_traceback(tmp_path, small_rules):
     out = tmp_path / "out" / "records.jsonl"
     out.parent.mkdir()
     env = dict(os.environ, EVX_CACHE="off")
-    proc = subprocess.Popen([sys.executable, "-m", "evx.cli", "match", "-r", str(small_rules), "-o", str(out), "-"],
+    proc = subprocess.Popen([sys.executable, "-m", "evx", "match", "-r", str(small_rules), "-o", str(out), "-"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         proc.stdin.write((json.dumps(GOOD) + "\n").encode())

@@ -606,14 +606,14 @@ def test_lookahead_in_a_star(find, long_docs):
 
 
 def test_variables_inside_variables_are_expanded():
-    from evx.parser import parse
+    from evx.pattern.parser import parse
     ast = parse("[lower=/^(${a})$/]", {"a": ["x", "${b}"], "b": ["y", "z"]})
     assert ast.constraint.value.source == "^(x|y|z)$"
 
 
 def test_variables_in_a_loop_are_an_error():
     from evx.errors import PatternError
-    from evx.parser import parse
+    from evx.pattern.parser import parse
     with pytest.raises(PatternError, match="a -> b -> a"):
         parse("x ${a}", {"a": "${b}", "b": "${a}"})
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from evx import cache
-from evx.lemmatable import LemmaTable, encode
+from evx.text.lemmatable import LemmaTable, encode
 
 PAIRS = {"visited": "visit", "Syrians": "Syrian", "went": "go", "children": "child",
          "café": "café", "naïve": "naïve", "a": "a", "": "", "talks": "talk"}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import evx
-from evx.examples import run_examples
+from evx.tools.examples import run_examples
 
 NEWS = evx.load_rules()
 EVENTS = ("VISIT", "MEETING", "ATTACK", "DENIAL")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evx.cli import main
+from evx.tools.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 import evx
-from evx import evaluate, timex
-from evx.cli import main
+from evx.tools import evaluate
+from evx.enrich import timex
+from evx.tools.cli import main
 
 RULES = """
 taxonomy:

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import cache
-from .annotate import annotate
-from .cascade import Plan, Profile, plan_cascade, run_cascade
-from .document import Document
-from .matches import EVENT, Match
+from .text.annotate import annotate
+from .cascade.run import Plan, Profile, plan_cascade, run_cascade
+from .text.document import Document
+from .pattern.matches import EVENT, Match
 from .records import Record, to_record
-from .rules import Context, EventSchema, Loaded, Rule, rule_files
-from .taxonomy import Taxonomy
+from .rulefile.model import Context, EventSchema, Loaded, Rule, rule_files
+from .rulefile.taxonomy import Taxonomy
 
 
 def bundled_rules() -> Path:
@@ -85,7 +85,7 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
     where = cache.ruleset_path(request)
     loaded = cache.load(where)
     if not (isinstance(loaded, Loaded) and cache.unchanged(loaded.files)):
-        from .loader import load_rule_files     # YAML and the pattern parser: only to compile
+        from .rulefile.loader import load_rule_files     # YAML and the pattern parser: only to compile
         loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
         cache.store(where, loaded)
     return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths))

@@ -409,7 +409,7 @@ def _english_lemmatizer() -> Any:
     from simplemma.strategies import DefaultStrategy
     from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
-    from . import cache
+    from .. import cache
     from .lemmatable import LemmaTable, encode
 
     class CachedTables:                  # simplemma's DictionaryFactory protocol

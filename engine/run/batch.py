@@ -15,11 +15,11 @@ from itertools import islice
 from time import perf_counter
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .annotate import annotate
-from .cascade import Profile
-from .inputs import InputError, Item
-from .output import encode
-from .ruleset import RuleSet, load_rules
+from ..text.annotate import annotate
+from ..cascade.run import Profile
+from ..io.readers import InputError, Item
+from ..io.writers import encode
+from ..api import RuleSet, load_rules
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

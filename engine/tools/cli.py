@@ -13,13 +13,13 @@ import time
 
 import click
 
-from . import batch
-from .annotate import annotate
-from .errors import EvxError, did_you_mean
-from .inputs import count_documents, read_inputs
-from .output import FORMATS, Writer, atomic_output
+from ..run import batch
+from ..text.annotate import annotate
+from ..errors import EvxError, did_you_mean
+from ..io.readers import count_documents, read_inputs
+from ..io.writers import FORMATS, Writer, atomic_output
 from .progress import Progress
-from .ruleset import RuleSet, bundled_rules, load_rules
+from ..api import RuleSet, bundled_rules, load_rules
 
 OK, FOUND_ERRORS, USAGE, INTERRUPTED = 0, 1, 2, 130
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from . import nodes as n
-from .taxonomy import Taxonomy
+from ..rulefile.taxonomy import Taxonomy
 
 INDEXED_FIELDS = ("word", "lower", "lemma")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from .compiler import Lookaround, Program
-from .errors import Location
-from .lexicon import Lexicon
+from ..pattern.compiler import Lookaround, Program
+from ..errors import Location
+from ..pattern.lexicon import Lexicon
 from .taxonomy import Taxonomy
 
 TOKEN_RULE, LEXICON_RULE = "token", "lexicon"

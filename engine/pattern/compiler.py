@@ -14,9 +14,9 @@ from operator import attrgetter
 from typing import Callable
 
 from . import nodes as n
-from .errors import PatternError, did_you_mean
+from ..errors import PatternError, did_you_mean
 from .prefilter import Prefilter, analyze, literal_alternatives, width
-from .taxonomy import Taxonomy
+from ..rulefile.taxonomy import Taxonomy
 
 # opcodes; TOKEN and LOOK carry their source text third, MENTION its label, for `evx explain`;
 # TOKEN also keeps its constraint and the taxonomy it was compiled against, to compile it again

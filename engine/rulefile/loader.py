@@ -12,14 +12,16 @@ from typing import Callable, Iterable
 
 import yaml
 
-from . import cache, nodes
-from .compiler import LOOK, MENTION, compile_pattern
-from .errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
-from .lexicon import Lexicon, build_lexicon, read_phrases
-from .parser import parse
-from .compiler import Lookaround
-from .prefilter import width
-from .rules import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
+from .. import cache
+
+from ..pattern import nodes
+from ..pattern.compiler import LOOK, MENTION, compile_pattern
+from ..errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
+from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
+from ..pattern.parser import parse
+from ..pattern.compiler import Lookaround
+from ..pattern.prefilter import width
+from .model import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
                     Loaded, Priority, Rule, rule_files)
 from .taxonomy import Taxonomy
 from .yamlsource import Source, YList, YMap, load_yaml

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from .records import Event, Record, Relation
-from .rules import Example, Expected, Rule
-from .ruleset import RuleSet
+from ..records import Event, Record, Relation
+from ..rulefile.model import Example, Expected, Rule
+from ..api import RuleSet
 
 
 @dataclass(frozen=True)

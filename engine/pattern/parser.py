@@ -16,8 +16,8 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import nodes as n
-from .document import PATTERN_FIELDS
-from .errors import PatternError, did_you_mean
+from ..text.document import PATTERN_FIELDS
+from ..errors import PatternError, did_you_mean
 
 MAX_REPEAT = 1000
 MAX_PATTERN = 200_000   # characters after variables: past that a pattern is refused, not parsed
@@ -158,7 +158,7 @@ def _lark() -> Lark:
     The tree keeps every token, the grammar's quoted literals too, and positions are taken
     from them as the tree is walked: Lark's own position tracking would double the parse.
     """
-    from . import cache
+    from .. import cache
     where = cache.lark_path()
     return Lark(_grammar(), parser="lalr", lexer="contextual", keep_all_tokens=True,
                 maybe_placeholders=True, cache=str(where) if where is not None else False)

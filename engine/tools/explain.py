@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .annotate import annotate
-from .cascade import run_cascade
-from .compiler import describe
-from .document import Document, Sentence
-from .matches import Match
-from .output import shorten
-from .rules import LEXICON_RULE, Rule
-from .ruleset import RuleSet
-from .runtime import SentenceState, candidate_starts, trace_start
+from ..text.annotate import annotate
+from ..cascade.run import run_cascade
+from ..pattern.compiler import describe
+from ..text.document import Document, Sentence
+from ..pattern.matches import Match
+from ..io.writers import shorten
+from ..rulefile.model import LEXICON_RULE, Rule
+from ..api import RuleSet
+from ..pattern.vm import SentenceState, candidate_starts, trace_start
 
 MAX_STARTS = 12     # start positions listed per rule and sentence
 

@@ -14,9 +14,9 @@ from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
 from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
-from .document import Sentence
+from ..text.document import Sentence
 from .matches import Argument, Match
-from .output import shorten
+from ..io.writers import shorten
 from .prefilter import Anchor, Needs, Start
 
 

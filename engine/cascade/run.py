@@ -13,11 +13,11 @@ from time import perf_counter
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Sequence
 
-from .document import Document
-from .matches import EVENT, MENTION, Argument, Match
-from .prefilter import RuleIndex
-from .rules import LEXICON_RULE, Context, EventSchema, Rule
-from .runtime import SentenceState, captures, find_matches
+from ..text.document import Document
+from ..pattern.matches import EVENT, MENTION, Argument, Match
+from ..pattern.prefilter import RuleIndex
+from ..rulefile.model import LEXICON_RULE, Context, EventSchema, Rule
+from ..pattern.vm import SentenceState, captures, find_matches
 
 MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new things
 

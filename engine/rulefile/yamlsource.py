@@ -12,7 +12,7 @@ import re
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .errors import EvxError, Location
+from ..errors import EvxError, Location
 
 # libyaml's composer when the build has it: the same nodes and marks, ten times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

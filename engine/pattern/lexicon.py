@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .document import Token
+from ..text.document import Token
 
 _END = ""   # key that marks "a phrase ends here" in the trie; no token is empty
 _SIMPLE = re.compile(r"[^\W_]+", re.UNICODE)

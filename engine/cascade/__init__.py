@@ -1,0 +1,1 @@
+"""The cascade: rule steps in priority order over one document."""

@@ -1,0 +1,1 @@
+"""The pattern language: source -> AST -> compiled program, the VM that runs it, and the prefilter beside it."""

@@ -1,0 +1,1 @@
+"""Rule files: YAML read with positions, imports followed, rules validated and compiled."""

@@ -1,0 +1,1 @@
+"""Running a rule set over many documents, in one process or several."""

@@ -1,0 +1,1 @@
+"""Text -> annotated Document: tokens, sentences, lemmas, shapes."""
