@@ -57,7 +57,7 @@ class RuleErrors(EvxError):
         return "\n".join(e.format() for e in self.errors)
 
 
-class PatternError(Exception):
+class PatternError(EvxError):
     """A syntax or compile error at `offset` characters into a pattern's text.
 
     `others` holds further errors found in the same pattern, so that all are reported.
@@ -65,11 +65,13 @@ class PatternError(Exception):
 
     def __init__(self, message: str, offset: int, hint: str | None = None,
                  others: tuple["PatternError", ...] = ()):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, None, hint)
         self.offset = offset
-        self.hint = hint
         self.others = others
+
+    def format(self) -> str:
+        head = f"at character {self.offset}: {self.message}"
+        return head + (f"\n  hint: {self.hint}" if self.hint else "")
 
     @classmethod
     def collected(cls, errors: list["PatternError"]) -> "PatternError":
@@ -78,6 +80,11 @@ class PatternError(Exception):
 
     def all(self) -> list["PatternError"]:
         return [self, *self.others]
+
+
+class DocumentError(EvxError):
+    """A document evx cannot read as given (bad tokens, fields or offsets); the reader adds
+    the file and line it came from."""
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:
