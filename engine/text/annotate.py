@@ -389,12 +389,11 @@ def _dictionary_lemma(word: str) -> str:
     # it: numbers come back as they are, keys are NFC). Nine words in ten end there, at a
     # fifth of the cost, which every worker of a parallel run pays again for its vocabulary.
     if _table is not None and not word.isnumeric() and unicodedata.is_normalized("NFC", word):
-        lemma = _table.lookup(word.encode())
+        lemma = _table.get(word)
         if lemma is None:
-            turned = word.lower() if word[:1].isupper() else word.capitalize()
-            lemma = _table.lookup(turned.encode())
+            lemma = _table.get(word.lower() if word[:1].isupper() else word.capitalize())
         if lemma is not None:
-            return lemma.decode().lower()
+            return lemma.lower()
     return _lemmatizer.lemmatize(word, lang="en").lower()
 
 
@@ -422,8 +421,7 @@ def _english_lemmatizer() -> Any:
             return self.tables[lang]
 
         def _read(self, lang: str) -> Mapping[str, str]:
-            path = cache.lemma_table_path(lang, simplemma.__version__)
-            kept = _mapped_table(path)
+            kept = _table_from(cache.load_lemma_table(lang, simplemma.__version__))
             if kept is not None:
                 return kept
             table = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
@@ -431,14 +429,12 @@ def _english_lemmatizer() -> Any:
                 data = encode(table)
             except ValueError:           # a word too long for the format: keep simplemma's own
                 return table
-            cache.store(path, data, codec=cache.RAW)
-            kept = _mapped_table(path)
-            return kept if kept is not None else LemmaTable(data)   # the cache could not be written
+            cache.store_lemma_table(lang, simplemma.__version__, data)
+            return LemmaTable(data)
 
-    def _mapped_table(path):
+    def _table_from(data: bytes | None) -> LemmaTable | None:
         with suppress(ValueError):
-            buffer = cache.mapped(path)
-            return LemmaTable(buffer) if buffer is not None else None
+            return LemmaTable(data) if data is not None else None
         return None
 
     if cache.cache_dir() is None:
