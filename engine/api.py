@@ -19,7 +19,7 @@ from .cascade.run import Plan, Profile, plan_cascade, run_cascade
 from .text.document import Document
 from .pattern.matches import EVENT, Match
 from .records import Record, to_record
-from .rulefile.model import Context, EventSchema, Loaded, Rule, rule_files
+from .rulefile.model import Context, EventSchema, Rule, rule_files
 from .rulefile.taxonomy import Taxonomy
 
 

@@ -123,23 +123,24 @@ def _entry(kind: str, key: str, suffix: str = "json") -> Path | None:
 
 # -- entries as bytes -----------------------------------------------------------------------------
 
-def read_entry(path: Path | None, kind: str) -> bytes | None:
-    """The payload kept at `path` for `kind`, or None when there is none to trust."""
+def read_entry(path: Path | None, kind: str) -> memoryview | None:
+    """The payload kept at `path` for `kind` (a view of the file read whole), or None when
+    there is none to trust."""
     if path is None:
         return None
     data = _read_file(path)
     if data is None:
         return None
-    head, newline, payload = data.partition(b"\n")
-    parts = head.split(b" ")
-    if (not newline or len(parts) != 5 or parts[0] != FORMAT or parts[1] != kind.encode()
-            or parts[2] != _stamp().encode() or parts[3] != str(len(payload)).encode()
-            or parts[4] != b"%08x" % zlib.crc32(payload)):
+    newline = data.find(b"\n", 0, 256)
+    parts = bytes(data[:newline]).split(b" ") if newline > 0 else []
+    payload = memoryview(data)[newline + 1:]
+    if (len(parts) != 5 or parts[0] != FORMAT or parts[1] != kind.encode() or parts[2] != _stamp().encode()
+            or parts[3] != str(len(payload)).encode() or parts[4] != b"%08x" % zlib.crc32(payload)):
         return None
     return payload
 
 
-def _read_file(path: Path) -> bytes | None:
+def _read_file(path: Path) -> bytearray | None:
     """The whole file when it is a regular file of ours of at most MAX_ENTRY bytes.
 
     Opened without following a link and without blocking (a FIFO planted at the name opens
@@ -155,16 +156,14 @@ def _read_file(path: Path) -> bytes | None:
         if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY
                 or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
             return None
-        chunks = []
-        left = info.st_size + 1         # one byte more: a file that grew is refused too
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 22))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-        return data if len(data) == info.st_size else None
+        data = bytearray(info.st_size)
+        view, done = memoryview(data), 0
+        while done < len(data):
+            n = os.readv(fd, [view[done:]])
+            if n == 0:
+                return None             # shorter than it was a moment ago
+            done += n
+        return data
     except OSError:
         return None
     finally:
@@ -206,7 +205,7 @@ def load(path: Path | None, kind: str, expected: type | Callable[[object], bool]
         return None
     try:
         with _collector_paused():
-            value = plaindata.from_plain(json.loads(payload), _predicate_compiler(), {**_checks(), **(checks or {})},
+            value = plaindata.from_plain(json.loads(bytes(payload)), _predicate_compiler(), {**_checks(), **(checks or {})},
                                          _raw())
     except Exception:   # noqa: BLE001 - malformed in any way (a bad regex, a deep nest): no entry
         return None
@@ -423,7 +422,7 @@ def _lemma_entry(lang: str, lemmatizer_version: str) -> Path | None:
     return _entry("lemmas", f"{lang}-{lemmatizer_version}", "table")
 
 
-def load_lemma_table(lang: str, lemmatizer_version: str) -> bytes | None:
+def load_lemma_table(lang: str, lemmatizer_version: str) -> memoryview | None:
     """The bytes of a lemmatizer's word -> lemma table for one language (`lemmatable.py`),
     read whole rather than mapped: a mapped file that someone truncates kills the process
     with SIGBUS at the next lookup past its new end."""
@@ -440,7 +439,7 @@ def load_grammar_tables(key: str):
     if payload is None:
         return None
     try:
-        return plaindata.from_plain(json.loads(payload))
+        return plaindata.from_plain(json.loads(bytes(payload)))
     except Exception:   # noqa: BLE001 - malformed in any way: no entry
         return None
 

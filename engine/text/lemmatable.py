@@ -2,7 +2,7 @@
 
 simplemma ships its English table compressed; unpacked it holds some 180,000 pairs, and
 building them as Python objects costs every run 0.06 s and every process 25 MB. Here the
-pairs sit in an open-addressing hash table in one bytes object read whole from the cache
+pairs sit in an open-addressing hash table in one buffer read whole from the cache
 (see `cache.py`): opening it costs a read of a few megabytes, a lookup about a microsecond.
 
 Layout, in the machine's byte order (a cache file is the machine's own): b"EVXL"; the number
@@ -69,8 +69,8 @@ def _encoded(entries: list[tuple[bytes, bytes]], size: int) -> bytes | None:
 
 
 class LemmaTable(Mapping):
-    """A table made by `encode`, read from a buffer (bytes). simplemma asks it with
-    `get(word)`; `lookup` is the same on UTF-8 bytes."""
+    """A table made by `encode`, read from a buffer (bytes, or a view of them). simplemma
+    asks it with `get(word)`; `lookup` is the same on UTF-8 bytes."""
 
     def __init__(self, buffer) -> None:
         try:
@@ -101,7 +101,7 @@ class LemmaTable(Mapping):
             if buffer[at] == len(key) and buffer[at + 2:at + 2 + len(key)] == key:
                 start = at + 2 + len(key)
                 value = buffer[start:start + buffer[at + 1]]
-                return value if len(value) == buffer[at + 1] else None
+                return bytes(value) if len(value) == buffer[at + 1] else None
             slot = (slot + 1) & mask
         return None
 
