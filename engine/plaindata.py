@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import re
 import typing
 from collections.abc import Callable as AbcCallable, Mapping as AbcMapping
@@ -204,7 +203,7 @@ class _Encoder:
                 elif type(value) is list and value[0] == "@":
                     value = value[1]
                 own += (r, c, value)
-            key = json.dumps([kind, plain, own[1::3], own[2::3]])
+            key = repr([kind, plain, own[1::3], own[2::3]])
             if key in first:                # a counted repetition repeats its body's rows
                 plain_rows.append(first[key])
             else:
@@ -239,7 +238,7 @@ class _Encoder:
         else:
             body = ["n", k, *(self.value(v, x) for v in x)]
             by_value = True
-        key = json.dumps(body) if by_value else None
+        key = repr(body) if by_value else None   # repr: exact for JSON-ready data, and quick
         index = self.equal.get(key) if key is not None else None
         if index is None:
             index = len(self.objects)
