@@ -19,7 +19,7 @@ from .cascade.run import Plan, Profile, plan_cascade, run_cascade
 from .text.document import Document
 from .pattern.matches import EVENT, Match
 from .records import Record, to_record
-from .rulefile.model import Context, EventSchema, Loaded, Rule, rule_files
+from .rulefile.model import Context, EventSchema, Rule, rule_files
 from .rulefile.taxonomy import Taxonomy
 
 
@@ -82,10 +82,9 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
     if not paths:
         paths = (bundled_rules(),)
     request = (os.getcwd(), allow_outside_imports, [(str(p), [str(f) for f in rule_files(p)]) for p in paths])
-    where = cache.ruleset_path(request)
-    loaded = cache.load(where)
-    if not (isinstance(loaded, Loaded) and cache.unchanged(loaded.files)):
+    loaded = cache.load_rule_set(request)
+    if loaded is None or not cache.unchanged(loaded.files):
         from .rulefile.loader import load_rule_files     # YAML and the pattern parser: only to compile
         loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
-        cache.store(where, loaded)
+        cache.store_rule_set(request, loaded)
     return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths))

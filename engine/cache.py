@@ -1,5 +1,5 @@
-"""The compile cache: compiled rule sets, parsed patterns, built lexicons and the lemma table,
-kept on disk between runs.
+"""The compile cache: compiled rule sets, parsed patterns, built lexicons, the lemma table and
+the parser's grammar tables, kept on disk between runs.
 
 It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; setting
 `EVX_CACHE=off` turns it off. Nothing in it can go stale:
@@ -9,68 +9,363 @@ It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; s
   read for it (rule files, imports, taxonomy and lexicon files); it is used only while all
   of them are unchanged, and rule files with errors are never kept;
 * a rule file's parsed patterns are keyed by the file's text and the variables it was given,
-  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version;
+  a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version, the
+  grammar tables by Lark's version;
 * every file name carries evx's version and a digest of its grammar and code, so an
   upgrade or any change to evx starts a fresh cache.
 
-Files are written whole to a temporary name and renamed, so parallel runs never read a torn
-file; a file that cannot be read is ignored. Delete the folder to reclaim the space.
+Nothing read from it can run code: entries are plain data (JSON decoded through the fixed
+registry of `plaindata.py`, and the lemma table's flat format), each headed by its kind, the
+code stamp, its length and its CRC-32. An entry that cannot be opened as a regular file of
+ours, is larger than MAX_ENTRY, or fails any check is no entry: it is made again. A folder
+that another user owns or can write to is not used at all (one warning says so). Files are
+written whole to a fresh temporary name in the folder and renamed over the entry, so
+parallel runs never read a torn file and a link planted at an entry's name is replaced, not
+written through. Delete the folder to reclaim the space.
 """
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
-import mmap
+import json
 import os
-import pickle
+import stat
+import sys
 import tempfile
+import typing
+import zlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from . import plaindata
+
+FORMAT = b"evx-cache-1"
+MAX_ENTRY = 256 << 20           # bytes: past that a file at an entry's name is not read
+_OFF = ("0", "off", "no", "false")
+_warned: set[str] = set()
+
+
+# -- the folder -----------------------------------------------------------------------------------
 
 def cache_dir() -> Path | None:
-    if os.environ.get("EVX_CACHE", "").lower() in ("0", "off", "no", "false"):
+    """The cache folder, made if need be; None when the cache is off or the folder is unsafe."""
+    if os.environ.get("EVX_CACHE", "").lower() in _OFF:
         return None
     if os.environ.get("EVX_CACHE_DIR"):
-        return Path(os.environ["EVX_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "evx"
+        folder = Path(os.environ["EVX_CACHE_DIR"])
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "evx"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return None                 # cannot be made or read: run without a cache
+    problem = unsafe(info)
+    if problem is not None:
+        if str(folder) not in _warned:
+            _warned.add(str(folder))
+            print(f"evx: warning: the cache folder {folder} {problem}, so anyone could plant "
+                  f"entries in it; running without the compile cache "
+                  f"(use a private folder: chmod go-w, or set EVX_CACHE_DIR)", file=sys.stderr)
+        return None
+    return folder
+
+
+def unsafe(info: os.stat_result) -> str | None:
+    """Why a folder with this status is not safe to keep entries in, or None.
+
+    Another user's folder, or one that group or others may write to, lets them plant an
+    entry. A sticky folder (like /tmp) only lets them add files, never replace ours, and every
+    entry is checked to be our own file when it is read; so a sticky folder of ours is safe."""
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+        return f"is writable by other users (mode {stat.S_IMODE(info.st_mode):o})"
+    return None
 
 
 @lru_cache(maxsize=1)
 def _stamp() -> str:
     """evx's version and a digest of its grammar and code: any change starts a fresh cache."""
     from . import __version__
-    code = hashlib.sha1(resources.files("evx.grammar").joinpath("evx.lark").read_bytes())
-    for module in sorted(Path(__file__).parent.rglob("*.py")):
-        code.update(module.read_bytes())
-    return f"{__version__}-{code.hexdigest()[:12]}"
+    grammar = resources.files("evx.grammar").joinpath("evx.lark").read_bytes()
+    return f"{__version__}-{digest(grammar + code_digest(Path(__file__).parent).encode())[:12]}"
+
+
+def code_digest(package: Path) -> str:
+    """A digest of every module under `package`, each counted with its path inside it, so
+    that a moved or renamed module changes it too."""
+    code = hashlib.sha1()
+    for module in sorted(package.rglob("*.py")):
+        name = module.relative_to(package).as_posix().encode("utf-8", "surrogateescape")
+        data = module.read_bytes()
+        code.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        code.update(data)
+    return code.hexdigest()
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def _read(path: Path, codec=pickle):
-    try:
-        with open(path, "rb") as handle:
-            return codec.loads(handle.read())
-    except Exception:       # a missing, old or damaged cache file is no cache
+def _entry(kind: str, key: str, suffix: str = "json") -> Path | None:
+    folder = cache_dir()
+    if folder is None:
         return None
+    return folder / f"{kind}-{_stamp()}-{key}.{suffix}"
 
 
-def _write(path: Path, value, codec=pickle) -> None:
+# -- entries as bytes -----------------------------------------------------------------------------
+
+def read_entry(path: Path | None, kind: str) -> memoryview | None:
+    """The payload kept at `path` for `kind` (a view of the file read whole), or None when
+    there is none to trust."""
+    if path is None:
+        return None
+    data = _read_file(path)
+    if data is None:
+        return None
+    newline = data.find(b"\n", 0, 256)
+    parts = bytes(data[:newline]).split(b" ") if newline > 0 else []
+    payload = memoryview(data)[newline + 1:]
+    if (len(parts) != 5 or parts[0] != FORMAT or parts[1] != kind.encode() or parts[2] != _stamp().encode()
+            or parts[3] != str(len(payload)).encode() or parts[4] != b"%08x" % zlib.crc32(payload)):
+        return None
+    return payload
+
+
+def _read_file(path: Path) -> bytearray | None:
+    """The whole file when it is a regular file of ours of at most MAX_ENTRY bytes.
+
+    Opened without following a link and without blocking (a FIFO planted at the name opens
+    at once and is refused); checked on the open descriptor, so nothing can swap it between
+    the check and the read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(codec.dumps(value))
-        os.replace(tmp, path)
+        fd = os.open(path, flags)
     except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        return None
+    try:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY
+                or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
+            return None
+        data = bytearray(info.st_size)
+        view, done = memoryview(data), 0
+        while done < len(data):
+            n = os.readv(fd, [view[done:]])
+            if n == 0:
+                return None             # shorter than it was a moment ago
+            done += n
+        return data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def write_entry(path: Path | None, kind: str, payload: bytes) -> None:
+    """Keep `payload` at `path`: written to a fresh file in the same folder, then renamed over
+    the name (a link there is replaced, never followed). A full disk or a read-only folder
+    only means no entry."""
+    if path is None or len(payload) > MAX_ENTRY - 200:
+        return
+    head = b" ".join((FORMAT, kind.encode(), _stamp().encode(), str(len(payload)).encode(),
+                      b"%08x" % zlib.crc32(payload)))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")     # O_EXCL, mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(head + b"\n")
+            handle.write(payload)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+# -- entries as evx objects -----------------------------------------------------------------------
+
+def load(path: Path | None, kind: str, expected: type | Callable[[object], bool],
+         checks: dict | None = None) -> object | None:
+    """The object kept at `path`, decoded as plain data, or None. `expected` is the class
+    the object must be (or a test it must pass)."""
+    payload = read_entry(path, kind)
+    if payload is None:
+        return None
+    try:
+        with _collector_paused():
+            value = plaindata.from_plain(json.loads(bytes(payload)), _predicate_compiler(), {**_checks(), **(checks or {})},
+                                         _raw())
+    except Exception:   # noqa: BLE001 - malformed in any way (a bad regex, a deep nest): no entry
+        return None
+    ok = isinstance(value, expected) if isinstance(expected, type) else expected(value)
+    return value if ok else None
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Decoding makes some 100,000 containers, none in a cycle: the cyclic collector would
+    scan them again and again (it doubles the time) and could free nothing."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def store(path: Path | None, kind: str, value: object) -> None:
+    if path is None:
+        return
+    try:
+        plain = plaindata.to_plain(value, _rebuildable, _raw())
+    except (plaindata.Unencodable, RecursionError):
+        return                      # something plain data cannot keep: not cached
+    write_entry(path, kind, json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+# Token instructions keep their predicate, a closure, beside the constraint it was compiled
+# from and the taxonomy it was compiled against: the predicate is not kept, but compiled
+# again from those two when the entry is read, once per distinct constraint.
+
+@lru_cache(maxsize=1)
+def _constraint_classes() -> frozenset[type]:
+    from .pattern import nodes
+    return frozenset(typing.get_args(nodes.Constraint))
+
+
+def _compiled_from(items: tuple):
+    """The (constraint, taxonomy) among an instruction's items, or None."""
+    from .rulefile.taxonomy import Taxonomy
+    kinds = _constraint_classes()
+    constraints = [x for x in items if type(x) in kinds]
+    taxonomies = [x for x in items if type(x) is Taxonomy]
+    if len(constraints) != 1 or len(taxonomies) > 1:
+        return None
+    return constraints[0], (taxonomies[0] if taxonomies else Taxonomy())
+
+
+def _rebuildable(items: tuple) -> bool:
+    """Whether an instruction's one function can be compiled again from its other items."""
+    functions = [x for x in items if callable(x) and not isinstance(x, type)]
+    return len(functions) == 1 and _compiled_from(items) is not None
+
+
+def _predicate_compiler() -> Callable[[tuple], tuple]:
+    """What `plaindata.from_plain` calls for an instruction kept without its predicate:
+    it compiles the predicate once per distinct constraint object of the entry."""
+    from .pattern.compiler import compile_constraint
+    made: dict = {}
+
+    def rebuild(items: tuple) -> tuple:
+        key = tuple(id(x) for x in items if type(x) not in _PLAIN)
+        test = made.get(key)
+        if test is None:
+            parts = _compiled_from(items)
+            if parts is None or items.count(plaindata.FUNCTION) != 1:
+                raise plaindata.Malformed("an instruction whose function cannot be compiled again")
+            errors: list = []
+            test = made[key] = compile_constraint(*parts, errors)
+            if errors:
+                raise plaindata.Malformed("a constraint that does not compile against its taxonomy")
+        filled = [test if x is plaindata.FUNCTION else x for x in items]
+        return tuple(filled) if type(items) is tuple else type(items)(*filled)
+    return rebuild
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def _valid_trie(trie) -> bool:
+    """A lexicon's trie: dicts keyed by words, "" marking a phrase's end with True."""
+    stack = [trie]
+    while stack:
+        node = stack.pop()
+        if type(node) is not dict:
+            return False
+        for word, below in node.items():
+            if word == "":
+                if below is not True:
+                    return False
+            elif type(word) is not str:
+                return False
+            else:
+                stack.append(below)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    """A lexicon's trie is kept as the JSON it is: `_valid_trie` checks all of it."""
+    from .pattern.lexicon import Lexicon
+    return {Lexicon: frozenset({"trie"})}
+
+
+@lru_cache(maxsize=1)
+def _checks() -> dict:
+    from .pattern.lexicon import Lexicon
+    return {Lexicon: lambda lexicon: _valid_trie(lexicon.trie) and lexicon.size >= 0}
+
+
+# -- the kinds of entry ---------------------------------------------------------------------------
+
+def _key(text: str) -> str:
+    return digest(text.encode("utf-8", "surrogatepass"))[:20]
+
+
+def load_rule_set(request: object):
+    """The compiled rule set (a `Loaded`) kept for one request (the paths as given, what
+    they list, the working folder, the options), or None. It names the files it was made
+    from, with their digests: `unchanged` tells whether it still stands."""
+    from .rulefile.model import Loaded
+    return load(_entry("ruleset", _key(repr(request))), "ruleset", Loaded)
+
+
+def store_rule_set(request: object, loaded) -> None:
+    store(_entry("ruleset", _key(repr(request))), "ruleset", loaded)
+
+
+def unchanged(files: Iterable[tuple[str, str]]) -> bool:
+    """Whether every (path, digest) still names a file with that content."""
+    try:
+        return all(digest(Path(path).read_bytes()) == known for path, known in files)
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _lexicon_entry(phrases: list[str]) -> Path | None:
+    return _entry("lexicon", _key("\n".join(phrases)))
+
+
+def load_lexicon(phrases: list[str]):
+    """The lexicon built before from exactly these phrases, or None."""
+    from .pattern.lexicon import Lexicon
+    return load(_lexicon_entry(phrases), "lexicon", Lexicon)
+
+
+def store_lexicon(phrases: list[str], lexicon) -> None:
+    store(_lexicon_entry(phrases), "lexicon", lexicon)
+
+
+def _patterns(value) -> bool:
+    from .pattern import nodes
+    kinds = typing.get_args(nodes.Pattern)
+    return isinstance(value, dict) and all(
+        type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is str and isinstance(v, kinds)
+        for k, v in value.items())
 
 
 class PatternCache:
@@ -89,20 +384,19 @@ class PatternCache:
         memo = (id(text), frozen_vars)
         if memo in self.names:
             return PatternScope(self, self.names[memo])
-        key = hashlib.sha1(repr((text, frozen_vars)).encode("utf-8"))
-        name = f"patterns-{_stamp()}-{key.hexdigest()[:20]}.pickle"
+        name = f"patterns-{_stamp()}-{_key(repr((text, frozen_vars)))}.json"
         self.names[memo] = name
         self.texts.append(text)     # keeps id(text) meaning this text while the cache lives
         if name not in self.files:
-            stored = _read(self.folder / name) if self.folder is not None else None
-            self.files[name] = stored if isinstance(stored, dict) else {}
+            stored = load(self.folder / name, "patterns", _patterns) if self.folder is not None else None
+            self.files[name] = stored if stored is not None else {}
         return PatternScope(self, name)
 
     def save(self) -> None:
         if self.folder is None:
             return
         for name in self.dirty:
-            _write(self.folder / name, self.files[name])
+            store(self.folder / name, "patterns", self.files[name])
         self.dirty.clear()
 
 
@@ -124,70 +418,35 @@ class PatternScope:
         self.cache.dirty.add(self.name)
 
 
-def lexicon_path(folder: Path | None, phrases: list[str]) -> Path | None:
-    if folder is None:
-        return None
-    return folder / f"lexicon-{_stamp()}-{digest(chr(10).join(phrases).encode('utf-8'))[:20]}.pickle"
+def _lemma_entry(lang: str, lemmatizer_version: str) -> Path | None:
+    return _entry("lemmas", f"{lang}-{lemmatizer_version}", "table")
 
 
-def ruleset_path(request: object) -> Path | None:
-    """Where the compiled rule set for one request (the paths as given, what they list, the
-    working folder, the options) is kept. The entry names the files it was made from, with
-    their digests; `unchanged` tells whether it still stands."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    return folder / f"ruleset-{_stamp()}-{digest(repr(request).encode('utf-8'))[:20]}.pickle"
+def load_lemma_table(lang: str, lemmatizer_version: str) -> memoryview | None:
+    """The bytes of a lemmatizer's word -> lemma table for one language (`lemmatable.py`),
+    read whole rather than mapped: a mapped file that someone truncates kills the process
+    with SIGBUS at the next lookup past its new end."""
+    return read_entry(_lemma_entry(lang, lemmatizer_version), "lemmas")
 
 
-def unchanged(files: Iterable[tuple[str, str]]) -> bool:
-    """Whether every (path, digest) still names a file with that content."""
-    try:
-        return all(digest(Path(path).read_bytes()) == known for path, known in files)
-    except OSError:
-        return False
+def store_lemma_table(lang: str, lemmatizer_version: str, table: bytes) -> None:
+    write_entry(_lemma_entry(lang, lemmatizer_version), "lemmas", table)
 
 
-def lemma_table_path(lang: str, lemmatizer_version: str) -> Path | None:
-    """Where a lemmatizer's word -> lemma table for one language is kept (`lemmatable.py`)."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    return folder / f"lemmas-{_stamp()}-{lang}-{lemmatizer_version}.table"
-
-
-def mapped(path: Path | None) -> mmap.mmap | None:
-    """The file at `path` mapped read-only in memory (what `store` kept with codec=RAW), or None."""
-    if path is None:
+def load_grammar_tables(key: str):
+    """Plain data kept by `store_grammar_tables` under `key` (the parser's tables), or None."""
+    payload = read_entry(_entry("grammar", key), "grammar")
+    if payload is None:
         return None
     try:
-        with open(path, "rb") as handle:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):        # missing, unreadable or empty
+        return plaindata.from_plain(json.loads(bytes(payload)))
+    except Exception:   # noqa: BLE001 - malformed in any way: no entry
         return None
 
 
-class RAW:
-    """The codec of bytes kept as they are."""
-    dumps = loads = staticmethod(bytes)
-
-
-def lark_path() -> Path | None:
-    """Where Lark keeps its analysis of evx's grammar (Lark writes and checks it itself)."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"grammar-{_stamp()}.lark-cache"
-    return None
-
-
-def load(path: Path | None, codec=pickle):
-    """What `store` kept at `path` (pickled, or with another codec such as RAW), or None."""
-    return _read(path, codec) if path is not None else None
-
-
-def store(path: Path | None, value, codec=pickle) -> None:
-    if path is not None:
-        _write(path, value, codec)
+def store_grammar_tables(key: str, tables: object) -> None:
+    try:
+        plain = plaindata.to_plain(tables)
+    except (plaindata.Unencodable, RecursionError):
+        return
+    write_entry(_entry("grammar", key), "grammar", json.dumps(plain, separators=(",", ":")).encode("utf-8"))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evx.errors import DocumentError, EvxError
 from evx.text.annotate import MAX_SENTENCE_TOKENS, annotate, lemmatize, word_shape
 from evx.text.document import Document
 
@@ -523,9 +524,10 @@ def test_provided_tokens_sentence_cap():
       {"start": 13, "end": 14, "sentence": 0}], "token 2: sentence 0 is not contiguous"),
 ])
 def test_invalid_provided_tokens(tokens, message):
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(DocumentError) as err:
         annotate(TEXT, tokens=tokens)
     assert message in str(err.value)
+    assert isinstance(err.value, EvxError) and err.value.message.startswith("token ")
 
 
 # ---------------------------------------------------------------- property

@@ -2,7 +2,6 @@
 reused across loads, and never used once what they were made from has changed."""
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import pytest
@@ -111,59 +110,63 @@ def test_rules_with_errors_are_never_kept(cached):
     assert not any(p.name.startswith("ruleset-") for p in (cached / "cache").iterdir())
 
 
-def test_a_pickled_program_matches_as_the_compiled_one():
+def test_a_rule_set_kept_as_plain_data_matches_as_the_compiled_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     rules = evx.load_rules()
-    again = pickle.loads(pickle.dumps(rules))
+    again = evx.load_rules()            # from the entry just written
+    [entry] = (tmp_path / "cache").glob("ruleset-*.json")
+    assert b"pickle" not in entry.read_bytes()[:200] and entry.read_bytes().startswith(b"evx-cache-1 ruleset ")
     text = ("Iran's foreign minister arrived in Islamabad on Sunday for talks with Pakistani officials. "
             "Militants attacked a police post in Kabul, officials said, but the Taliban denied the report.")
     assert _records(again, text) == _records(rules, text)
     assert again.extract(text) != []
+    assert [r.name for r in again.rules] == [r.name for r in rules.rules]
 
 
 def test_the_lemma_table_is_kept_and_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import simplemma
-    from evx.text.annotate import _english_lemmatizer
+    from evx.text.lemma import english_lemmatizer
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
     words = ["visited", "talks", "Syrians", "officials", "went", "children", "better", "denied", "zzqx"]
-    first = [_english_lemmatizer().lemmatize(w, lang="en") for w in words]
+    first = [english_lemmatizer().lemmatize(w, lang="en") for w in words]
     assert [p.name.startswith("lemmas-") and "-en-" in p.name for p in (tmp_path / "cache").iterdir()] == [True]
-    second = [_english_lemmatizer().lemmatize(w, lang="en") for w in words]
+    second = [english_lemmatizer().lemmatize(w, lang="en") for w in words]
     assert first == second == [simplemma.lemmatize(w, lang="en") for w in words]
 
 
 def test_a_damaged_lemma_table_is_made_again(tmp_path, monkeypatch):
     import simplemma
-    from evx.text.annotate import _english_lemmatizer
+    from evx.text.lemma import english_lemmatizer
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
-    _english_lemmatizer()
+    english_lemmatizer()
     [kept] = (tmp_path / "cache").iterdir()
     kept.write_bytes(b"EVXL" + bytes(3))            # torn
-    assert _english_lemmatizer().lemmatize("visited", lang="en") == "visit"
+    assert english_lemmatizer().lemmatize("visited", lang="en") == "visit"
     assert kept.stat().st_size > 1_000_000
     kept.write_bytes(b"")                           # empty: cannot even be mapped
-    assert _english_lemmatizer().lemmatize("children", lang="en") == simplemma.lemmatize("children", lang="en")
+    assert english_lemmatizer().lemmatize("children", lang="en") == simplemma.lemmatize("children", lang="en")
     assert kept.stat().st_size > 1_000_000
 
 
 def test_the_table_shortcut_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import re
-    import sys
 
     import simplemma
-    annotate_module = sys.modules["evx.text.annotate"]
+    from evx.text import lemma as lemma_module
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(annotate_module, "_lemmatizer", None)
-    monkeypatch.setattr(annotate_module, "_table", None)
+    monkeypatch.setattr(lemma_module, "_lemmatizer", None)
+    monkeypatch.setattr(lemma_module, "_table", None)
     sample = Path(__file__).resolve().parent.parent / "corpus" / "sample"
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(sample.iterdir()))
     words = sorted(set(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
     words += ["The", "THE", "Officials", "cafe\u0301", "café", "½", "五", "2nd", "ĳ", "Iraq's", "don’t",
               "İstanbul", "ß", "ＡＢＣ", "Co-operation"]
-    got = [annotate_module._dictionary_lemma(w) for w in words]
-    assert annotate_module._table is not None           # the shortcut was there to take
+    got = [lemma_module._dictionary_lemma(w) for w in words]
+    assert lemma_module._table is not None           # the shortcut was there to take
     assert len(words) > 150
     assert got == [simplemma.lemmatize(w, lang="en").lower() for w in words]
 
@@ -201,7 +204,7 @@ def test_a_changed_lexicon_is_built_again(cached):
 def test_a_damaged_cache_file_is_ignored(cached):
     evx.load_rules(cached / "rules")
     for path in (cached / "cache").iterdir():
-        path.write_bytes(b"not a pickle")
+        path.write_bytes(b"not an entry")
     rules = evx.load_rules(cached / "rules")
     assert [r.text for r in rules.extract("New York in May", mentions=True)][0] == "New York"
 

@@ -63,9 +63,10 @@ def test_what_is_not_a_table_is_refused(data):
         LemmaTable(data)
 
 
-def test_a_stored_table_is_read_in_place(tmp_path):
-    path = tmp_path / "lemmas.table"
-    cache.store(path, encode(PAIRS), codec=cache.RAW)
-    table = LemmaTable(cache.mapped(path))
+def test_a_stored_table_is_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    cache.store_lemma_table("xx", "1.0", encode(PAIRS))
+    table = LemmaTable(cache.load_lemma_table("xx", "1.0"))
     assert table.get("Syrians") == "Syrian" and table.get("Syria") is None
-    assert cache.mapped(tmp_path / "missing.table") is None
+    assert cache.load_lemma_table("xx", "2.0") is None

@@ -151,17 +151,70 @@ def _grammar() -> str:
     return resources.files("evx.grammar").joinpath("evx.lark").read_text(encoding="utf-8")
 
 
+_LARK_OPTIONS = dict(parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=True)
+# the options Lark takes from the caller when it loads its tables: ours, whatever a cache file says
+_LOAD_OPTIONS = dict(postlex=None, transformer=None, lexer_callbacks={}, use_bytes=False, debug=False,
+                     g_regex_flags=0, regex=False, propagate_positions=False, tree_class=None, _plugins={})
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     """The parser; Lark's analysis of the grammar is kept in the compile cache.
 
     The tree keeps every token, the grammar's quoted literals too, and positions are taken
     from them as the tree is walked: Lark's own position tracking would double the parse.
+    Building the tables takes some 30 ms; Lark's own cache would keep them as a pickle, so
+    they are kept as plain data instead (Lark's `memo_serialize`) and loaded back with Lark's
+    deserializer, which only makes Lark's own grammar classes.
     """
+    import lark
     from .. import cache
-    where = cache.lark_path()
-    return Lark(_grammar(), parser="lalr", lexer="contextual", keep_all_tokens=True,
-                maybe_placeholders=True, cache=str(where) if where is not None else False)
+    key = f"lark{lark.__version__}"
+    kept = cache.load_grammar_tables(key)
+    if kept is not None:
+        parser = _lark_from_tables(kept)
+        if parser is not None:
+            return parser
+    parser = Lark(_grammar(), **_LARK_OPTIONS)
+    cache.store_grammar_tables(key, _lark_tables(parser))
+    return parser
+
+
+def _lark_tables(parser: Lark) -> dict:
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_OPTIONS}
+    return {"data": data, "memo": memo}
+
+
+def _lark_from_tables(tables) -> Lark | None:
+    """A parser from kept tables, or None unless they are whole and made from this grammar
+    with these options: their rules are the grammar's (the tree walk calls a method per rule
+    name) and their options ours."""
+    try:
+        parser = Lark._load_from_dict(tables["data"], tables["memo"], **_LOAD_OPTIONS)
+        names = {rule.alias or rule.origin.name for rule in parser.rules}
+        if not names <= _rule_names() | _inlined(names):
+            return None
+        if any(getattr(parser.options, k) != v for k, v in _LARK_OPTIONS.items()):
+            return None
+        return parser
+    except Exception:   # noqa: BLE001 - tables Lark cannot load, whatever the reason, are no tables
+        return None
+
+
+@lru_cache(maxsize=1)
+def _rule_names() -> frozenset[str]:
+    """The rules and aliases the grammar defines, as Lark names tree nodes after them."""
+    text = _grammar()
+    return frozenset(re.findall(r"^[?!]?([a-z_][a-z0-9_]*)(?:\.\d+)?\s*:", text, re.M)
+                     + re.findall(r"->\s*([a-z_][a-z0-9_]*)", text))
+
+
+def _inlined(names) -> set[str]:
+    """Rules Lark makes up itself (for `x*`, `x?` ...): they start with '_' and leave no tree node."""
+    return {name for name in names if name.startswith("_")}
 
 
 @lru_cache(maxsize=1)

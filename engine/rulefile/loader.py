@@ -577,12 +577,11 @@ def _built(phrases: list[str], tokenize) -> Lexicon:
     Short lists are quicker to build than to look up."""
     if len(phrases) < CACHED_LEXICON_SIZE:
         return build_lexicon(phrases, tokenize)
-    where = cache.lexicon_path(cache.cache_dir(), phrases)
-    found = cache.load(where)
-    if isinstance(found, Lexicon):
+    found = cache.load_lexicon(phrases)
+    if found is not None:
         return found
     lexicon = build_lexicon(phrases, tokenize)
-    cache.store(where, lexicon)
+    cache.store_lexicon(phrases, lexicon)
     return lexicon
 
 

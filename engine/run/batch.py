@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..text.annotate import annotate
 from ..cascade.run import Profile
+from ..errors import DocumentError
 from ..io.readers import InputError, Item
 from ..io.writers import encode
 from ..api import RuleSet, load_rules
@@ -57,7 +58,7 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
     began = perf_counter()
     try:
         doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
-    except ValueError as err:
+    except (ValueError, DocumentError) as err:
         return Result(item.id, [], error=InputError(item.id, None, f"bad tokens: {err}"))
     annotated = perf_counter()
     profile = Profile() if options.profile else None

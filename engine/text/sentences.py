@@ -1,0 +1,122 @@
+"""Tokens -> sentences: where sentences end, as spans of token indices.
+
+Sentence splitting:
+
+* A sentence ends after . ! ? … (plus any closing quotes or brackets glued to
+  them) when whitespace follows and the next token starts with an upper-case
+  letter, a digit, or an opening quote or bracket.
+* A blank line (two or more line breaks, LF, CRLF or CR) always ends a
+  sentence, so a headline without a final period is its own sentence.  A single
+  line break ends one only when the line ends with terminal punctuation.
+* Titles and initials ("Mr.", "Gen.", "J.") never end a sentence.  Other
+  abbreviations and dotted acronyms ("U.S.", "Inc.", "etc.") are ambiguous; we
+  prefer not to split after them: they end a sentence only when a closing
+  quote or bracket follows them, or when they end a line, and then only if the
+  next token looks like a sentence start.  So "in the U.S. Officials said"
+  stays one sentence while "in the U.S.\\nOfficials said" is two.
+* A sentence never holds more than 1,000 tokens (`MAX_SENTENCE_TOKENS`): a
+  longer run is cut into consecutive pieces of at most 1,000 tokens, so that
+  later stages never see unbounded sentences.  The same cap applies to
+  sentences given with provided tokens.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from .tokenize import OTHER_ABBREVIATIONS, SPACE, TERMINAL, TERMINAL_CHARS, TITLES, is_initial
+
+MAX_SENTENCE_TOKENS = 1000
+
+_TERMINAL_RE = re.compile(TERMINAL)
+_DOTTED_RE = re.compile(r"(?:[^\W\d_]\.){2,}")
+# A run of whitespace that starts at a line break (every str.splitlines() boundary).
+_LINEBREAK_RUN_RE = re.compile(rf"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029][{SPACE}]*")
+
+_CLOSERS = frozenset("\"'”’»›)]}")
+_OPENERS = frozenset("\"'“‘«„‚‹([{")
+
+_NOT_TERMINAL, _HARD, _SOFT, _TITLE = 0, 1, 2, 3
+
+
+@lru_cache(maxsize=4096)
+def _terminal_class(word: str) -> int:
+    """How a token can end a sentence: hard (. ! ?), soft (abbreviation), title (never)."""
+    if _TERMINAL_RE.fullmatch(word):
+        return _HARD
+    if len(word) > 1 and word[-1] == ".":
+        base = word[:-1]
+        if base in TITLES or is_initial(base):
+            return _TITLE
+        if base in OTHER_ABBREVIATIONS or _DOTTED_RE.fullmatch(word):
+            return _SOFT
+    return _NOT_TERMINAL
+
+
+
+def _starts_sentence(word: str) -> bool:
+    c = word[0]
+    return c.isupper() or c.istitle() or c.isdigit() or c in _OPENERS
+
+
+def _line_breaks(gap: str) -> int:
+    if "\u2029" in gap:                  # paragraph separator
+        return 2
+    return len((gap + "x").splitlines()) - 1
+
+
+def sentence_breaks(text: str, starts: list[int], ends: list[int], words: list[str]) -> set[int]:
+    """Indices of tokens after which a sentence ends (the last token is implied)."""
+    n = len(words)
+    breaks: set[int] = set()
+    for i in [i for i, w in enumerate(words) if w[-1] in TERMINAL_CHARS]:
+        kind = _terminal_class(words[i])
+        if kind == _NOT_TERMINAL or kind == _TITLE:
+            continue
+        j = i
+        while j + 1 < n and starts[j + 1] == ends[j] and words[j + 1] in _CLOSERS:
+            j += 1
+        if j + 1 >= n or starts[j + 1] == ends[j]:
+            continue
+        if kind == _SOFT and j == i:
+            continue
+        if _starts_sentence(words[j + 1]):
+            breaks.add(j)
+
+    for m in _LINEBREAK_RUN_RE.finditer(text):
+        k = bisect.bisect_left(starts, m.end())
+        if k == 0 or k >= n or ends[k - 1] > m.start():
+            continue                     # before the first or after the last token, or inside one
+        if _line_breaks(m.group()) >= 2:
+            breaks.add(k - 1)
+            continue
+        j = k - 1
+        while j > 0 and words[j] in _CLOSERS and starts[j] == ends[j - 1]:
+            j -= 1
+        kind = _terminal_class(words[j])
+        if kind == _HARD or (kind == _SOFT and _starts_sentence(words[k])):
+            breaks.add(k - 1)
+    return breaks
+
+
+def spans_from_breaks(n: int, breaks: set[int]) -> list[tuple[int, int]]:
+    spans = []
+    lo = 0
+    for b in sorted(breaks):
+        spans.append((lo, b + 1))
+        lo = b + 1
+    if lo < n:
+        spans.append((lo, n))
+    return spans
+
+
+def cap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut sentences longer than MAX_SENTENCE_TOKENS into consecutive pieces."""
+    out = []
+    for lo, hi in spans:
+        while hi - lo > MAX_SENTENCE_TOKENS:
+            out.append((lo, lo + MAX_SENTENCE_TOKENS))
+            lo += MAX_SENTENCE_TOKENS
+        out.append((lo, hi))
+    return out
