@@ -376,3 +376,284 @@ def test_oracle_reads_sets_and_case_flags_when_the_ast_has_them():
         object.__setattr__(regex, "ignore_case", True)     # the field as it is to come
     flagged = n.TokenPattern(n.FieldTest("word", False, regex))
     assert [(f.start, f.end) for f in find_all(flagged, sentence.tokens)] == [(0, 1), (1, 2)]
+
+
+# -- random patterns, sentences and mentions -------------------------------------------------------
+
+LABEL_NAMES = ("Entity", "Person", "Place")
+CAPTURE_NAMES = ("x", "y")
+LITERALS = {"word": ("a", "A", "b", "z"), "lower": ("a", "b", "c"), "lemma": ("a", "b"), "tag": TAGS}
+REGEXES = {"word": ("^a$", "A", "^(a|b)$", "[bc]", "^[a-z]"), "lower": ("a", "^(b|c)$", "^$"),
+           "lemma": ("b",), "tag": ("N", "^(DT|VB)$")}
+QUANTIFIERS = ((0, 1), (0, None), (1, None), (2, None), (2, 2), (1, 2), (0, 2), (0, 0))
+
+
+def _literal_test(field: str):
+    return st.builds(lambda negated, text: n.FieldTest(field, negated, n.Literal(text)),
+                     st.booleans(), st.sampled_from(LITERALS[field]))
+
+
+def _regex_test(field: str):
+    return st.builds(lambda negated, source: n.FieldTest(field, negated, n.Regex(source)),
+                     st.booleans(), st.sampled_from(REGEXES[field]))
+
+
+def _parsed_constraint(text: str) -> n.Constraint:
+    return parse(f"[{text}]").constraint
+
+
+field_tests = [_literal_test(f) for f in LITERALS] + [_regex_test(f) for f in REGEXES] + [
+    st.builds(lambda negated, label: n.FieldTest("mention", negated, n.Literal(label)),
+              st.booleans(), st.sampled_from(LABEL_NAMES)),
+    st.builds(lambda negated, source: n.FieldTest("mention", negated, n.Regex(source)),
+              st.booleans(), st.sampled_from(("^P", "son$"))),
+]
+if HAS_SETS:        # built by the parser, whatever the node for a set of values is called
+    field_tests.append(st.builds(
+        lambda field, values: _parsed_constraint(f"{field} in ({', '.join(values)})"),
+        st.sampled_from(("word", "lower", "tag")), st.lists(st.sampled_from(("a", "A", "b", "NN")), min_size=1,
+                                                             max_size=3, unique=True)))
+    field_tests.append(st.builds(lambda labels: _parsed_constraint(f"mention in ({', '.join(labels)})"),
+                                 st.lists(st.sampled_from(LABEL_NAMES), min_size=1, max_size=2, unique=True)))
+if HAS_IGNORE_CASE:
+    field_tests.append(st.builds(lambda source: _parsed_constraint(f"word=/{source}/i"),
+                                 st.sampled_from(("^a$", "B", "^[ac]"))))
+
+constraints = st.recursive(
+    st.one_of(field_tests),
+    lambda inner: st.one_of(
+        inner.map(n.Not),
+        st.lists(inner, min_size=2, max_size=3).map(lambda ops: n.And(tuple(ops))),
+        st.lists(inner, min_size=2, max_size=3).map(lambda ops: n.Or(tuple(ops))),
+    ),
+    max_leaves=3,
+)
+# plain tests and `[]` are drawn most: a pattern of many rare tokens seldom matches anything
+token_patterns = st.one_of(st.just(n.TokenPattern(n.AnyToken())),
+                           st.one_of(_literal_test("lower"), _literal_test("tag")).map(n.TokenPattern),
+                           constraints.map(n.TokenPattern))
+
+
+def without_captures(node: n.Pattern) -> n.Pattern:
+    """The pattern with its captures unwrapped and its mentions unnamed: a lookaround's body."""
+    if isinstance(node, n.Capture):
+        return without_captures(node.body)
+    if isinstance(node, n.MentionRef):
+        return n.MentionRef(node.label, None)
+    if isinstance(node, n.Sequence):
+        return n.Sequence(tuple(map(without_captures, node.items)))
+    if isinstance(node, n.Alternation):
+        return n.Alternation(tuple(map(without_captures, node.options)))
+    if isinstance(node, n.Repeat):
+        return make_repeat(without_captures(node.body), (node.min, node.max), node.greedy)
+    if isinstance(node, n.Lookaround):
+        return dataclasses.replace(node, body=without_captures(node.body))
+    return node
+
+
+def make_repeat(body: n.Pattern, bounds: tuple[int, int | None], greedy: bool) -> n.Pattern:
+    """A repetition (an assertion cannot be one: then the body alone). While the VM gets
+    empty loop passes wrong, a greedy unbounded loop that can pass empty gets a bound."""
+    if isinstance(body, (n.Anchor, n.Lookaround)):
+        return body
+    low, high = bounds
+    if high is None and greedy and not EMPTY_LOOPS_FIXED and can_be_empty(body):
+        high = low + 2
+    return n.Repeat(body, low, high, greedy)
+
+
+def _sequence(items) -> n.Sequence:
+    return n.Sequence(tuple(items))
+
+
+def _alternation(options) -> n.Alternation:
+    return n.Alternation(tuple(options))
+
+
+def _lookaround(body: n.Pattern, behind: bool, negated: bool) -> n.Lookaround:
+    return n.Lookaround(without_captures(body), behind, negated)
+
+
+_parts = st.recursive(
+    st.one_of(token_patterns, token_patterns, token_patterns,
+              st.builds(n.MentionRef, st.sampled_from(LABEL_NAMES), st.sampled_from((None,) + CAPTURE_NAMES)),
+              st.builds(n.Anchor, st.booleans()),
+              st.just(n.Sequence(()))),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map(_sequence),
+        st.lists(inner, min_size=2, max_size=3).map(_sequence),
+        st.lists(inner, min_size=2, max_size=3).map(_alternation),
+        st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
+        st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
+        st.builds(n.Capture, st.sampled_from(CAPTURE_NAMES), inner),
+        st.builds(_lookaround, inner, st.booleans(), st.booleans()),
+    ),
+    max_leaves=6,
+)
+# a pattern that is one assertion only ever matches nothing, which is never reported: give it a token
+patterns = _parts.map(lambda p: n.Sequence((p, n.TokenPattern(n.AnyToken())))
+                      if isinstance(p, (n.Anchor, n.Lookaround)) else p)
+
+
+@st.composite
+def sentences(draw, most_tokens: int = 8) -> Sentence:
+    """A sentence of at least one token (the empty sentence has a test of its own)."""
+    size = draw(st.integers(1, most_tokens))
+    tokens = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(TAGS)), min_size=size, max_size=size))
+    return make_sentence([w for w, _ in tokens], [t for _, t in tokens])
+
+
+@st.composite
+def scenes(draw) -> tuple[Sentence, list[Match]]:
+    """A sentence and mentions in it, overlapping as they come."""
+    sentence = draw(sentences())
+    size = len(sentence.tokens)
+    spans = [(label, start, min(start + length, size))
+             for label, start, length in draw(st.lists(st.tuples(st.sampled_from(("Person", "Place", "Entity")),
+                                                                 st.integers(0, size - 1), st.integers(1, 3)),
+                                                       max_size=4))]
+    return sentence, make_mentions(spans)
+
+
+# lexicon rules for a whole rule set, (label, phrase) each in rule order: one of each label at
+# least, since the loader refuses a pattern that uses a label no earlier rule finds
+phrases = st.lists(st.sampled_from(("a", "b", "c")), min_size=1, max_size=2).map(" ".join)
+lexicons = st.builds(lambda person, place, more: [("Person", person), ("Place", place)] + more,
+                     phrases, phrases, st.lists(st.tuples(st.sampled_from(("Person", "Place")), phrases), max_size=2))
+
+
+def describe(source: str, sentence: Sentence, mentions) -> str:
+    shown = ", ".join(f"{m.labels[0]}[{m.start}:{m.end}]" for m in mentions) or "none"
+    tokens = " ".join(f"{t.word}/{t.tag}" for t in sentence.tokens)
+    return f"pattern {source!r} on {tokens!r} with mentions {shown}"
+
+
+def reference_or_reject(pattern: n.Pattern, sentence: Sentence, mentions) -> list[tuple]:
+    try:
+        return ref_matches(pattern, sentence, mentions)
+    except BudgetExceeded:
+        reject()
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+@PROPERTY
+@given(patterns)
+def test_printed_patterns_parse_back_to_the_same_tree(pattern):
+    assert parse(pattern_text(pattern)) == pattern, pattern_text(pattern)
+
+
+@PROPERTY
+@given(patterns, scenes())
+def test_vm_gives_the_reference_matches(pattern, scene):
+    sentence, mentions = scene
+    expected = reference_or_reject(pattern, sentence, mentions)
+    source = pattern_text(pattern)
+    for way, found in vm_ways(source, sentence, mentions).items():
+        assert found == expected, f"{way}: {describe(source, sentence, mentions)}"
+
+
+
+# -- fixed cases: the VM's three ways against the reference, and what both must find ----------------
+
+# (pattern, words, mentions as (label, start, end), the matches as (words, {name: [words]}))
+REGRESSIONS = [
+    ("(?<x> a)* a b", "a a a b", [], [("a a a b", {"x": ["a", "a"]})]),
+    ("(?<x> @Entity) b", "a b b", [("Person", 0, 2), ("Place", 0, 1)], [("a b b", {"x": ["a b"]})]),
+    ("@x:Entity @y:Entity", "a b c", [("Person", 0, 2), ("Place", 0, 1), ("Place", 1, 3), ("Person", 2, 3)],
+     [("a b c", {"x": ["a b"], "y": ["c"]})]),
+    ("(?<= @Person) []", "a b c", [("Person", 0, 2), ("Person", 0, 1)], [("b", {}), ("c", {})]),
+    ("(?<! @Place []*) b", "b a b c b", [("Place", 1, 2)], [("b", {})]),
+    ("(?= [] (?<= a b)) []", "a b a b", [], [("b", {}), ("b", {})]),
+    ("(a | a b)* c", "a b a c", [], [("a b a c", {})]),
+    ("((?<x> a) | (?<y> a b))+ c", "a b a c", [], [("a b a c", {"x": ["a"], "y": ["a b"]})]),
+    ("[]{0,6}? b", "a c c b b", [], [("a c c b", {}), ("b", {})]),
+    # a name captured inside itself: each capture appends as it is completed, the inner first
+    ("(?<x> (?<x> a) b)", "a b", [], [("a b", {"x": ["a", "a b"]})]),
+    ("(?<x> @x:Place b)", "a b", [("Place", 0, 1)], [("a b", {"x": ["a", "a b"]})]),
+    ("^ @Entity+ $", "a b c", [("Person", 0, 2), ("Place", 2, 3)], [("a b c", {})]),
+    # lookarounds wider than the VM answers position by position
+    ("(?<= []{9}) b", "a a a a a a a a a b b", [], [("b", {}), ("b", {})]),
+    ("a (?= []{9} $)", "a a a a a a a a a a a", [], [("a", {})]),
+    ("(?<= @Entity) c", "a b c", [("Person", 0, 2), ("Place", 1, 2)], [("c", {})]),
+    ("( | a)*? b", "a a b", [], [("a a b", {})]),
+    ("(a?){2,} b", "a b", [], [("a b", {})]),
+    ("(?<x> []) (?! (?<= a) [])", "a b a a", [], [("b", {"x": ["b"]}), ("a", {"x": ["a"]})]),
+    ("[mention=Entity & !mention=Person]+", "a b c", [("Place", 0, 3), ("Person", 1, 2)],
+     [("a", {}), ("c", {})]),
+    # each pass of a bounded loop counts, an empty one too
+    ("((?! a) | []){0,2} (?<! ^)", "b a", [], [("b", {}), ("a", {})]),
+]
+
+
+@pytest.mark.parametrize("pattern, words, spans, expected", REGRESSIONS)
+def test_vm_and_reference_on_fixed_cases(pattern, words, spans, expected):
+    sentence = make_sentence(words.split())
+    mentions = make_mentions(spans)
+    want = ref_matches(parse(pattern), sentence, mentions)
+    assert [(words_of(sentence, start, end), {name: [words_of(sentence, a, b) for a, b, _ in args]
+                                              for name, args in arguments})
+            for start, end, arguments in want] == expected
+    for way, found in vm_ways(pattern, sentence, mentions).items():
+        assert found == want, way
+
+
+@pytest.mark.parametrize("pattern", ["[]", "[]*", "^ $", "(?<x> a)?", "@Entity", "(?= a) | []+"])
+def test_an_empty_sentence_has_no_match(pattern):
+    sentence = make_sentence([])
+    assert ref_matches(parse(pattern), sentence, []) == []
+    assert all(found == [] for found in vm_ways(pattern, sentence, []).values())
+
+
+# -- the whole way: a rule file loaded from YAML, run as a cascade with the rule index ---------------
+
+def rule_file(source: str, lexicon) -> str:
+    """Lexicon rules at priority 1, one phrase each, then the pattern as rule `p`."""
+    lines = ["taxonomy:", "  - Entity: [Person, Place]", "  - Hit", "rules:"]
+    for i, (label, phrase) in enumerate(lexicon):
+        lines += [f"  - name: lex{i}", f"    label: {label}", "    type: lexicon", f'    phrases: ["{phrase}"]']
+    lines += ["  - name: p", "    label: Hit", "    priority: 2", "    pattern: |", "      " + source]
+    return "\n".join(lines) + "\n"
+
+
+def lexicon_mentions(sentence: Sentence, lexicon) -> list[Match]:
+    """What the lexicon rules find, as the cascade keeps it: in rule order, each phrase at its
+    leftmost occurrences without overlaps, a mention found twice (same label and span) once."""
+    lowers = [t.lower for t in sentence.tokens]
+    found, seen = [], set()
+    for i, (label, phrase) in enumerate(lexicon):
+        words = phrase.split()
+        pos = 0
+        while pos + len(words) <= len(lowers):
+            if lowers[pos:pos + len(words)] != words:
+                pos += 1
+                continue
+            key = (label, pos, pos + len(words))
+            if key not in seen:
+                seen.add(key)
+                found.append(Match((label,), 0, pos, pos + len(words), f"lex{i}"))
+            pos += len(words)
+    return found
+
+
+def cascade_matches(source: str, sentence: Sentence, lexicon) -> tuple[list[tuple], list[tuple]]:
+    """(the mentions the lexicon rules found, the matches of rule `p`) from a loaded rule set."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rules.yml"
+        path.write_text(rule_file(source, lexicon), encoding="utf-8")
+        rules = evx.load_rules(path)
+    text = " ".join(t.word for t in sentence.tokens)
+    found = rules.matches(Document("doc", text, (sentence,)))
+    mentions = [mention_key(m) for m in found if m.rule != "p"]
+    return mentions, [normal(m.start, m.end, m.arguments) for m in found if m.rule == "p"]
+
+
+@settings(PROPERTY, max_examples=120)
+@given(patterns, sentences(), lexicons)
+def test_rule_set_gives_the_reference_matches(pattern, sentence, lexicon):
+    mentions = lexicon_mentions(sentence, lexicon)
+    expected = reference_or_reject(pattern, sentence, mentions)
+    source = pattern_text(pattern)
+    found_mentions, found = cascade_matches(source, sentence, lexicon)
+    assert found_mentions == [mention_key(m) for m in mentions]
+    assert found == expected, f"rule set: {describe(source, sentence, mentions)}"
