@@ -474,25 +474,36 @@ def _lookaround(body: n.Pattern, behind: bool, negated: bool) -> n.Lookaround:
     return n.Lookaround(without_captures(body), behind, negated)
 
 
-_parts = st.recursive(
-    st.one_of(token_patterns, token_patterns, token_patterns,
-              st.builds(n.MentionRef, st.sampled_from(LABEL_NAMES), st.sampled_from((None,) + CAPTURE_NAMES)),
-              st.builds(n.Anchor, st.booleans()),
-              st.just(n.Sequence(()))),
-    lambda inner: st.one_of(
-        st.lists(inner, min_size=2, max_size=3).map(_sequence),
-        st.lists(inner, min_size=2, max_size=3).map(_sequence),
-        st.lists(inner, min_size=2, max_size=3).map(_alternation),
-        st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
-        st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
-        st.builds(n.Capture, st.sampled_from(CAPTURE_NAMES), inner),
-        st.builds(_lookaround, inner, st.booleans(), st.booleans()),
-    ),
-    max_leaves=6,
-)
-# a pattern that is one assertion only ever matches nothing, which is never reported: give it a token
-patterns = _parts.map(lambda p: n.Sequence((p, n.TokenPattern(n.AnyToken())))
-                      if isinstance(p, (n.Anchor, n.Lookaround)) else p)
+mention_refs = st.builds(n.MentionRef, st.sampled_from(LABEL_NAMES), st.sampled_from((None,) + CAPTURE_NAMES))
+mention_tests = st.builds(lambda negated, label: n.TokenPattern(n.FieldTest("mention", negated, n.Literal(label))),
+                          st.booleans(), st.sampled_from(LABEL_NAMES))
+
+
+def pattern_trees(*leaves) -> st.SearchStrategy:
+    """Patterns of up to six leaves drawn from `leaves`, with every kind of node above them.
+    One that is a single assertion only ever matches nothing, which is never reported: it
+    gets a token after it."""
+    parts = st.recursive(
+        st.one_of(*leaves),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=2, max_size=3).map(_sequence),
+            st.lists(inner, min_size=2, max_size=3).map(_sequence),
+            st.lists(inner, min_size=2, max_size=3).map(_alternation),
+            st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
+            st.builds(make_repeat, inner, st.sampled_from(QUANTIFIERS), st.booleans()),
+            st.builds(n.Capture, st.sampled_from(CAPTURE_NAMES), inner),
+            st.builds(_lookaround, inner, st.booleans(), st.booleans()),
+        ),
+        max_leaves=6,
+    )
+    return parts.map(lambda p: n.Sequence((p, n.TokenPattern(n.AnyToken())))
+                     if isinstance(p, (n.Anchor, n.Lookaround)) else p)
+
+
+patterns = pattern_trees(token_patterns, token_patterns, token_patterns, mention_refs,
+                         st.builds(n.Anchor, st.booleans()), st.just(n.Sequence(())))
+# mostly mentions, `@Label` and `[mention=...]`, over sentences full of them
+mention_patterns = pattern_trees(mention_refs, mention_refs, mention_tests, token_patterns)
 
 
 @st.composite
@@ -504,14 +515,14 @@ def sentences(draw, most_tokens: int = 8) -> Sentence:
 
 
 @st.composite
-def scenes(draw) -> tuple[Sentence, list[Match]]:
+def scenes(draw, most_mentions: int = 4) -> tuple[Sentence, list[Match]]:
     """A sentence and mentions in it, overlapping as they come."""
     sentence = draw(sentences())
     size = len(sentence.tokens)
     spans = [(label, start, min(start + length, size))
              for label, start, length in draw(st.lists(st.tuples(st.sampled_from(("Person", "Place", "Entity")),
                                                                  st.integers(0, size - 1), st.integers(1, 3)),
-                                                       max_size=4))]
+                                                       max_size=most_mentions))]
     return sentence, make_mentions(spans)
 
 
@@ -537,20 +548,29 @@ def reference_or_reject(pattern: n.Pattern, sentence: Sentence, mentions) -> lis
 
 # -- properties -----------------------------------------------------------------------------------
 
-@PROPERTY
+@settings(PROPERTY, max_examples=500)
 @given(patterns)
 def test_printed_patterns_parse_back_to_the_same_tree(pattern):
     assert parse(pattern_text(pattern)) == pattern, pattern_text(pattern)
 
 
-@PROPERTY
-@given(patterns, scenes())
-def test_vm_gives_the_reference_matches(pattern, scene):
-    sentence, mentions = scene
+def check_vm(pattern: n.Pattern, sentence: Sentence, mentions) -> None:
     expected = reference_or_reject(pattern, sentence, mentions)
     source = pattern_text(pattern)
     for way, found in vm_ways(source, sentence, mentions).items():
         assert found == expected, f"{way}: {describe(source, sentence, mentions)}"
+
+
+@settings(PROPERTY, max_examples=800)
+@given(patterns, scenes())
+def test_vm_gives_the_reference_matches(pattern, scene):
+    check_vm(pattern, *scene)
+
+
+@settings(PROPERTY, max_examples=400)
+@given(mention_patterns, scenes(most_mentions=8))
+def test_vm_gives_the_reference_matches_among_many_mentions(pattern, scene):
+    check_vm(pattern, *scene)
 
 
 
@@ -648,7 +668,7 @@ def cascade_matches(source: str, sentence: Sentence, lexicon) -> tuple[list[tupl
     return mentions, [normal(m.start, m.end, m.arguments) for m in found if m.rule == "p"]
 
 
-@settings(PROPERTY, max_examples=120)
+@settings(PROPERTY, max_examples=300)
 @given(patterns, sentences(), lexicons)
 def test_rule_set_gives_the_reference_matches(pattern, sentence, lexicon):
     mentions = lexicon_mentions(sentence, lexicon)
