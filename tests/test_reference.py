@@ -10,11 +10,16 @@ on cases whose answers the documentation gives.
 
 Known bug: in an unbounded loop, an optional pass that consumes nothing should end the loop;
 the VM instead falls back to the pass's lower-priority choices and goes on. The reference has
-the right semantics; `test_empty_loop_iteration` holds the four known cases (strict xfail), and
-while the VM gets them wrong the generators bound every greedy unbounded loop whose body can
-match nothing (`EMPTY_LOOPS_FIXED`), so the properties test everything else. Once the VM is
-fixed, that test passes (and fails as strict), the generators drop the bound on their own, and
-the marker is to be removed.
+the right semantics; `test_empty_loop_iteration` holds the four known cases and two more (strict
+xfail). While the VM gets the four wrong (`EMPTY_LOOPS_FIXED`), the generators bound every greedy
+unbounded loop whose body can match nothing, so the properties test everything else, and the
+property aimed at such loops (`test_vm_leaves_loops_as_the_reference_does`) is skipped. Once the
+VM is fixed, the xfail cases pass (and fail as strict: remove the marker), and the generators
+and that property take those loops in on their own.
+
+Passes of a bounded loop `{n,m}` all count, an empty one too, as the VM compiles them (Python's
+re also ends such a loop after an empty pass: `((?! a) | []){0,2} (?<! ^)` on "b a" is "b", "a"
+here, "b a" there).
 """
 from __future__ import annotations
 
@@ -215,13 +220,21 @@ def _vm_leaves_empty_passes() -> bool:
 EMPTY_LOOPS_FIXED = _vm_leaves_empty_passes()
 
 
+# two more, where the empty pass comes after a pass that consumed (Python's re agrees with each):
+# compiling `x*` as `(x+)?` alone leaves these wrong in a VM that never revisits a state
+MORE_EMPTY_LOOP_CASES = [
+    ("([lower=a] | []??)*", "a b", None, ["a"]),
+    ("([]??)* [lower=a]", "b a a", None, ["b a", "a"]),
+]
+
+
 @pytest.mark.xfail(strict=True, reason="empty loop iteration")
-@pytest.mark.parametrize("pattern, words, tags, expected", EMPTY_LOOP_CASES)
+@pytest.mark.parametrize("pattern, words, tags, expected", EMPTY_LOOP_CASES + MORE_EMPTY_LOOP_CASES)
 def test_empty_loop_iteration(pattern, words, tags, expected):
     assert _vm_words(pattern, words, tags) == expected
 
 
-@pytest.mark.parametrize("pattern, words, tags, expected", EMPTY_LOOP_CASES)
+@pytest.mark.parametrize("pattern, words, tags, expected", EMPTY_LOOP_CASES + MORE_EMPTY_LOOP_CASES)
 def test_reference_leaves_a_loop_after_an_empty_pass(pattern, words, tags, expected):
     assert oracle(pattern, words, tags=tags) == expected
 
@@ -477,8 +490,8 @@ mention_tests = st.builds(lambda negated, label: n.TokenPattern(n.FieldTest("men
                           st.booleans(), st.sampled_from(LABEL_NAMES))
 
 
-def pattern_trees(*leaves) -> st.SearchStrategy:
-    """Patterns of up to six leaves drawn from `leaves`, with every kind of node above them.
+def pattern_trees(*leaves, most_leaves: int = 6) -> st.SearchStrategy:
+    """Patterns of up to `most_leaves` leaves drawn from `leaves`, with every kind of node above them.
     One that is a single assertion only ever matches nothing, which is never reported: it
     gets a token after it."""
     parts = st.recursive(
@@ -492,7 +505,7 @@ def pattern_trees(*leaves) -> st.SearchStrategy:
             st.builds(n.Capture, st.sampled_from(CAPTURE_NAMES), inner),
             st.builds(_lookaround, inner, st.booleans(), st.booleans()),
         ),
-        max_leaves=6,
+        max_leaves=most_leaves,
     )
     return parts.map(lambda p: n.Sequence((p, n.TokenPattern(n.AnyToken())))
                      if isinstance(p, (n.Anchor, n.Lookaround)) else p)
@@ -502,6 +515,35 @@ patterns = pattern_trees(token_patterns, token_patterns, token_patterns, mention
                          st.builds(n.Anchor, st.booleans()), st.just(n.Sequence(())))
 # mostly mentions, `@Label` and `[mention=...]`, over sentences full of them
 mention_patterns = pattern_trees(mention_refs, mention_refs, mention_tests, token_patterns)
+
+# unbounded loops over bodies that can match nothing, between small patterns: where an empty
+# pass must end the loop
+_small = pattern_trees(token_patterns, token_patterns, mention_refs, most_leaves=2)
+_can_pass_empty = st.one_of(
+    st.just(n.Sequence(())),
+    st.builds(lambda part, greedy: make_repeat(part, (0, 1), greedy), _small, st.booleans()),
+    st.builds(lambda part: make_repeat(part, (0, None), False), _small),
+    st.builds(n.Anchor, st.booleans()),
+    st.builds(_lookaround, _small, st.booleans(), st.booleans()),
+)
+
+
+def _with_option(options: list, empty: n.Pattern, where: int) -> n.Alternation:
+    options.insert(where % (len(options) + 1), empty)
+    return _alternation(options)
+
+
+_empty_bodies = st.one_of(
+    st.builds(_with_option, st.lists(_small, min_size=1, max_size=2), _can_pass_empty, st.integers(0, 2)),
+    st.builds(lambda first, second: _sequence((first, second)), _can_pass_empty, _can_pass_empty),
+    st.builds(lambda part, greedy: make_repeat(part, (0, 1), greedy), _small, st.booleans()),
+)
+_empty_bodies = st.one_of(_empty_bodies, st.builds(n.Capture, st.sampled_from(CAPTURE_NAMES), _empty_bodies))
+empty_loop_patterns = st.builds(
+    lambda before, body, low, greedy, after: (lambda items: items[0] if len(items) == 1 else _sequence(items))(
+        before + [n.Repeat(body, low, None, greedy)] + after),
+    st.lists(_small, max_size=1), _empty_bodies, st.sampled_from((0, 1, 2)), st.sampled_from((True, True, False)),
+    st.lists(_small, max_size=1))
 
 
 @st.composite
@@ -568,6 +610,19 @@ def test_vm_gives_the_reference_matches(pattern, scene):
 @settings(PROPERTY, max_examples=400)
 @given(mention_patterns, scenes(most_mentions=8))
 def test_vm_gives_the_reference_matches_among_many_mentions(pattern, scene):
+    check_vm(pattern, *scene)
+
+
+def test_vm_leaves_loops_as_the_reference_does():
+    """Unbounded loops over bodies that can match nothing: skipped until the VM is fixed."""
+    if not EMPTY_LOOPS_FIXED:
+        pytest.skip("the VM does not yet leave a loop after an empty pass (test_empty_loop_iteration)")
+    _loops_property()
+
+
+@settings(PROPERTY, max_examples=800)
+@given(empty_loop_patterns, scenes())
+def _loops_property(pattern, scene):
     check_vm(pattern, *scene)
 
 
