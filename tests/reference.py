@@ -16,7 +16,7 @@ The semantics it implements, from the design brief and the README:
   stopping, a lazy one stops before trying one more;
 - `{n,m}` makes n passes, then up to m - n optional ones, each of which may match nothing;
 - an unbounded loop (`*`, `+`, `{n,}`), after its n required passes, leaves the loop as soon as
-  an optional pass consumes no token and goes on with what follows (as Perl, Python and RE2 do);
+  an optional pass consumes no token and goes on with what follows (as Perl and Python do);
 - `(?<name> ...)` records the tokens it spans; a name captured again appends, in the order the
   captures are completed (a capture inside a loop appends once per pass); a capture of no
   token is dropped; a capture that spans exactly one mention consumed inside it is that mention;
@@ -62,9 +62,6 @@ class Found:
     start: int
     end: int
     arguments: tuple[tuple[str, tuple[Argument, ...]], ...]    # sorted by name
-
-    def argument_map(self) -> dict[str, tuple[Argument, ...]]:
-        return dict(self.arguments)
 
 
 def find_all(pattern: n.Pattern, tokens: Sequence, mentions: Iterable = (),

@@ -24,6 +24,7 @@ here, "b a" there).
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from pathlib import Path
 
@@ -49,7 +50,15 @@ LEMMA = {"a": "a", "A": "a", "b": "b", "c": "b"}
 WORDS = tuple(LEMMA)
 TAGS = ("DT", "NN", "VB")
 
-PROPERTY = settings(max_examples=250, deadline=None,
+# EVX_REFERENCE_SCALE=N runs every property N times as many examples, for a longer hunt
+SCALE = max(int(os.environ.get("EVX_REFERENCE_SCALE", "1") or 1), 1)
+
+
+def examples(count: int) -> int:
+    return count * SCALE
+
+
+PROPERTY = settings(max_examples=examples(250), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
 
@@ -588,7 +597,7 @@ def reference_or_reject(pattern: n.Pattern, sentence: Sentence, mentions) -> lis
 
 # -- properties -----------------------------------------------------------------------------------
 
-@settings(PROPERTY, max_examples=500)
+@settings(PROPERTY, max_examples=examples(500))
 @given(patterns)
 def test_printed_patterns_parse_back_to_the_same_tree(pattern):
     assert parse(pattern_text(pattern)) == pattern, pattern_text(pattern)
@@ -601,13 +610,13 @@ def check_vm(pattern: n.Pattern, sentence: Sentence, mentions) -> None:
         assert found == expected, f"{way}: {scene_text(source, sentence, mentions)}"
 
 
-@settings(PROPERTY, max_examples=800)
+@settings(PROPERTY, max_examples=examples(800))
 @given(patterns, scenes())
 def test_vm_gives_the_reference_matches(pattern, scene):
     check_vm(pattern, *scene)
 
 
-@settings(PROPERTY, max_examples=400)
+@settings(PROPERTY, max_examples=examples(400))
 @given(mention_patterns, scenes(most_mentions=8))
 def test_vm_gives_the_reference_matches_among_many_mentions(pattern, scene):
     check_vm(pattern, *scene)
@@ -620,7 +629,7 @@ def test_vm_leaves_loops_as_the_reference_does():
     _loops_property()
 
 
-@settings(PROPERTY, max_examples=800)
+@settings(PROPERTY, max_examples=examples(800))
 @given(empty_loop_patterns, scenes())
 def _loops_property(pattern, scene):
     check_vm(pattern, *scene)
@@ -721,7 +730,7 @@ def cascade_matches(source: str, sentence: Sentence, lexicon) -> tuple[list[tupl
     return mentions, [normal(m.start, m.end, m.arguments) for m in found if m.rule == "p"]
 
 
-@settings(PROPERTY, max_examples=300)
+@settings(PROPERTY, max_examples=examples(300))
 @given(patterns, sentences(), lexicons)
 def test_rule_set_gives_the_reference_matches(pattern, sentence, lexicon):
     mentions = lexicon_mentions(sentence, lexicon)
