@@ -1,7 +1,9 @@
 """What must hold of a rule set as a whole, once every file is read and every rule built.
 
-- With a taxonomy, every label the rule set uses (rule labels, event schemas, `attach:`,
-  the `types:` of contexts) is in it: a typo is an error, with the closest label.
+- In a rule set with a taxonomy (one of its files declares one), every label the set uses
+  (rule labels, event schemas, `attach:`, the `types:` of contexts) is in the taxonomy
+  (merged from every file loaded): a typo is an error, with the closest label. A set
+  without one, loaded beside it, keeps its labels free.
 - A rule only sees mentions found at earlier priorities: `@Label` or `mention=Label` at a
   priority where nothing can have found that label yet would never match (and
   `!mention=Label` would always hold).
@@ -22,8 +24,7 @@ if TYPE_CHECKING:
 
 def check_rule_set(state: "_State", rules: list[Rule], mentions: Mapping[str, tuple[MentionUse, ...]],
                    taxonomy: Taxonomy) -> None:
-    if state.has_taxonomy:
-        _labels_in_taxonomy(state)
+    _labels_in_taxonomy(state)
     _check_cascade(state, rules, mentions)
     for rule in rules:
         for example in rule.examples:
@@ -32,8 +33,8 @@ def check_rule_set(state: "_State", rules: list[Rule], mentions: Mapping[str, tu
 
 def _labels_in_taxonomy(state: "_State") -> None:
     reported = set()
-    for label, at, user in state.label_uses:
-        if label in state.parents or (label, at) in reported:
+    for label, at, user, rule_set in state.label_uses:
+        if rule_set not in state.with_taxonomy or label in state.parents or (label, at) in reported:
             continue
         reported.add((label, at))
         state.error(f"{user} uses label '{label}', which is not in the taxonomy", at,

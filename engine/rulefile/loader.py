@@ -53,6 +53,7 @@ class _Draft:
     outer: dict                 # what the file that imported it sees (for hints only)
     path: Path
     folder: Folder              # the folder the rule's file is confined to
+    rule_set: int               # which of the rule sets given it belongs to (imports included)
 
 
 @dataclass
@@ -61,15 +62,17 @@ class _State:
     tokenize: Callable[[str], list[str]]
     errors: list[EvxError] = field(default_factory=list)
     warnings: dict[tuple, RuleWarning] = field(default_factory=dict)
-    has_taxonomy: bool = False
+    with_taxonomy: set[int] = field(default_factory=set)    # the rule sets that declare one
     parents: dict[str, str | None] = field(default_factory=dict)
     parent_at: dict[str, Location] = field(default_factory=dict)
     schemas: dict[str, EventSchema] = field(default_factory=dict)
-    label_uses: list[tuple[str, Location, str]] = field(default_factory=list)   # (label, where, what uses it)
+    # (label, where, what uses it, rule set): with a taxonomy, each must be in it
+    label_uses: list[tuple[str, Location, str, int]] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
-    context_drafts: list = field(default_factory=list)     # (name, YMap, node, Source, variables)
+    context_drafts: list = field(default_factory=list)     # (name, YMap, node, Source, variables, rule set)
     enrichment: Enrichment = field(default_factory=Enrichment)
     loaded: set = field(default_factory=set)
+    loaded_sets: list[str] = field(default_factory=list)
     loads: int = 0
     lexicons: dict = field(default_factory=dict)
     read: dict[str, str] = field(default_factory=dict)      # every file read -> its digest
@@ -108,8 +111,10 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
             continue
         given = True
         folder = _folder_of(path, files[0])
+        rule_set = len(state.loaded_sets)
+        state.loaded_sets.append(str(path))
         for f in files:
-            _load_file(state, f, folder, {}, {}, (), None)
+            _load_file(state, f, folder, rule_set, {}, {}, (), None)
     if not given:
         raise RuleErrors(errors or [EvxError("no rule files given")])
     state.errors[:0] = errors
@@ -172,7 +177,7 @@ def _read(state: _State, path: Path, at: Location | None, what: str = "rule file
         return None
 
 
-def _load_file(state: _State, path: Path, folder: Folder, passed: dict, outer: dict,
+def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed: dict, outer: dict,
                chain: tuple[Path, ...], at: Location | None) -> None:
     """Load one rule file with the vars its import line passed (`passed`); `outer` is what
     the importing file sees, for telling a shadowed or unpassed variable."""
@@ -214,10 +219,10 @@ def _load_file(state: _State, path: Path, folder: Folder, passed: dict, outer: d
                         did_you_mean(str(key_name), TOP_KEYS) or "keys: " + ", ".join(TOP_KEYS))
     variables = _scope(state, data, source, passed, outer, at)
     if "taxonomy" in data:
-        state.has_taxonomy = True
+        state.with_taxonomy.add(rule_set)
         _taxonomy_section(state, data["taxonomy"], data.value_nodes["taxonomy"], source, path, folder)
     if "events" in data:
-        _events_section(state, data["events"], data.value_nodes["events"], source)
+        _events_section(state, data["events"], data.value_nodes["events"], source, rule_set)
     if "enrich" in data:
         _enrich_section(state, data["enrich"], data.value_nodes["enrich"], source)
     if "contexts" in data:
@@ -227,7 +232,8 @@ def _load_file(state: _State, path: Path, folder: Folder, passed: dict, outer: d
                         source.at(data.value_nodes["contexts"]))
         else:
             for name, spec in contexts.items():
-                state.context_drafts.append((str(name), spec, contexts.value_nodes[name], source, variables))
+                state.context_drafts.append((str(name), spec, contexts.value_nodes[name], source, variables,
+                                             rule_set))
     rules = data.get("rules")
     if rules is None:
         if "rules" not in data and not ({"taxonomy", "events", "vars", "enrich", "contexts"} & set(data)):
@@ -241,9 +247,9 @@ def _load_file(state: _State, path: Path, folder: Folder, passed: dict, outer: d
             state.error("each entry of 'rules' must be a mapping (a rule or an import)", source.at(node))
             continue
         if "import" in item:
-            _import(state, item, source, path, folder, variables, chain + (resolved,))
+            _import(state, item, source, path, folder, rule_set, variables, chain + (resolved,))
         else:
-            state.drafts.append(_Draft(source, item, variables, outer, path, folder))
+            state.drafts.append(_Draft(source, item, variables, outer, path, folder, rule_set))
 
 
 def _scope(state: _State, data: YMap, source: Source, passed: dict, outer: dict, at: Location | None) -> dict:
@@ -293,8 +299,8 @@ def _vars(state: _State, data: YMap, source: Source, key: str = "vars") -> tuple
     return out, where
 
 
-def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folder, variables: dict,
-            chain: tuple[Path, ...]) -> None:
+def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folder, rule_set: int,
+            variables: dict, chain: tuple[Path, ...]) -> None:
     for key_name, key_node in item.key_nodes.items():
         if key_name not in IMPORT_KEYS:
             state.error(f"unknown key '{key_name}' in an import", source.at(key_node),
@@ -308,14 +314,14 @@ def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folde
     if not target_folder.holds(full, state.allow_outside):
         state.error(f"import '{target}' leaves {target_folder.name}", at, state.outside_hint(target_folder))
         return
-    raw, raw_at = _vars(state, item, source)
+    raw, _ = _vars(state, item, source)
     passed = {}
     for name, value in raw.items():
         try:
-            passed[name] = expand(value, variables, raw_at[name])
+            passed[name] = expand(value, variables, source.at(item["vars"].value_nodes[name]))
         except EvxError as err:
             state.errors.append(err)
-    _load_file(state, full, target_folder, passed, variables, chain, at)
+    _load_file(state, full, target_folder, rule_set, passed, variables, chain, at)
 
 
 # -- taxonomy, event schemas, enrichment ----------------------------------------------------------
@@ -377,13 +383,13 @@ def _add_label(state: _State, label: str, parent: str | None, at: Location) -> N
     state.parent_at.setdefault(label, at)
 
 
-def _events_section(state: _State, value, node, source: Source) -> None:
+def _events_section(state: _State, value, node, source: Source, rule_set: int) -> None:
     if not isinstance(value, YMap):
         state.error("'events' maps each event label to {roles: [...], required: [...]}", source.at(node))
         return
     for label, spec in value.items():
         at = source.at(value.value_nodes[label])
-        state.label_uses.append((str(label), source.at(value.key_nodes[label]), "event"))
+        state.label_uses.append((str(label), source.at(value.key_nodes[label]), "event", rule_set))
         if not isinstance(spec, YMap):
             state.error(f"event '{label}': expected {{roles: [...], required: [...]}}", at)
             continue
@@ -413,7 +419,7 @@ def _events_section(state: _State, value, node, source: Source) -> None:
                             source.at(spec.value_nodes["attach"]), did_you_mean(str(role), roles))
             else:
                 state.label_uses.append((attach[role], source.at(attach.value_nodes[role]),
-                                         f"event '{label}' attaches to '{role}'"))
+                                         f"event '{label}' attaches to '{role}'", rule_set))
         schema = EventSchema(tuple(roles), tuple(required), tuple((str(r), l) for r, l in attach.items()))
         if label in state.schemas and state.schemas[label] != schema:
             state.error(f"event '{label}' is declared twice with different roles", at)
@@ -568,7 +574,7 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
     if priority is None or not ok:
         return None
     for label, label_at in zip(labels, label_ats):
-        state.label_uses.append((label, label_at, f"rule '{name}'"))
+        state.label_uses.append((label, label_at, f"rule '{name}'", draft.rule_set))
     return {"name": name, "name_at": name_at, "labels": tuple(labels), "label_at": label_ats[0],
             "priority": priority, "type": kind, "keep": keep, "attributes": dict(attributes),
             "normalize": normalize, "description": description, "at": at}
@@ -598,7 +604,8 @@ def _priority(state: _State, data: YMap, source: Source) -> Priority | None:
     return p
 
 
-def _context(state: _State, name: str, spec, node, source: Source, variables: dict, taxonomy: Taxonomy):
+def _context(state: _State, name: str, spec, node, source: Source, variables: dict, rule_set: int,
+             taxonomy: Taxonomy):
     if not isinstance(spec, YMap) or not isinstance(spec.get("cases"), YList):
         state.error(f"context '{name}' is {{default: ..., cases: [{{value: ..., before: ..., after: ...}}]}}",
                     source.at(node))
@@ -643,7 +650,7 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
             continue
         if types is not None:
             for label, label_node in zip(types, types.item_nodes):
-                state.label_uses.append((label, source.at(label_node), f"a case of context '{name}'"))
+                state.label_uses.append((label, source.at(label_node), f"a case of context '{name}'", rule_set))
         cases.append(ContextCase(str(case["value"]), sides.get("before"), sides.get("after"),
                                  frozenset(types) if types is not None else None))
     return Context(name, None if default is None else str(default), tuple(cases))
