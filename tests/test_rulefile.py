@@ -687,3 +687,14 @@ def test_description_is_kept_and_must_be_text(tmp_path):
     text = "rules:\n  - {name: a, label: A, pattern: a, description: [x]}\n"
     err = one_error(write(tmp_path / "bad.yml", text))
     assert "description is a text" in err.message and at(err) == ("bad.yml", *locate(text, "[x]"))
+
+
+@pytest.mark.parametrize("what", ["import", "lexicon", "taxonomy"])
+def test_a_symlink_loop_is_a_located_error(tmp_path, what):
+    (tmp_path / "a.yml").symlink_to(tmp_path / "b.yml")
+    (tmp_path / "b.yml").symlink_to(tmp_path / "a.yml")
+    text = {"import": "rules:\n  - import: a.yml\n",
+            "lexicon": "rules:\n  - {name: w, label: W, type: lexicon, lexicon: a.yml}\n",
+            "taxonomy": "taxonomy: a.yml\nrules: []\n"}[what]
+    err = one_error(write(tmp_path / "main.yml", text))
+    assert "symbolic links" in err.message and at(err)[:2] == ("main.yml", 2 if what != "taxonomy" else 1)

@@ -33,7 +33,7 @@ class Folder:
     bundled: bool = False
 
     def holds(self, path: Path, allow_outside: bool) -> bool:
-        return (allow_outside and not self.strict) or path.resolve().is_relative_to(self.root)
+        return (allow_outside and not self.strict) or real_path(path).is_relative_to(self.root)
 
     @property
     def name(self) -> str:
@@ -42,7 +42,13 @@ class Folder:
 
 def bundled_folder() -> Folder:
     """The folder of the rule sets installed with evx (`evx:` paths start there)."""
-    return Folder(Path(str(resources.files("evx.bundled"))).resolve(), strict=True, bundled=True)
+    return Folder(real_path(Path(str(resources.files("evx.bundled")))), strict=True, bundled=True)
+
+
+def real_path(path: Path) -> Path:
+    """The path with symlinks followed; a symlink loop stays as it is (reading it then fails
+    with its reason) instead of raising, as Path.resolve does."""
+    return Path(os.path.realpath(path))
 
 
 def resolve(target: str, base: Path, folder: Folder) -> tuple[Path, Folder]:

@@ -17,7 +17,7 @@ from ..pattern import nodes
 from ..pattern.compiler import compile_pattern
 from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
 from ..pattern.parser import parse
-from .files import NotReadable, resolve
+from .files import NotReadable, real_path, resolve
 from .matchers import LexiconMatcher, Matcher, TokenMatcher
 from .taxonomy import Taxonomy
 from .yamlsource import YList
@@ -177,7 +177,7 @@ def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -
     if not folder.holds(full, state.allow_outside):
         state.error(f"lexicon '{target}' lies outside {folder.name}", at, state.outside_hint(folder))
         return None
-    full = full.resolve()
+    full = real_path(full)
     key = (full, sensitive)
     if key not in state.lexicons:
         try:

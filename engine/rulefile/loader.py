@@ -21,7 +21,7 @@ from ..pattern.compiler import Lookaround, compile_pattern
 from ..pattern.parser import parse
 from ..pattern.prefilter import width
 from . import checks
-from .files import BUNDLED_PREFIX, Folder, NotReadable, bundled_folder, read_regular, resolve
+from .files import BUNDLED_PREFIX, Folder, NotReadable, bundled_folder, read_regular, real_path, resolve
 from .kinds import DEFAULT_KIND, KINDS, MentionUse
 from .model import (Context, ContextCase, EventSchema, Example, Expected, Loaded, Priority, Rule, RuleWarning,
                     rule_files)
@@ -133,7 +133,7 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
 def _folder_of(given: str | os.PathLike, first: Path) -> Folder:
     if str(given).startswith(BUNDLED_PREFIX):
         return bundled_folder()
-    return Folder(first.parent.resolve())
+    return Folder(real_path(first.parent))
 
 
 def _in_file_order(errors: list[EvxError]) -> list[EvxError]:
@@ -181,7 +181,7 @@ def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed:
                chain: tuple[Path, ...], at: Location | None) -> None:
     """Load one rule file with the vars its import line passed (`passed`); `outer` is what
     the importing file sees, for telling a shadowed or unpassed variable."""
-    resolved = path.resolve()
+    resolved = real_path(path)
     if resolved in chain:
         cycle = " -> ".join(p.name for p in chain + (resolved,))
         state.error(f"import cycle: {cycle}", at)

@@ -159,6 +159,13 @@ class LexiconMatcher:
 
 
 def _absent_labels(needs: Needs, state: SentenceState) -> tuple[frozenset[str], ...]:
+    """The mention labels a skipped rule lacked, when nothing but mentions was lacking."""
+    for name, values in needs.values:
+        if name != "mention" and values.isdisjoint(state.values(name)):
+            return ()
+    for name, rx in needs.patterns:
+        if not any(map(rx.search, state.values(name))):
+            return ()
     present = state.labels()
     wanted = [values for name, values in needs.values if name == "mention"] + list(needs.labels)
     return tuple(labels for labels in wanted if labels.isdisjoint(present))
