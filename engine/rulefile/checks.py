@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ..errors import did_you_mean
-from .kinds import MentionUse
+from .kinds import Built, MentionUse
 from .model import Example, Rule
 from .taxonomy import Taxonomy
 
@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from .loader import _State
 
 
-def check_rule_set(state: "_State", rules: list[Rule], mentions: Mapping[str, tuple[MentionUse, ...]],
-                   taxonomy: Taxonomy) -> None:
+def check_rule_set(state: "_State", rules: list[Rule], built: Mapping[str, Built], taxonomy: Taxonomy) -> None:
+    """`built`: what each rule's kind made of it, by rule name."""
     _labels_in_taxonomy(state)
-    _check_cascade(state, rules, mentions)
+    _check_cascade(state, rules, built)
     for rule in rules:
         for example in rule.examples:
             _check_example(state, example, taxonomy)
@@ -41,7 +41,7 @@ def _labels_in_taxonomy(state: "_State") -> None:
                     did_you_mean(label, state.parents) or "add it to the taxonomy")
 
 
-def _check_cascade(state: "_State", rules: list[Rule], mentions: Mapping[str, tuple[MentionUse, ...]]) -> None:
+def _check_cascade(state: "_State", rules: list[Rule], built: Mapping[str, Built]) -> None:
     """A mention label that no earlier step can have found: the test can never work."""
     # first step at which each label can have been found (a rule's matches are visible a step later)
     first_seen: dict[str, int] = {}
@@ -51,7 +51,8 @@ def _check_cascade(state: "_State", rules: list[Rule], mentions: Mapping[str, tu
     for rule in rules:
         last = rule.priority.high
         reported = set()
-        for use in mentions.get(rule.name, ()):
+        made = built[rule.name]
+        for use in made.mentions:
             if use.written in reported:
                 continue
             seen_at = [first_seen[w] for w in use.wanted if w in first_seen]
@@ -64,7 +65,8 @@ def _check_cascade(state: "_State", rules: list[Rule], mentions: Mapping[str, tu
                     if producers else "no rule finds this label")
             effect = "always holds" if use.negated else "never matches"
             state.error(f"rule '{rule.name}' (priority {rule.priority}) uses {use.written} "
-                        f"but nothing finds {_label_of(use)} before it runs, so it {effect}", use.location, hint)
+                        f"but nothing finds {_label_of(use)} before it runs, so it {effect}",
+                        made.locate(use.offset) if made.locate is not None else rule.location, hint)
 
 
 def _label_of(use: MentionUse) -> str:

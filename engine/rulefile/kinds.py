@@ -34,7 +34,7 @@ class MentionUse:
     """A place where a rule looks for mentions: `@Label`, `mention=Label` or `mention=/regex/`."""
     written: str                # as the pattern writes it, for messages
     wanted: frozenset[str]      # the labels that would do
-    location: Location
+    offset: int                 # where in the rule's pattern (or whatever the kind reads)
     negated: bool = False       # `!mention=X`: true wherever no X is (yet)
 
 
@@ -42,6 +42,7 @@ class MentionUse:
 class Built:
     matcher: Matcher
     mentions: tuple[MentionUse, ...] = ()
+    locate: Callable[[int], Location] | None = None     # a MentionUse's offset -> its place in the file
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def _token(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> 
         return None
     if not _check_roles(state, spec, ast, source, node):
         return None
-    return Built(TokenMatcher(program, pattern), tuple(_mention_uses(ast, taxonomy, source, node)))
+    # locations are worked out only for the uses that turn out wrong: most never are
+    return Built(TokenMatcher(program, pattern), tuple(_mention_uses(ast, taxonomy)),
+                 lambda offset: source.inside(node, offset))
 
 
 def _check_roles(state: "_State", spec: dict, ast, source, node) -> bool:
@@ -116,17 +119,17 @@ def _hint(err: PatternError, draft: "_Draft") -> str | None:
     return err.hint
 
 
-def _mention_uses(ast, taxonomy: Taxonomy, source, node):
+def _mention_uses(ast, taxonomy: Taxonomy):
     for item in nodes.walk(ast):
         if isinstance(item, nodes.MentionRef):
             wanted = taxonomy.expand(item.label)
             if wanted is not None:
-                yield MentionUse(f"@{item.label}", wanted, source.inside(node, item.at))
+                yield MentionUse(f"@{item.label}", wanted, item.at)
         elif isinstance(item, nodes.TokenPattern):
-            yield from _constraint_uses(item.constraint, False, taxonomy, source, node)
+            yield from _constraint_uses(item.constraint, False, taxonomy)
 
 
-def _constraint_uses(c, negated: bool, taxonomy: Taxonomy, source, node):
+def _constraint_uses(c, negated: bool, taxonomy: Taxonomy):
     if isinstance(c, nodes.FieldTest):
         if c.field != "mention":
             return
@@ -138,12 +141,12 @@ def _constraint_uses(c, negated: bool, taxonomy: Taxonomy, source, node):
         else:
             return
         if wanted is not None:
-            yield MentionUse(nodes.constraint_source(c), wanted, source.inside(node, c.at), negated != c.negated)
+            yield MentionUse(nodes.constraint_source(c), wanted, c.at, negated != c.negated)
     elif isinstance(c, nodes.Not):
-        yield from _constraint_uses(c.operand, not negated, taxonomy, source, node)
+        yield from _constraint_uses(c.operand, not negated, taxonomy)
     elif isinstance(c, (nodes.And, nodes.Or)):
         for operand in c.operands:
-            yield from _constraint_uses(operand, negated, taxonomy, source, node)
+            yield from _constraint_uses(operand, negated, taxonomy)
 
 
 # -- lexicon rules --------------------------------------------------------------------------------

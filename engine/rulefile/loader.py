@@ -22,7 +22,7 @@ from ..pattern.parser import parse
 from ..pattern.prefilter import width
 from . import checks
 from .files import BUNDLED_PREFIX, Folder, NotReadable, bundled_folder, read_regular, real_path, resolve
-from .kinds import DEFAULT_KIND, KINDS, MentionUse
+from .kinds import DEFAULT_KIND, KINDS, Built
 from .model import (Context, ContextCase, EventSchema, Example, Expected, Loaded, Priority, Rule, RuleWarning,
                     rule_files)
 from .taxonomy import Taxonomy
@@ -118,11 +118,11 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
     if not given:
         raise RuleErrors(errors or [EvxError("no rule files given")])
     state.errors[:0] = errors
-    rules, mentions = _compile_all(state)
+    rules, built = _compile_all(state)
     state.patterns.save()
     taxonomy = _taxonomy(state, rules)
     contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
-    checks.check_rule_set(state, rules, mentions, taxonomy)
+    checks.check_rule_set(state, rules, built, taxonomy)
     if state.errors:
         raise RuleErrors(_in_file_order(state.errors))
     enrichment = Enrichment(state.enrichment.dates, any(r.normalize for r in rules))
@@ -486,7 +486,7 @@ def _names(value, allow_empty: bool = False) -> bool:
 
 # -- rules --------------------------------------------------------------------------------------
 
-def _compile_all(state: _State) -> tuple[list[Rule], dict[str, tuple[MentionUse, ...]]]:
+def _compile_all(state: _State) -> tuple[list[Rule], dict[str, Built]]:
     drafts = []
     names: dict[str, Location] = {}
     for draft in state.drafts:
@@ -501,7 +501,7 @@ def _compile_all(state: _State) -> tuple[list[Rule], dict[str, tuple[MentionUse,
         drafts.append((draft, rule))
     taxonomy = Taxonomy(dict(state.parents)).with_roots(label for _, r in drafts for label in r["labels"])
     rules = []
-    mentions: dict[str, tuple[MentionUse, ...]] = {}
+    built_as: dict[str, Built] = {}
     for draft, spec in drafts:
         built = KINDS[spec["type"]].build(state, draft, spec, taxonomy)
         if built is None:
@@ -511,8 +511,8 @@ def _compile_all(state: _State) -> tuple[list[Rule], dict[str, tuple[MentionUse,
                           matcher=built.matcher, keep=spec["keep"], attributes=spec["attributes"],
                           examples=examples, normalize=spec["normalize"], location=spec["at"],
                           description=spec["description"]))
-        mentions[spec["name"]] = built.mentions
-    return rules, mentions
+        built_as[spec["name"]] = built
+    return rules, built_as
 
 
 def _read_rule(state: _State, draft: _Draft) -> dict | None:
