@@ -80,7 +80,8 @@ class RuleSet:
 
 
 def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -> RuleSet:
-    """Load rule files (or folders); with no path, the bundled news rules.
+    """Load rule files (or folders); with no path, the bundled news rules. A path may name
+    a bundled file or folder as `evx:news` (what rule files import as `evx:news/entities.yml`).
 
     Raises RuleErrors listing every problem found, each with its file, line and column.
     A rule set compiled before from the same, unchanged files comes from the compile cache

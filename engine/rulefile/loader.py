@@ -255,7 +255,7 @@ def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed:
 def _scope(state: _State, data: YMap, source: Source, passed: dict, outer: dict, at: Location | None) -> dict:
     """What a file sees: its own vars, and over them the vars its import line passed.
     A var of its own that hides a different one of the importing file is worth a warning:
-    the importer's value does not reach this file (it did in evx before 0.2)."""
+    its author may expect the importer's value, which does not reach this file."""
     own, own_at = _vars(state, data, source)
     for name, value in own.items():
         if name in outer and name not in passed and outer[name] != value:

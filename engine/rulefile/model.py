@@ -118,11 +118,9 @@ class RuleWarning(EvxError):
         return type(self), (self.message, self.location, self.hint)
 
     def format(self) -> str:
-        text = super().format()
-        head, _, rest = text.partition("\n")
+        _, _, rest = super().format().partition("\n")       # the source line, caret and hint
         where = f"{self.location}: " if self.location else ""
-        head = f"{where}warning: {self.message}"
-        return head + ("\n" + rest if rest else "")
+        return f"{where}warning: {self.message}" + ("\n" + rest if rest else "")
 
 
 @dataclass(frozen=True, repr=False)
