@@ -16,10 +16,11 @@ from typing import Iterable, Mapping
 from . import cache
 from .text.annotate import annotate
 from .cascade.run import Plan, Profile, plan_cascade, run_cascade
+from .enrich.stage import Enrichment, enrich
 from .text.document import Document
 from .pattern.matches import EVENT, Match
 from .records import Record, to_record
-from .rulefile.model import Context, EventSchema, Rule, rule_files
+from .rulefile.model import Context, EventSchema, Rule, RuleWarning, rule_files
 from .rulefile.taxonomy import Taxonomy
 
 
@@ -32,13 +33,19 @@ def tokenize(text: str) -> list[str]:
     return [tok.word for sentence in annotate(text).sentences for tok in sentence.tokens]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuleSet:
     rules: tuple[Rule, ...]
     taxonomy: Taxonomy
     schemas: Mapping[str, EventSchema] = field(default_factory=dict)
     contexts: tuple[Context, ...] = ()
     sources: tuple[str, ...] = ()
+    enrichment: Enrichment = field(default_factory=Enrichment)
+    warnings: tuple[RuleWarning, ...] = ()     # what the loader found suspect but not wrong
+
+    def __repr__(self) -> str:
+        where = f" from {', '.join(self.sources)}" if self.sources else ""
+        return f"<RuleSet {len(self.rules)} rules, {len(self.taxonomy.names)} labels{where}>"
 
     @cached_property
     def plan(self) -> Plan:
@@ -48,8 +55,8 @@ class RuleSet:
         return next((r for r in self.rules if r.name == name), None)
 
     def matches(self, doc: Document, profile: Profile | None = None) -> list[Match]:
-        """Every match of the cascade, kept or not, in the order found."""
-        return run_cascade(doc, self.plan, self.schemas, self.contexts, profile=profile)
+        """Every match of the cascade, kept or not, in the order found, enriched (date values)."""
+        return enrich(doc, run_cascade(doc, self.plan, self.schemas, self.contexts, profile=profile), self.enrichment)
 
     def extract(self, text_or_doc: str | Document, mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
@@ -73,7 +80,8 @@ class RuleSet:
 
 
 def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -> RuleSet:
-    """Load rule files (or folders); with no path, the bundled news rules.
+    """Load rule files (or folders); with no path, the bundled news rules. A path may name
+    a bundled file or folder as `evx:news` (what rule files import as `evx:news/entities.yml`).
 
     Raises RuleErrors listing every problem found, each with its file, line and column.
     A rule set compiled before from the same, unchanged files comes from the compile cache
@@ -87,4 +95,5 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
         from .rulefile.loader import load_rule_files     # YAML and the pattern parser: only to compile
         loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
         cache.store_rule_set(request, loaded)
-    return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths))
+    return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths),
+                   loaded.enrichment, loaded.warnings)

@@ -51,7 +51,7 @@ from typing import Any, Callable
 
 # the modules whose frozen dataclasses and named tuples the cache may hold
 MODULES = ("errors", "pattern.nodes", "pattern.compiler", "pattern.prefilter", "pattern.lexicon",
-           "rulefile.model", "rulefile.taxonomy")
+           "rulefile.model", "rulefile.taxonomy", "rulefile.matchers", "enrich.stage")
 
 _SCALARS = frozenset((str, int, float, bool, NoneType))
 _PACKAGE = __name__.rpartition(".")[0]
@@ -517,6 +517,8 @@ def _exact_types(hint) -> frozenset[type] | None:
     (`str`, `int | None`, `Program`): checked by a set lookup rather than a call."""
     if hint is None or hint is NoneType:
         return frozenset((NoneType,))
+    if getattr(hint, "_is_protocol", False):
+        return None                 # structural: checked by its members (`_checker`)
     if isinstance(hint, type) and typing.get_origin(hint) is None and hint not in (object, AbcMapping, float):
         found, todo = {hint}, [hint]
         while todo:
@@ -549,6 +551,11 @@ def _checker(hint) -> Callable[[object], bool]:
     if origin is AbcCallable or hint is AbcCallable or hint is Callable:
         return lambda v: v is FUNCTION or callable(v)
     if origin is None:
+        if isinstance(hint, type) and getattr(hint, "_is_protocol", False):
+            # a Protocol (such as a rule's Matcher): a decoded object that has its members
+            members = tuple(n for n in (*vars(hint), *getattr(hint, "__annotations__", {}))
+                            if not n.startswith("_"))
+            return lambda v: all(hasattr(v, n) for n in members)
         if isinstance(hint, type):
             if hint is float:
                 return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Union
 
-from .enrich import timex
 from .text.document import Document
 from .pattern.matches import EVENT, RELATION, Argument, Match
 
@@ -101,14 +100,9 @@ def span_of(doc: Document, sentence: int, start: int, end: int, label: str | Non
     return Span(first, last, doc.text[first:last], label)
 
 
-def _argument(doc: Document, sentence: int, arg: Argument, forward: bool = False) -> Span:
+def _argument(doc: Document, sentence: int, arg: Argument) -> Span:
     span = span_of(doc, sentence, arg.start, arg.end, arg.match.label if arg.match is not None else None)
-    if arg.match is not None and arg.match.normalize == "date" and doc.date:
-        anchor = timex.parse_date(doc.date)
-        value = timex.resolve(span.text, anchor, forward) if anchor else None
-        if value is not None:
-            span = replace(span, value=value)
-    return span
+    return span if arg.value is None else replace(span, value=arg.value)
 
 
 def to_record(match: Match, doc: Document) -> Record:
@@ -117,8 +111,7 @@ def to_record(match: Match, doc: Document) -> Record:
                   start=whole.start, end=whole.end, text=whole.text, attributes=dict(match.attributes))
     kind = match.kind
     if kind == EVENT:
-        forward = match.attributes.get("modality") == "planned"   # "on Sunday" of a plan looks ahead
-        args = {role: tuple(_argument(doc, match.sentence, a, forward) for a in spans)
+        args = {role: tuple(_argument(doc, match.sentence, a) for a in spans)
                 for role, spans in match.arguments.items() if role != "trigger"}
         trig = match.trigger
         trigger = span_of(doc, match.sentence, trig.start, trig.end)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -59,9 +60,14 @@ def _pattern_rules(pattern: str, mentions, taxonomy: str | None, variables: dict
                    label: str) -> str:
     """A rule file: a lexicon rule per (label, phrase) at priority 1, then the pattern rule."""
     lines = []
+    pairs = list(mentions.items()) if isinstance(mentions, dict) else list(mentions or ())
     if taxonomy:
         lines.append("taxonomy:")
         lines.append(textwrap.indent(textwrap.dedent(taxonomy).strip("\n"), "  "))
+        # with a taxonomy every label must be in it: the labels it leaves out become roots
+        for extra in dict.fromkeys([name for name, _ in pairs] + [label]):
+            if not re.search(rf"(?<![\w.-]){re.escape(extra)}(?![\w.-])", taxonomy):
+                lines.append(f"  - {extra}")
     if variables:
         lines.append("vars:")
         for name, value in variables.items():
@@ -70,7 +76,6 @@ def _pattern_rules(pattern: str, mentions, taxonomy: str | None, variables: dict
             else:
                 lines.append(f"  {name}: {_yaml_str(value)}")
     lines.append("rules:")
-    pairs = list(mentions.items()) if isinstance(mentions, dict) else list(mentions or ())
     k = 0
     for mention_label, phrases in pairs:
         for phrase in ([phrases] if isinstance(phrases, str) else phrases):

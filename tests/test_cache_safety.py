@@ -301,7 +301,8 @@ def _record_classes(package: str):
 
 # modules of those packages whose classes a compiled rule set never holds: what a parse or a
 # match makes on the way
-NOT_COMPILED = ("evx.pattern.parser", "evx.pattern.matches", "evx.pattern.vm")
+NOT_COMPILED = ("evx.pattern.parser", "evx.pattern.matches", "evx.pattern.vm", "evx.rulefile.files",
+                "evx.rulefile.kinds", "evx.rulefile.variables", "evx.rulefile.checks")
 
 
 @pytest.mark.parametrize("package", ["pattern", "rulefile"])

@@ -675,7 +675,7 @@ def test_mention_label_found_only_at_the_same_or_a_later_priority(tmp_path, prod
         """)
     err = one_error(path)
     assert "@Person" in err.message and "'visit'" in err.message
-    assert where(err) == locate(text, "- name: visit", 2)
+    assert where(err) == locate(text, "@Person")
     assert "'people'" in err.hint
 
 

@@ -30,6 +30,9 @@ contexts:
       - value: planned
         after: '[]{0,4}? [lower=is] [lower=scheduled]'
         types: [VISIT]
+enrich:
+  dates:
+    forward_when: {modality: planned}
 rules:
   - name: places
     label: Place

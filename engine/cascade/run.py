@@ -16,8 +16,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 from ..text.document import Document
 from ..pattern.matches import EVENT, MENTION, Argument, Match
 from ..pattern.prefilter import RuleIndex
-from ..rulefile.model import LEXICON_RULE, Context, EventSchema, Rule
-from ..pattern.vm import SentenceState, captures, find_matches
+from ..rulefile.model import Context, EventSchema, Rule
+from ..pattern.vm import SentenceState
 
 MAX_STEPS = 100      # a safety net for open-ended rules that keep finding new things
 
@@ -162,23 +162,17 @@ def apply_contexts(match: Match, state: SentenceState, contexts: Sequence[Contex
 
 
 def _prefilter(rule: Rule):
-    return rule.program.prefilter if rule.program is not None else None
+    return rule.matcher.prefilter
 
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema],
              anchors: Sequence[int] | None = None) -> Iterable[Match]:
+    """The rule's matches in the sentence; an event that lacks a role its schema requires is none."""
     index = state.sentence.index
     attributes = rule.frozen_attributes
-    if rule.type == LEXICON_RULE:
-        for start, end in rule.lexicon.find(state.tokens):
-            yield Match(rule.labels, index, start, end, rule.name, keep=rule.keep, attributes=attributes,
-                        normalize=rule.normalize)
-        return
     schema = schemas.get(rule.label)
-    for start, end, events in find_matches(rule.program, state, anchors):
-        args = captures(events)
-        match = Match(rule.labels, index, start, end, rule.name, MappingProxyType(args), rule.keep, attributes,
-                      rule.normalize)
-        if match.kind == EVENT and schema is not None and any(r not in args for r in schema.required):
+    required = schema.required if schema is not None else ()
+    for start, end, args in rule.matcher.find(state, anchors):
+        if required and "trigger" in args and any(r not in args for r in required):
             continue
-        yield match
+        yield Match(rule.labels, index, start, end, rule.name, args, rule.keep, attributes, rule.normalize)

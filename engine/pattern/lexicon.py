@@ -1,27 +1,45 @@
-"""Phrase lists matched on lower-cased tokens: leftmost, longest, no overlaps."""
+"""Phrase lists matched token by token: leftmost, longest, no overlaps.
+
+A lexicon compares the lower-cased form of tokens (`lower`) unless it was built case
+sensitive, when it compares the text as written (`word`).
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..text.document import Token
 
 _END = ""   # key that marks "a phrase ends here" in the trie; no token is empty
 _SIMPLE = re.compile(r"[^\W_]+", re.UNICODE)
+FIELDS = ("lower", "word")      # case-insensitive, case-sensitive
 
 
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     trie: dict = field(repr=False)
     size: int
+    field: str = "lower"        # the token field phrases are compared with
+
+    def __repr__(self) -> str:
+        case = "" if self.field == "lower" else ", case-sensitive"
+        return f"<Lexicon {self.size} phrases{case}>"
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """The words a phrase can start with: a sentence with none of them has no match."""
+        return frozenset(key for key in self.trie if key != _END)
 
     def find(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
         """Yield (start, end) token spans of the longest phrase at each leftmost position."""
-        i, n = 0, len(tokens)
+        words = list(map(attrgetter(self.field), tokens))
+        i, n = 0, len(words)
         root = self.trie
         while i < n:
-            node = root.get(tokens[i].lower)
+            node = root.get(words[i])
             best = -1
             j = i
             while node is not None:
@@ -30,7 +48,7 @@ class Lexicon:
                     best = j
                 if j >= n:
                     break
-                node = node.get(tokens[j].lower)
+                node = node.get(words[j])
             if best > 0:
                 yield i, best
                 i = best
@@ -38,15 +56,17 @@ class Lexicon:
                 i += 1
 
 
-def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]]) -> Lexicon:
+def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]],
+                  case_sensitive: bool = False) -> Lexicon:
     """Tokenize each phrase the way documents are tokenized, so that they meet token for token."""
+    fold = (lambda word: word) if case_sensitive else str.lower
     trie: dict = {}
     size = 0
     for phrase in phrases:
         phrase = phrase.strip()
         if not phrase:
             continue
-        words = [phrase.lower()] if _SIMPLE.fullmatch(phrase) else [w.lower() for w in tokenize(phrase)]
+        words = [fold(phrase)] if _SIMPLE.fullmatch(phrase) else [fold(w) for w in tokenize(phrase)]
         if not words:
             continue
         node = trie
@@ -55,7 +75,7 @@ def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]]) 
         if _END not in node:
             node[_END] = True
             size += 1
-    return Lexicon(trie, size)
+    return Lexicon(trie, size, "word" if case_sensitive else "lower")
 
 
 def read_phrases(text: str) -> list[str]:

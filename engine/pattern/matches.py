@@ -19,6 +19,7 @@ class Argument:
     start: int                      # token indices in the sentence, end exclusive
     end: int
     match: "Match | None" = None   # the match the argument is, when it is exactly one
+    value: str | None = None        # a normalised value the enrich stage gave it (an ISO date)
 
 
 @dataclass(frozen=True, eq=False)

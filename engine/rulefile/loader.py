@@ -1,7 +1,9 @@
-"""Rule files -> Rules: read YAML, follow imports, validate, compile every pattern.
+"""Rule files -> Rules: read YAML, follow imports, validate, compile every rule.
 
 The loader keeps going after an error so that one run reports every problem it can find,
-each pointing at the line and column of the file that caused it.
+each pointing at the line and column of the file that caused it. What a rule of each kind
+is made of is read by its kind (`kinds.py`); what must hold of the rule set as a whole is
+checked in `checks.py`.
 """
 from __future__ import annotations
 
@@ -13,92 +15,125 @@ from typing import Callable, Iterable
 import yaml
 
 from .. import cache
-
-from ..pattern import nodes
-from ..pattern.compiler import LOOK, MENTION, compile_pattern
-from ..errors import EvxError, Location, PatternError, RuleErrors, did_you_mean
-from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
+from ..enrich.stage import NORMALIZERS, DateEnrichment, Enrichment
+from ..errors import EvxError, Location, PatternError, RuleErrors, closest, did_you_mean
+from ..pattern.compiler import Lookaround, compile_pattern
 from ..pattern.parser import parse
-from ..pattern.compiler import Lookaround
 from ..pattern.prefilter import width
-from .model import (LEXICON_RULE, TOKEN_RULE, Context, ContextCase, EventSchema, Example, Expected,
-                    Loaded, Priority, Rule, rule_files)
+from . import checks
+from .files import BUNDLED_PREFIX, Folder, NotReadable, bundled_folder, read_regular, real_path, resolve
+from .kinds import DEFAULT_KIND, KINDS, Built
+from .model import (Context, ContextCase, EventSchema, Example, Expected, Loaded, Priority, Rule, RuleWarning,
+                    rule_files)
 from .taxonomy import Taxonomy
+from .variables import MAX_VAR_DEPTH, expand, too_deep
 from .yamlsource import Source, YList, YMap, load_yaml
 
-TOP_KEYS = ("taxonomy", "events", "vars", "contexts", "rules")
-RULE_KEYS = ("name", "label", "priority", "type", "pattern", "lexicon", "phrases", "keep",
-             "attributes", "normalize", "examples", "description")
+TOP_KEYS = ("taxonomy", "events", "vars", "contexts", "enrich", "rules")
+COMMON_KEYS = ("name", "label", "priority", "type", "keep", "attributes", "normalize", "examples", "description")
+KIND_KEYS = tuple(key for kind in KINDS.values() for key in kind.keys)
+RULE_KEYS = COMMON_KEYS + KIND_KEYS
 CONTEXT_KEYS = ("default", "cases")
 CASE_KEYS = ("value", "before", "after", "types")
-NORMALIZERS = ("date",)
-CACHED_LEXICON_SIZE = 200
 IMPORT_KEYS = ("import", "vars")
+EXAMPLE_KEYS = ("text", "expect")
+ENRICH_KEYS = ("dates",)
+DATES_KEYS = ("forward_when",)
+
+MAX_LOADS = 1000            # distinct (file, vars) loads of one rule set
+MAX_IMPORT_DEPTH = 64       # files importing files importing ...
 
 
 @dataclass
 class _Draft:
     """A rule read from its file, before the whole rule set is known and it can be compiled."""
-    rule: dict
     source: Source
     node: YMap
-    variables: dict
-    folder: Path
+    variables: dict             # what the rule's file sees
+    outer: dict                 # what the file that imported it sees (for hints only)
+    path: Path
+    folder: Folder              # the folder the rule's file is confined to
+    rule_set: int               # which of the rule sets given it belongs to (imports included)
 
 
 @dataclass
 class _State:
-    root: Path
     allow_outside: bool
+    tokenize: Callable[[str], list[str]]
     errors: list[EvxError] = field(default_factory=list)
+    warnings: dict[tuple, RuleWarning] = field(default_factory=dict)
+    with_taxonomy: set[int] = field(default_factory=set)    # the rule sets that declare one
     parents: dict[str, str | None] = field(default_factory=dict)
     parent_at: dict[str, Location] = field(default_factory=dict)
     schemas: dict[str, EventSchema] = field(default_factory=dict)
+    # (label, where, what uses it, rule set): with a taxonomy, each must be in it
+    label_uses: list[tuple[str, Location, str, int]] = field(default_factory=list)
     drafts: list[_Draft] = field(default_factory=list)
-    context_drafts: list = field(default_factory=list)     # (name, YMap, Source, variables)
+    context_drafts: list = field(default_factory=list)     # (name, YMap, node, Source, variables, rule set)
+    enrichment: Enrichment = field(default_factory=Enrichment)
     loaded: set = field(default_factory=set)
-    lexicons: dict[Path, Lexicon] = field(default_factory=dict)
+    loaded_sets: list[str] = field(default_factory=list)
+    loads: int = 0
+    lexicons: dict = field(default_factory=dict)
     read: dict[str, str] = field(default_factory=dict)      # every file read -> its digest
     patterns: cache.PatternCache = field(default_factory=lambda: cache.PatternCache(cache.cache_dir()))
 
     def error(self, message: str, location: Location | None, hint: str | None = None) -> None:
         self.errors.append(EvxError(message, location, hint))
 
+    def warn(self, message: str, location: Location | None, hint: str | None = None) -> None:
+        self.warnings.setdefault((message, location), RuleWarning(message, location, hint))
+
     def read_text(self, path: Path) -> str:
-        """A file's UTF-8 text, its digest noted for the compile cache (OSError and
-        UnicodeDecodeError are the caller's to report)."""
-        data = path.read_bytes()
+        """A regular file's UTF-8 text, its digest noted for the compile cache (OSError,
+        NotReadable and UnicodeDecodeError are the caller's to report)."""
+        data = read_regular(path)
         text = data.decode("utf-8")
         self.read[str(path)] = cache.digest(data)
         return text
+
+    def outside_hint(self, folder: Folder) -> str | None:
+        if folder.strict:
+            return "bundled rules read only files of the bundled rules"
+        return "allow it explicitly (--allow-outside-imports) if you trust that file"
 
 
 def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str], list[str]],
                     allow_outside: bool = False) -> Loaded:
     """Load, validate and compile; raise RuleErrors listing every problem found."""
     errors: list[EvxError] = []
-    state = None
+    state = _State(allow_outside, tokenize)
+    given = False
     for path in paths:
         files = rule_files(path)
-        if not files or not (files[0].exists()):
+        if not files or not (files[0].exists() or files[0].is_symlink()):
             errors.append(EvxError(f"no rule file at '{path}'", Location(str(path), 1, 1)))
             continue
-        root = (files[0].parent).resolve()
-        if state is None:
-            state = _State(root, allow_outside)
-        state.root = root
+        given = True
+        folder = _folder_of(path, files[0])
+        rule_set = len(state.loaded_sets)
+        state.loaded_sets.append(str(path))
         for f in files:
-            _load_file(state, f, {}, (), None)
-    if state is None:
+            _load_file(state, f, folder, rule_set, {}, {}, (), None)
+    if not given:
         raise RuleErrors(errors or [EvxError("no rule files given")])
     state.errors[:0] = errors
-    rules = _compile_all(state, tokenize)
+    rules, built = _compile_all(state)
     state.patterns.save()
     taxonomy = _taxonomy(state, rules)
     contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
+    checks.check_rule_set(state, rules, built, taxonomy)
     if state.errors:
         raise RuleErrors(_in_file_order(state.errors))
-    return Loaded(tuple(rules), taxonomy, dict(state.schemas), tuple(contexts), tuple(state.read.items()))
+    enrichment = Enrichment(state.enrichment.dates, any(r.normalize for r in rules))
+    return Loaded(tuple(rules), taxonomy, dict(state.schemas), tuple(contexts), tuple(state.read.items()),
+                  enrichment, tuple(_in_file_order(list(state.warnings.values()))))
+
+
+def _folder_of(given: str | os.PathLike, first: Path) -> Folder:
+    if str(given).startswith(BUNDLED_PREFIX):
+        return bundled_folder()
+    return Folder(real_path(first.parent))
 
 
 def _in_file_order(errors: list[EvxError]) -> list[EvxError]:
@@ -120,17 +155,20 @@ def _taxonomy(state: _State, rules: list[Rule]) -> Taxonomy:
 
 # -- files and imports --------------------------------------------------------------------------
 
-def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Source] | None:
+def _read(state: _State, path: Path, at: Location | None, what: str = "rule file") -> tuple[object, Source] | None:
     try:
         text = state.read_text(path)
     except FileNotFoundError:
-        state.error(f"rule file '{path}' does not exist", at or Location(str(path), 1, 1))
+        state.error(f"{what} '{path}' does not exist", at or Location(str(path), 1, 1))
         return None
     except UnicodeDecodeError as err:
-        state.error(f"rule file is not UTF-8 text ({err.reason} at byte {err.start})", Location(str(path), 1, 1))
+        state.error(f"{what} is not UTF-8 text ({err.reason} at byte {err.start})", Location(str(path), 1, 1))
+        return None
+    except NotReadable as err:
+        state.error(f"cannot read {what} '{path}': {err}", at or Location(str(path), 1, 1))
         return None
     except OSError as err:
-        state.error(f"cannot read rule file: {err.strerror}", at or Location(str(path), 1, 1))
+        state.error(f"cannot read {what} '{path}': {err.strerror}", at or Location(str(path), 1, 1))
         return None
     try:
         return load_yaml(str(path), text)
@@ -139,15 +177,30 @@ def _read(state: _State, path: Path, at: Location | None) -> tuple[object, Sourc
         return None
 
 
-def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, ...], at: Location | None):
-    resolved = path.resolve()
+def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed: dict, outer: dict,
+               chain: tuple[Path, ...], at: Location | None) -> None:
+    """Load one rule file with the vars its import line passed (`passed`); `outer` is what
+    the importing file sees, for telling a shadowed or unpassed variable."""
+    resolved = real_path(path)
     if resolved in chain:
         cycle = " -> ".join(p.name for p in chain + (resolved,))
         state.error(f"import cycle: {cycle}", at)
         return
-    key = (resolved, repr(sorted(passed_vars.items(), key=lambda kv: kv[0])))
+    if len(chain) >= MAX_IMPORT_DEPTH:
+        state.error(f"imports nest more than {MAX_IMPORT_DEPTH} files deep", at,
+                    "a chain of files each importing the next: is one importing itself under another name?")
+        return
+    key = (resolved, repr(sorted(passed.items(), key=lambda kv: kv[0])))
     if key in state.loaded:
         return
+    if state.loads >= MAX_LOADS:
+        if state.loads == MAX_LOADS:
+            state.error(f"the imports load more than {MAX_LOADS} files (a file counts once for each set of "
+                        f"vars it is imported with)", at,
+                        "files that import the next file more than once with different vars multiply")
+            state.loads += 1
+        return
+    state.loads += 1
     state.loaded.add(key)
     loaded = _read(state, path, at)
     if loaded is None:
@@ -164,14 +217,14 @@ def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, 
         if key_name not in TOP_KEYS:
             state.error(f"unknown top-level key '{key_name}'", source.at(key_node),
                         did_you_mean(str(key_name), TOP_KEYS) or "keys: " + ", ".join(TOP_KEYS))
-    variables = dict(passed_vars)
-    own = _vars(state, data, source)
-    for name, value in own.items():
-        variables.setdefault(name, value)
+    variables = _scope(state, data, source, passed, outer, at)
     if "taxonomy" in data:
-        _taxonomy_section(state, data["taxonomy"], data.value_nodes["taxonomy"], source, path.parent)
+        state.with_taxonomy.add(rule_set)
+        _taxonomy_section(state, data["taxonomy"], data.value_nodes["taxonomy"], source, path, folder)
     if "events" in data:
-        _events_section(state, data["events"], data.value_nodes["events"], source)
+        _events_section(state, data["events"], data.value_nodes["events"], source, rule_set)
+    if "enrich" in data:
+        _enrich_section(state, data["enrich"], data.value_nodes["enrich"], source)
     if "contexts" in data:
         contexts = data["contexts"]
         if not isinstance(contexts, YMap):
@@ -179,10 +232,11 @@ def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, 
                         source.at(data.value_nodes["contexts"]))
         else:
             for name, spec in contexts.items():
-                state.context_drafts.append((str(name), spec, contexts.value_nodes[name], source, variables))
+                state.context_drafts.append((str(name), spec, contexts.value_nodes[name], source, variables,
+                                             rule_set))
     rules = data.get("rules")
     if rules is None:
-        if "rules" not in data and not ({"taxonomy", "events", "vars"} & set(data)):
+        if "rules" not in data and not ({"taxonomy", "events", "vars", "enrich", "contexts"} & set(data)):
             state.error("a rule file needs a 'rules' list", source.at(data.node))
         return
     if not isinstance(rules, YList):
@@ -193,19 +247,41 @@ def _load_file(state: _State, path: Path, passed_vars: dict, chain: tuple[Path, 
             state.error("each entry of 'rules' must be a mapping (a rule or an import)", source.at(node))
             continue
         if "import" in item:
-            _import(state, item, source, path, variables, chain + (resolved,))
+            _import(state, item, source, path, folder, rule_set, variables, chain + (resolved,))
         else:
-            state.drafts.append(_Draft(item, source, item, variables, path.parent))
+            state.drafts.append(_Draft(source, item, variables, outer, path, folder, rule_set))
 
 
-def _vars(state: _State, data: YMap, source: Source, key: str = "vars") -> dict:
+def _scope(state: _State, data: YMap, source: Source, passed: dict, outer: dict, at: Location | None) -> dict:
+    """What a file sees: its own vars, and over them the vars its import line passed.
+    A var of its own that hides a different one of the importing file is worth a warning:
+    its author may expect the importer's value, which does not reach this file."""
+    own, own_at = _vars(state, data, source)
+    for name, value in own.items():
+        if name in outer and name not in passed and outer[name] != value:
+            state.warn(f"variable '{name}' hides the importing file's '{name}', which differs: this file uses "
+                       f"its own", own_at[name],
+                       f"only the vars on an import line pass down (vars: {{{name}: \"${{{name}}}\"}} passes "
+                       f"the importer's)")
+    variables = {**own, **passed}
+    deep = too_deep(variables)
+    if deep is not None:
+        name, chain = deep
+        state.error(f"variables refer to variables more than {MAX_VAR_DEPTH} deep: "
+                    + " -> ".join(chain[:3]) + " -> ...", own_at.get(name, at))
+        variables = {k: v for k, v in variables.items() if k not in chain}
+    return variables
+
+
+def _vars(state: _State, data: YMap, source: Source, key: str = "vars") -> tuple[dict, dict]:
+    """The variables of a `vars:` mapping, as written, and where each is."""
     raw = data.get(key)
     if raw is None:
-        return {}
+        return {}, {}
     if not isinstance(raw, YMap):
         state.error("'vars' must be a mapping of names to values", source.at(data.value_nodes[key]))
-        return {}
-    out = {}
+        return {}, {}
+    out, where = {}, {}
     for name, value in raw.items():
         node = raw.value_nodes[name]
         # values are words for patterns: take the text as written ("on" stays "on", not true)
@@ -218,10 +294,13 @@ def _vars(state: _State, data: YMap, source: Source, key: str = "vars") -> dict:
             out[str(name)] = node.value
         else:
             state.error(f"variable '{name}' must be a string, a number or a list of them", source.at(node))
-    return out
+            continue
+        where[str(name)] = source.at(raw.key_nodes[name])
+    return out, where
 
 
-def _import(state: _State, item: YMap, source: Source, path: Path, variables: dict, chain: tuple[Path, ...]):
+def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folder, rule_set: int,
+            variables: dict, chain: tuple[Path, ...]) -> None:
     for key_name, key_node in item.key_nodes.items():
         if key_name not in IMPORT_KEYS:
             state.error(f"unknown key '{key_name}' in an import", source.at(key_node),
@@ -231,29 +310,33 @@ def _import(state: _State, item: YMap, source: Source, path: Path, variables: di
     if not isinstance(target, str) or not target.strip() or "\0" in target:
         state.error("'import' takes a path to a rule file", at)
         return
-    full = (path.parent / target)
-    resolved = full.resolve()
-    if not state.allow_outside and not resolved.is_relative_to(state.root):
-        state.error(f"import '{target}' leaves the rule set's folder", at,
-                    "allow it explicitly (--allow-outside-imports) if you trust that file")
+    full, target_folder = resolve(target, path.parent, folder)
+    if not target_folder.holds(full, state.allow_outside):
+        state.error(f"import '{target}' leaves {target_folder.name}", at, state.outside_hint(target_folder))
         return
-    passed = dict(variables)
-    passed.update(_vars(state, item, source))
-    _load_file(state, full, passed, chain, at)
+    raw, _ = _vars(state, item, source)
+    passed = {}
+    for name, value in raw.items():
+        try:
+            passed[name] = expand(value, variables, source.at(item["vars"].value_nodes[name]))
+        except EvxError as err:
+            state.errors.append(err)
+    _load_file(state, full, target_folder, rule_set, passed, variables, chain, at)
 
 
-# -- taxonomy and event schemas -----------------------------------------------------------------
+# -- taxonomy, event schemas, enrichment ----------------------------------------------------------
 
-def _taxonomy_section(state: _State, value, node, source: Source, folder: Path) -> None:
+def _taxonomy_section(state: _State, value, node, source: Source, path: Path, folder: Folder) -> None:
     if isinstance(value, str):
-        if "\0" in value:
-            state.error("a taxonomy path cannot hold a NUL character", source.at(node))
+        if "\0" in value or not value.strip():
+            state.error("a taxonomy path is the path of a file", source.at(node))
             return
-        full = folder / value
-        if not state.allow_outside and not full.resolve().is_relative_to(state.root):
-            state.error(f"taxonomy file '{value}' lies outside the rule set's folder", source.at(node))
+        full, target_folder = resolve(value, path.parent, folder)
+        if not target_folder.holds(full, state.allow_outside):
+            state.error(f"taxonomy file '{value}' lies outside {target_folder.name}", source.at(node),
+                        state.outside_hint(target_folder))
             return
-        loaded = _read(state, full, source.at(node))
+        loaded = _read(state, full, source.at(node), "taxonomy file")
         if loaded is None:
             return
         data, tax_source = loaded
@@ -282,6 +365,7 @@ def _forest(state: _State, value, node, source: Source, parent: str | None) -> N
 
 
 def _add_label(state: _State, label: str, parent: str | None, at: Location) -> None:
+    """Taxonomies of all the files of a rule set merge; a label placed under two parents is an error."""
     if not label.replace("_", "").replace("-", "").replace(".", "").isalnum():
         state.error(f"'{label}' is not a valid label", at, "labels are letters, digits, '_', '-' and '.'")
         return
@@ -299,12 +383,13 @@ def _add_label(state: _State, label: str, parent: str | None, at: Location) -> N
     state.parent_at.setdefault(label, at)
 
 
-def _events_section(state: _State, value, node, source: Source) -> None:
+def _events_section(state: _State, value, node, source: Source, rule_set: int) -> None:
     if not isinstance(value, YMap):
         state.error("'events' maps each event label to {roles: [...], required: [...]}", source.at(node))
         return
     for label, spec in value.items():
         at = source.at(value.value_nodes[label])
+        state.label_uses.append((str(label), source.at(value.key_nodes[label]), "event", rule_set))
         if not isinstance(spec, YMap):
             state.error(f"event '{label}': expected {{roles: [...], required: [...]}}", at)
             continue
@@ -332,10 +417,67 @@ def _events_section(state: _State, value, node, source: Source) -> None:
             if role not in roles:
                 state.error(f"event '{label}': attached role '{role}' is not among its roles",
                             source.at(spec.value_nodes["attach"]), did_you_mean(str(role), roles))
+            else:
+                state.label_uses.append((attach[role], source.at(attach.value_nodes[role]),
+                                         f"event '{label}' attaches to '{role}'", rule_set))
         schema = EventSchema(tuple(roles), tuple(required), tuple((str(r), l) for r, l in attach.items()))
         if label in state.schemas and state.schemas[label] != schema:
             state.error(f"event '{label}' is declared twice with different roles", at)
         state.schemas[str(label)] = schema
+
+
+def _enrich_section(state: _State, value, node, source: Source) -> None:
+    """`enrich: {dates: {forward_when: {attribute: value(s)} or a list of them}}`."""
+    if not isinstance(value, YMap):
+        state.error("'enrich' maps a stage to its settings, as in {dates: {forward_when: {modality: planned}}}",
+                    source.at(node))
+        return
+    for key_name, key_node in value.key_nodes.items():
+        if key_name not in ENRICH_KEYS:
+            state.error(f"unknown enrichment '{key_name}'", source.at(key_node),
+                        did_you_mean(str(key_name), ENRICH_KEYS) or "enrichments: " + ", ".join(ENRICH_KEYS))
+    dates = value.get("dates")
+    if dates is None:
+        return
+    dates_node = value.value_nodes["dates"]
+    if not isinstance(dates, YMap):
+        state.error("'dates' is {forward_when: {attribute: value}}", source.at(dates_node))
+        return
+    for key_name, key_node in dates.key_nodes.items():
+        if key_name not in DATES_KEYS:
+            state.error(f"unknown key '{key_name}' in 'dates'", source.at(key_node),
+                        did_you_mean(str(key_name), DATES_KEYS) or "keys: " + ", ".join(DATES_KEYS))
+    when = dates.get("forward_when")
+    if when is None:
+        return
+    when_node = dates.value_nodes["forward_when"]
+    items = list(zip(when, when.item_nodes)) if isinstance(when, YList) else [(when, when_node)]
+    conditions = []
+    for condition, condition_node in items:
+        parsed = _condition(state, condition, condition_node, source)
+        if parsed is not None:
+            conditions.append(parsed)
+    state.enrichment = state.enrichment.merged(Enrichment(DateEnrichment(tuple(conditions))))
+
+
+def _condition(state: _State, value, node, source: Source):
+    if not isinstance(value, YMap) or not value:
+        state.error("a 'forward_when' condition maps attributes to values, as in {modality: planned}",
+                    source.at(node))
+        return None
+    out = []
+    for name, wanted in value.items():
+        wanted_node = value.value_nodes[name]
+        if isinstance(wanted_node, yaml.ScalarNode) and wanted is not None:
+            values = [wanted_node.value]
+        elif isinstance(wanted, YList) and wanted and all(isinstance(n, yaml.ScalarNode) for n in wanted.item_nodes):
+            values = [n.value for n in wanted.item_nodes]
+        else:
+            state.error(f"attribute '{name}' of a 'forward_when' condition takes a value or a list of values",
+                        source.at(wanted_node))
+            return None
+        out.append((str(name), frozenset(values)))
+    return tuple(out)
 
 
 def _names(value, allow_empty: bool = False) -> bool:
@@ -344,7 +486,7 @@ def _names(value, allow_empty: bool = False) -> bool:
 
 # -- rules --------------------------------------------------------------------------------------
 
-def _compile_all(state: _State, tokenize: Callable[[str], list[str]]) -> list[Rule]:
+def _compile_all(state: _State) -> tuple[list[Rule], dict[str, Built]]:
     drafts = []
     names: dict[str, Location] = {}
     for draft in state.drafts:
@@ -359,26 +501,41 @@ def _compile_all(state: _State, tokenize: Callable[[str], list[str]]) -> list[Ru
         drafts.append((draft, rule))
     taxonomy = Taxonomy(dict(state.parents)).with_roots(label for _, r in drafts for label in r["labels"])
     rules = []
+    built_as: dict[str, Built] = {}
     for draft, spec in drafts:
-        rule = _build_rule(state, draft, spec, taxonomy, tokenize)
-        if rule is not None:
-            rules.append(rule)
-    _check_cascade(state, rules)
-    for rule in rules:
-        for example in rule.examples:
-            _check_example(state, example, taxonomy)
-    return rules
+        built = KINDS[spec["type"]].build(state, draft, spec, taxonomy)
+        if built is None:
+            continue
+        examples = _examples(state, draft.node, draft.source, spec["name"])
+        rules.append(Rule(name=spec["name"], labels=spec["labels"], priority=spec["priority"],
+                          matcher=built.matcher, keep=spec["keep"], attributes=spec["attributes"],
+                          examples=examples, normalize=spec["normalize"], location=spec["at"],
+                          description=spec["description"]))
+        built_as[spec["name"]] = built
+    return rules, built_as
 
 
 def _read_rule(state: _State, draft: _Draft) -> dict | None:
     data, source = draft.node, draft.source
     at = source.at(data.node)
     ok = True
+    kind = data.get("type", DEFAULT_KIND)
+    if not isinstance(kind, str) or kind not in KINDS:
+        state.error(f"rule type must be {' or '.join(repr(k) for k in KINDS)}, not '{kind}'",
+                    source.at(data.value_nodes["type"]), did_you_mean(str(kind), KINDS))
+        return None
+    own_keys = KINDS[kind].keys
     for key_name, key_node in data.key_nodes.items():
-        if key_name not in RULE_KEYS:
+        if key_name in COMMON_KEYS or key_name in own_keys:
+            continue
+        if key_name in KIND_KEYS:
+            owners = [k.name for k in KINDS.values() if key_name in k.keys]
+            state.error(f"'{key_name}' is a key of {' and '.join(owners)} rules, and this is a {kind} rule",
+                        source.at(key_node), f"set type: {owners[0]}" if len(owners) == 1 else None)
+        else:
             state.error(f"unknown rule key '{key_name}'", source.at(key_node),
                         did_you_mean(str(key_name), RULE_KEYS) or "keys: " + ", ".join(RULE_KEYS))
-            ok = False
+        ok = False
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         state.error("a rule needs a 'name'", source.at(data.value_nodes.get("name", data.node)))
@@ -391,12 +548,12 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
         state.error(f"rule '{name}' needs a 'label': a name or a list of names",
                     source.at(data.value_nodes.get("label", data.node)))
         return None
+    label_node = data.value_nodes["label"]
+    if isinstance(label_node, yaml.SequenceNode):
+        label_ats = [source.at(n) for n in label_node.value]
+    else:
+        label_ats = [source.at(label_node)]
     priority = _priority(state, data, source)
-    kind = data.get("type", TOKEN_RULE)
-    if kind not in (TOKEN_RULE, LEXICON_RULE):
-        state.error(f"rule '{name}': type must be 'token' or 'lexicon', not '{kind}'",
-                    source.at(data.value_nodes["type"]), did_you_mean(str(kind), (TOKEN_RULE, LEXICON_RULE)))
-        return None
     keep = data.get("keep", True)
     if not isinstance(keep, bool):
         state.error(f"rule '{name}': keep is true or false", source.at(data.value_nodes["keep"]))
@@ -410,10 +567,17 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
         state.error(f"rule '{name}': normalize can be {', '.join(NORMALIZERS)}", source.at(data.value_nodes["normalize"]),
                     did_you_mean(str(normalize), NORMALIZERS))
         ok = False
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        state.error(f"rule '{name}': description is a text", source.at(data.value_nodes["description"]))
+        ok = False
     if priority is None or not ok:
         return None
-    return {"name": name, "name_at": name_at, "labels": tuple(labels), "priority": priority, "type": kind,
-            "keep": keep, "attributes": dict(attributes), "normalize": normalize, "at": at}
+    for label, label_at in zip(labels, label_ats):
+        state.label_uses.append((label, label_at, f"rule '{name}'", draft.rule_set))
+    return {"name": name, "name_at": name_at, "labels": tuple(labels), "label_at": label_ats[0],
+            "priority": priority, "type": kind, "keep": keep, "attributes": dict(attributes),
+            "normalize": normalize, "description": description, "at": at}
 
 
 def _priority(state: _State, data: YMap, source: Source) -> Priority | None:
@@ -440,59 +604,8 @@ def _priority(state: _State, data: YMap, source: Source) -> Priority | None:
     return p
 
 
-def _build_rule(state: _State, draft: _Draft, spec: dict, taxonomy: Taxonomy, tokenize) -> Rule | None:
-    data, source = draft.node, draft.source
-    name = spec["name"]
-    program = lexicon = pattern = None
-    if spec["type"] == TOKEN_RULE:
-        pattern = data.get("pattern")
-        if not isinstance(pattern, str):
-            state.error(f"rule '{name}' needs a 'pattern'", source.at(data.value_nodes.get("pattern", data.node)),
-                        "or set type: lexicon and give 'lexicon' or 'phrases'")
-            return None
-        node = data.value_nodes["pattern"]
-        try:
-            ast = parse(pattern, draft.variables, state.patterns.scope(source.text, draft.variables))
-            program = compile_pattern(ast, taxonomy)
-        except PatternError as err:
-            state.errors.extend(EvxError(e.message, source.inside(node, e.offset), e.hint) for e in err.all())
-            return None
-        if not _check_roles(state, spec, ast, pattern, source, node):
-            return None
-    else:
-        lexicon = _lexicon(state, draft, name, tokenize)
-        if lexicon is None:
-            return None
-    examples = _examples(state, data, source, name)
-    return Rule(name=name, labels=spec["labels"], priority=spec["priority"], type=spec["type"],
-                keep=spec["keep"], attributes=spec["attributes"], examples=examples, pattern=pattern,
-                program=program, lexicon=lexicon, normalize=spec["normalize"], location=spec["at"])
-
-
-def _check_roles(state: _State, spec: dict, ast, pattern: str, source: Source, node) -> bool:
-    schema = state.schemas.get(spec["labels"][0])
-    captured = {}
-    for item in nodes.walk(ast):
-        if isinstance(item, nodes.Capture):
-            captured.setdefault(item.name, item.at)
-        elif isinstance(item, nodes.MentionRef) and item.name:
-            captured.setdefault(item.name, item.at)
-    if schema is None:
-        return True
-    ok = True
-    if "trigger" not in captured:
-        state.error(f"rule '{spec['name']}' finds event {spec['labels'][0]} but captures no trigger",
-                    source.inside(node, 0), "capture the word that says the event happened: (?<trigger> ...)")
-        ok = False
-    for role, at in captured.items():
-        if role != "trigger" and role not in schema.roles:
-            state.error(f"role '{role}' is not a role of {spec['labels'][0]}", source.inside(node, at),
-                        did_you_mean(role, schema.roles) or "roles: " + ", ".join(schema.roles))
-            ok = False
-    return ok
-
-
-def _context(state: _State, name: str, spec, node, source: Source, variables: dict, taxonomy: Taxonomy):
+def _context(state: _State, name: str, spec, node, source: Source, variables: dict, rule_set: int,
+             taxonomy: Taxonomy):
     if not isinstance(spec, YMap) or not isinstance(spec.get("cases"), YList):
         state.error(f"context '{name}' is {{default: ..., cases: [{{value: ..., before: ..., after: ...}}]}}",
                     source.at(node))
@@ -527,63 +640,23 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
                 state.errors.extend(EvxError(e.message, source.inside(side_node, e.offset), e.hint)
                                     for e in err.all())
                 continue
+            except RecursionError:
+                state.error(f"'{side}' is nested too deeply to compile", source.at(side_node))
+                continue
             sides[side] = Lookaround(program, behind=(side == "before"), negated=False, width=width(ast))
         types = case.get("types")
         if types is not None and not _names(types):
             state.error("'types' is a list of event labels", source.at(case.value_nodes["types"]))
             continue
+        if types is not None:
+            for label, label_node in zip(types, types.item_nodes):
+                state.label_uses.append((label, source.at(label_node), f"a case of context '{name}'", rule_set))
         cases.append(ContextCase(str(case["value"]), sides.get("before"), sides.get("after"),
                                  frozenset(types) if types is not None else None))
     return Context(name, None if default is None else str(default), tuple(cases))
 
 
-def _lexicon(state: _State, draft: _Draft, name: str, tokenize) -> Lexicon | None:
-    data, source = draft.node, draft.source
-    has_file, has_list = "lexicon" in data, "phrases" in data
-    if has_file == has_list:
-        state.error(f"lexicon rule '{name}' needs either 'lexicon' (a file) or 'phrases' (a list)",
-                    source.at(data.node))
-        return None
-    if has_list:
-        phrases = data["phrases"]
-        if not _names(phrases):
-            state.error(f"rule '{name}': 'phrases' is a list of strings", source.at(data.value_nodes["phrases"]))
-            return None
-        return _built(phrases, tokenize)
-    target = data["lexicon"]
-    at = source.at(data.value_nodes["lexicon"])
-    if not isinstance(target, str) or "\0" in target:
-        state.error(f"rule '{name}': 'lexicon' is the path of a phrase file", at)
-        return None
-    full = (draft.folder / target).resolve()
-    if not state.allow_outside and not full.is_relative_to(state.root):
-        state.error(f"lexicon '{target}' lies outside the rule set's folder", at)
-        return None
-    if full not in state.lexicons:
-        try:
-            text = state.read_text(full)
-        except FileNotFoundError:
-            state.error(f"lexicon file '{target}' does not exist", at)
-            return None
-        except (OSError, UnicodeDecodeError) as err:
-            state.error(f"cannot read lexicon file '{target}': {err}", at)
-            return None
-        state.lexicons[full] = _built(read_phrases(text), tokenize)
-    return state.lexicons[full]
-
-
-def _built(phrases: list[str], tokenize) -> Lexicon:
-    """A lexicon from the compile cache, or built (tokenizing every phrase) and cached.
-    Short lists are quicker to build than to look up."""
-    if len(phrases) < CACHED_LEXICON_SIZE:
-        return build_lexicon(phrases, tokenize)
-    found = cache.load_lexicon(phrases)
-    if found is not None:
-        return found
-    lexicon = build_lexicon(phrases, tokenize)
-    cache.store_lexicon(phrases, lexicon)
-    return lexicon
-
+# -- examples -----------------------------------------------------------------------------------
 
 def _examples(state: _State, data: YMap, source: Source, name: str) -> tuple[Example, ...]:
     raw = data.get("examples")
@@ -598,13 +671,21 @@ def _examples(state: _State, data: YMap, source: Source, name: str) -> tuple[Exa
         if not isinstance(item, YMap) or not isinstance(item.get("text"), str):
             state.error(f"rule '{name}': an example is {{text: ..., expect: [...]}}", at)
             continue
+        near_expect = False
         for key_name, key_node in item.key_nodes.items():
-            if key_name not in ("text", "expect"):
+            if key_name not in EXAMPLE_KEYS:
+                near_expect = near_expect or closest(str(key_name), EXAMPLE_KEYS) == "expect"
                 state.error(f"unknown key '{key_name}' in an example", source.at(key_node),
-                            did_you_mean(str(key_name), ("text", "expect")))
-        expect = item.get("expect", [])
+                            did_you_mean(str(key_name), EXAMPLE_KEYS) or "an example has 'text' and 'expect'")
+        if "expect" not in item:
+            if not near_expect:
+                state.error(f"rule '{name}': the example has no 'expect', so it tests nothing", at,
+                            "list the events it should find under 'expect:' (expect: [] for none)")
+            continue
+        expect = item["expect"]
         if not isinstance(expect, YList):
-            state.error(f"rule '{name}': 'expect' is a list of events", source.at(item.value_nodes["expect"]))
+            state.error(f"rule '{name}': 'expect' is a list of events", source.at(item.value_nodes["expect"]),
+                        "expect: [] when the example should find nothing")
             continue
         found = []
         for event, event_node in zip(expect, expect.item_nodes):
@@ -629,53 +710,3 @@ def _expected(state: _State, event, at: Location, name: str) -> Expected | None:
             return None
         roles[str(role)] = tuple(str(v) for v in values)
     return Expected(event["type"], roles)
-
-
-def _check_example(state: _State, example: Example, taxonomy: Taxonomy) -> None:
-    for expected in example.expect:
-        if taxonomy.expand(expected.type) is None:
-            state.error(f"example expects unknown type '{expected.type}'", example.location,
-                        did_you_mean(expected.type, taxonomy.names))
-            continue
-        schema = state.schemas.get(expected.type)
-        if schema is None:
-            continue
-        for role in expected.roles:
-            if role != "trigger" and role not in schema.roles:
-                state.error(f"example expects role '{role}', which {expected.type} does not have",
-                            example.location, did_you_mean(role, schema.roles))
-
-
-def _check_cascade(state: _State, rules: list[Rule]) -> None:
-    """A `@Label` that no earlier step can have found would never match: say so."""
-    # first step at which each label can have been found (a rule's matches are visible a step later)
-    first_seen: dict[str, int] = {}
-    for rule in rules:
-        for label in rule.labels:
-            first_seen[label] = min(first_seen.get(label, rule.priority.low), rule.priority.low)
-    for rule in rules:
-        if rule.program is None:
-            continue
-        last = rule.priority.high
-        reported = set()
-        for wanted, label in _mention_labels(rule.program):
-            if label in reported:
-                continue
-            seen_at = [first_seen[w] for w in wanted if w in first_seen]
-            if seen_at and (last is None or min(seen_at) < last):
-                continue
-            reported.add(label)
-            producers = sorted({f"'{r.name}' (priority {r.priority})" for r in rules
-                                if not wanted.isdisjoint(r.labels)})
-            hint = ("found by " + ", ".join(producers[:3]) + ": give this rule a later priority"
-                    if producers else "no rule finds this label")
-            state.error(f"rule '{rule.name}' (priority {rule.priority}) uses @{label} "
-                        f"but nothing finds {label} before it runs", rule.location, hint)
-
-
-def _mention_labels(program):
-    for ins in program.code:
-        if ins[0] == MENTION:
-            yield ins[1], ins[3]
-        elif ins[0] == LOOK:
-            yield from _mention_labels(ins[1].program)

@@ -6,9 +6,13 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Taxonomy:
     parents: Mapping[str, str | None] = field(default_factory=dict)   # label -> parent (None: a root)
+
+    def __repr__(self) -> str:
+        roots = [label for label, parent in self.parents.items() if parent is None]
+        return f"<Taxonomy {len(self.parents)} labels, roots {', '.join(roots[:6])}{' ...' if len(roots) > 6 else ''}>"
 
     @cached_property
     def _descendants(self) -> dict[str, frozenset[str]]:

@@ -106,6 +106,8 @@ def _report(progress: Progress, message: str) -> None:
 def check(rule_paths, allow_outside_imports) -> None:
     """Compile RULES and report every error; exit 1 on any."""
     rules = _load(rule_paths, allow_outside_imports)
+    for warning in rules.warnings:
+        click.echo(warning.format(), err=True)
     n_examples = sum(len(r.examples) for r in rules.rules)
     click.echo(f"ok: {len(rules.rules)} rules, {len(rules.taxonomy.names)} labels, {n_examples} examples")
 

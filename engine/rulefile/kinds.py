@@ -1,0 +1,220 @@
+"""The kinds of rules (`type:`), each read from its own keys into its matcher.
+
+A kind says which rule keys it reads and how it makes a matcher of them. It also says
+which mention labels the rule looks for, and where, so the loader can check that an
+earlier priority finds them. The loader knows no kind by name: a new kind is one more
+entry in KINDS.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from .. import cache
+from ..errors import EvxError, Location, PatternError, did_you_mean
+from ..pattern import nodes
+from ..pattern.compiler import compile_pattern
+from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
+from ..pattern.parser import parse
+from .files import NotReadable, real_path, resolve
+from .matchers import LexiconMatcher, Matcher, TokenMatcher
+from .taxonomy import Taxonomy
+from .yamlsource import YList
+
+if TYPE_CHECKING:
+    from .loader import _Draft, _State
+
+CACHED_LEXICON_SIZE = 200
+CASES = ("insensitive", "sensitive")
+
+
+@dataclass(frozen=True)
+class MentionUse:
+    """A place where a rule looks for mentions: `@Label`, `mention=Label` or `mention=/regex/`."""
+    written: str                # as the pattern writes it, for messages
+    wanted: frozenset[str]      # the labels that would do
+    offset: int                 # where in the rule's pattern (or whatever the kind reads)
+    negated: bool = False       # `!mention=X`: true wherever no X is (yet)
+
+
+@dataclass(frozen=True)
+class Built:
+    matcher: Matcher
+    mentions: tuple[MentionUse, ...] = ()
+    locate: Callable[[int], Location] | None = None     # a MentionUse's offset -> its place in the file
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    keys: tuple[str, ...]       # the rule keys only this kind reads
+    build: Callable[["_State", "_Draft", dict, Taxonomy], "Built | None"]
+
+
+# -- token rules ----------------------------------------------------------------------------------
+
+def _token(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> Built | None:
+    data, source = draft.node, draft.source
+    name = spec["name"]
+    pattern = data.get("pattern")
+    if not isinstance(pattern, str):
+        state.error(f"rule '{name}' needs a 'pattern'", source.at(data.value_nodes.get("pattern", data.node)),
+                    "or set type: lexicon and give 'lexicon' or 'phrases'")
+        return None
+    node = data.value_nodes["pattern"]
+    try:
+        ast = parse(pattern, draft.variables, state.patterns.scope(source.text, draft.variables))
+        program = compile_pattern(ast, taxonomy)
+    except PatternError as err:
+        state.errors.extend(EvxError(e.message, source.inside(node, e.offset), _hint(e, draft)) for e in err.all())
+        return None
+    except RecursionError:
+        state.error(f"rule '{name}': the pattern is nested too deeply to compile", source.at(node))
+        return None
+    if not _check_roles(state, spec, ast, source, node):
+        return None
+    # locations are worked out only for the uses that turn out wrong: most never are
+    return Built(TokenMatcher(program, pattern), tuple(_mention_uses(ast, taxonomy)),
+                 lambda offset: source.inside(node, offset))
+
+
+def _check_roles(state: "_State", spec: dict, ast, source, node) -> bool:
+    """An event rule captures a trigger and only roles its label's schema has; a rule that
+    finds events of a label without a schema, where other labels have one, is a typo."""
+    label = spec["labels"][0]
+    schema = state.schemas.get(label)
+    captured = {}
+    for item in nodes.walk(ast):
+        if isinstance(item, nodes.Capture):
+            captured.setdefault(item.name, item.at)
+        elif isinstance(item, nodes.MentionRef) and item.name:
+            captured.setdefault(item.name, item.at)
+    if schema is None:
+        if "trigger" in captured and state.schemas:
+            state.error(f"rule '{spec['name']}' finds events of {label}, which has no schema under 'events:'",
+                        spec["label_at"], did_you_mean(label, state.schemas) or
+                        f"declare it: events: {{{label}: {{roles: [...]}}}}")
+            return False
+        return True
+    ok = True
+    if "trigger" not in captured:
+        state.error(f"rule '{spec['name']}' finds event {label} but captures no trigger",
+                    source.inside(node, 0), "capture the word that says the event happened: (?<trigger> ...)")
+        ok = False
+    for role, at in captured.items():
+        if role != "trigger" and role not in schema.roles:
+            state.error(f"role '{role}' is not a role of {label}", source.inside(node, at),
+                        did_you_mean(role, schema.roles) or "roles: " + ", ".join(schema.roles))
+            ok = False
+    return ok
+
+
+def _hint(err: PatternError, draft: "_Draft") -> str | None:
+    """For a variable the file does not see but its importer has, say how to pass it down."""
+    m = re.fullmatch(r"unknown variable '([^']*)'.*", err.message)
+    if m and m.group(1) in draft.outer:
+        return (f"'{m.group(1)}' is a variable of the importing file; only the vars on the import line "
+                f"pass down: add vars: {{{m.group(1)}: \"${{{m.group(1)}}}\"}} to the import")
+    return err.hint
+
+
+def _mention_uses(ast, taxonomy: Taxonomy):
+    for item in nodes.walk(ast):
+        if isinstance(item, nodes.MentionRef):
+            wanted = taxonomy.expand(item.label)
+            if wanted is not None:
+                yield MentionUse(f"@{item.label}", wanted, item.at)
+        elif isinstance(item, nodes.TokenPattern):
+            yield from _constraint_uses(item.constraint, False, taxonomy)
+
+
+def _constraint_uses(c, negated: bool, taxonomy: Taxonomy):
+    if isinstance(c, nodes.FieldTest):
+        if c.field != "mention":
+            return
+        if isinstance(c.value, nodes.Literal):
+            wanted = taxonomy.expand(c.value.text)
+        elif isinstance(c.value, nodes.Regex):
+            search = re.compile(c.value.source).search
+            wanted = frozenset(label for label in taxonomy.names if search(label))
+        else:
+            return
+        if wanted is not None:
+            yield MentionUse(nodes.constraint_source(c), wanted, c.at, negated != c.negated)
+    elif isinstance(c, nodes.Not):
+        yield from _constraint_uses(c.operand, not negated, taxonomy)
+    elif isinstance(c, (nodes.And, nodes.Or)):
+        for operand in c.operands:
+            yield from _constraint_uses(operand, negated, taxonomy)
+
+
+# -- lexicon rules --------------------------------------------------------------------------------
+
+def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> Built | None:
+    data, source = draft.node, draft.source
+    name = spec["name"]
+    case = data.get("case", CASES[0])
+    if case not in CASES:
+        state.error(f"rule '{name}': case is 'sensitive' or 'insensitive' (the default)",
+                    source.at(data.value_nodes["case"]), did_you_mean(str(case), CASES))
+        return None
+    sensitive = case == "sensitive"
+    has_file, has_list = "lexicon" in data, "phrases" in data
+    if has_file == has_list:
+        state.error(f"lexicon rule '{name}' needs either 'lexicon' (a file) or 'phrases' (a list)",
+                    source.at(data.node))
+        return None
+    if has_list:
+        phrases = data["phrases"]
+        if not isinstance(phrases, YList) or not phrases or not all(isinstance(p, str) for p in phrases):
+            state.error(f"rule '{name}': 'phrases' is a list of strings", source.at(data.value_nodes["phrases"]))
+            return None
+        return Built(LexiconMatcher(_built(list(phrases), state.tokenize, sensitive)))
+    target = data["lexicon"]
+    at = source.at(data.value_nodes["lexicon"])
+    if not isinstance(target, str) or not target.strip() or "\0" in target:
+        state.error(f"rule '{name}': 'lexicon' is the path of a phrase file", at)
+        return None
+    full, folder = resolve(target, draft.path.parent, draft.folder)
+    if not folder.holds(full, state.allow_outside):
+        state.error(f"lexicon '{target}' lies outside {folder.name}", at, state.outside_hint(folder))
+        return None
+    full = real_path(full)
+    key = (full, sensitive)
+    if key not in state.lexicons:
+        try:
+            text = state.read_text(full)
+        except FileNotFoundError:
+            state.error(f"lexicon file '{target}' does not exist", at)
+            return None
+        except NotReadable as err:
+            state.error(f"cannot read lexicon file '{target}': {err}", at)
+            return None
+        except UnicodeDecodeError as err:
+            state.error(f"lexicon file '{target}' is not UTF-8 text ({err.reason} at byte {err.start})", at)
+            return None
+        state.lexicons[key] = _built(read_phrases(text), state.tokenize, sensitive)
+    return Built(LexiconMatcher(state.lexicons[key]))
+
+
+def _built(phrases: list[str], tokenize, sensitive: bool) -> Lexicon:
+    """A lexicon from the compile cache, or built (tokenizing every phrase) and cached.
+    Short lists are quicker to build than to look up."""
+    if len(phrases) < CACHED_LEXICON_SIZE:
+        return build_lexicon(phrases, tokenize, sensitive)
+    # a line no phrase file can hold keeps the two cases of one list apart
+    key = ["\ncase: sensitive", *phrases] if sensitive else phrases
+    found = cache.load_lexicon(key)
+    if found is not None and found.field == ("word" if sensitive else "lower"):
+        return found
+    lexicon = build_lexicon(phrases, tokenize, sensitive)
+    cache.store_lexicon(key, lexicon)
+    return lexicon
+
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("token", ("pattern",), _token),
+    Kind("lexicon", ("lexicon", "phrases", "case"), _lexicon),
+)}
+DEFAULT_KIND = "token"
