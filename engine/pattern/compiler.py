@@ -16,6 +16,7 @@ from typing import Callable
 from . import nodes as n
 from ..errors import PatternError, did_you_mean
 from .prefilter import Prefilter, analyze, literal_alternatives, width
+from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
 
 # opcodes; TOKEN and LOOK carry their source text third, MENTION its label, for `evx explain`;
@@ -93,11 +94,7 @@ def _reloaded(c: n.Constraint) -> Predicate | None:
 
 
 def _tests_mentions(c: n.Constraint) -> bool:
-    if isinstance(c, n.FieldTest):
-        return c.field == "mention"
-    if isinstance(c, n.Not):
-        return _tests_mentions(c.operand)
-    return isinstance(c, (n.And, n.Or)) and any(map(_tests_mentions, c.operands))
+    return any(test.field == "mention" for test in n.constraint_tests(c))
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +132,7 @@ def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool =
 
 
 @dataclass
-class _Emitter:
+class _Emitter(Visitor, over=n.PatternNode):
     labels: Taxonomy
     allow_captures: bool
     code: list = field(default_factory=list)
@@ -146,58 +143,62 @@ class _Emitter:
         if len(self.code) > MAX_PROGRAM:
             raise PatternError("the pattern is too large to compile", node.at,
                                "nested counted repetitions multiply: use '*' or '+' instead")
+        self.visit(node)
+
+    def visit_TokenPattern(self, node: n.TokenPattern) -> None:
+        self.code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
+                          node.constraint, self.labels))
+
+    def visit_Sequence(self, node: n.Sequence) -> None:
+        for item in node.items:
+            self.emit(item)
+
+    def visit_Alternation(self, node: n.Alternation) -> None:
         code = self.code
-        if isinstance(node, n.TokenPattern):
-            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
-                         node.constraint, self.labels))
-        elif isinstance(node, n.Sequence):
-            for item in node.items:
-                self.emit(item)
-        elif isinstance(node, n.Alternation):
-            jumps = []
-            for option in node.options[:-1]:
-                split = len(code)
-                code.append(None)
-                self.emit(option)
-                jumps.append(len(code))
-                code.append(None)
-                code[split] = (SPLIT, split + 1, len(code))
-            self.emit(node.options[-1])
-            for at in jumps:
-                code[at] = (JMP, len(code))
-        elif isinstance(node, n.Repeat):
-            self.emit_repeat(node)
-        elif isinstance(node, n.Capture):
+        jumps = []
+        for option in node.options[:-1]:
+            split = len(code)
+            code.append(None)
+            self.emit(option)
+            jumps.append(len(code))
+            code.append(None)
+            code[split] = (SPLIT, split + 1, len(code))
+        self.emit(node.options[-1])
+        for at in jumps:
+            code[at] = (JMP, len(code))
+
+    def visit_Capture(self, node: n.Capture) -> None:
+        if not self.allow_captures:
+            self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
+        self.captures.add(node.name)
+        self.code.append((OPEN, node.name))
+        self.emit(node.body)
+        self.code.append((CLOSE, node.name))
+
+    def visit_MentionRef(self, node: n.MentionRef) -> None:
+        wanted = self.labels.expand(node.label)
+        if wanted is None:
+            self.errors.append(PatternError(f"unknown label '{node.label}'", node.at,
+                                            did_you_mean(node.label, self.labels.names)))
+            wanted = frozenset()
+        if node.name is not None:
             if not self.allow_captures:
                 self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
             self.captures.add(node.name)
-            code.append((OPEN, node.name))
-            self.emit(node.body)
-            code.append((CLOSE, node.name))
-        elif isinstance(node, n.MentionRef):
-            wanted = self.labels.expand(node.label)
-            if wanted is None:
-                self.errors.append(PatternError(f"unknown label '{node.label}'", node.at,
-                                                did_you_mean(node.label, self.labels.names)))
-                wanted = frozenset()
-            if node.name is not None:
-                if not self.allow_captures:
-                    self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
-                self.captures.add(node.name)
-            code.append((MENTION, wanted, node.name, node.label))
-        elif isinstance(node, n.Lookaround):
-            try:
-                body = compile_pattern(node.body, self.labels, allow_captures=False)
-            except PatternError as err:
-                self.errors.extend(err.all())
-                return
-            code.append((LOOK, Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
-        elif isinstance(node, n.Anchor):
-            code.append((END,) if node.end else (START,))
-        else:  # pragma: no cover - the parser builds no other node
-            raise TypeError(f"unknown node {node!r}")
+        self.code.append((MENTION, wanted, node.name, node.label))
 
-    def emit_repeat(self, node: n.Repeat) -> None:
+    def visit_Lookaround(self, node: n.Lookaround) -> None:
+        try:
+            body = compile_pattern(node.body, self.labels, allow_captures=False)
+        except PatternError as err:
+            self.errors.extend(err.all())
+            return
+        self.code.append((LOOK, Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
+
+    def visit_Anchor(self, node: n.Anchor) -> None:
+        self.code.append((END,) if node.end else (START,))
+
+    def visit_Repeat(self, node: n.Repeat) -> None:
         code = self.code
         for _ in range(node.min):
             self.emit(node.body)
@@ -221,23 +222,43 @@ class _Emitter:
 
 # -- token constraints --------------------------------------------------------------------------
 
-def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
-    if isinstance(c, n.AnyToken):
+class _Predicates(Visitor, over=n.ConstraintNode):
+    """Constraints as predicates on (token, sentence state); unknown labels go to `errors`."""
+
+    def __init__(self, labels: Taxonomy, errors: list):
+        self.labels = labels
+        self.errors = errors
+
+    def visit_AnyToken(self, c: n.AnyToken) -> Predicate:
         return lambda tok, state: True
-    if isinstance(c, n.FieldTest):
-        test = _field_test(c, labels, errors)
+
+    def visit_FieldTest(self, c: n.FieldTest) -> Predicate:
+        test = _field_test(c, self.labels, self.errors)
         if c.negated:
             return lambda tok, state: not test(tok, state)
         return test
-    if isinstance(c, n.Not):
-        inner = compile_constraint(c.operand, labels, errors)
+
+    def visit_Not(self, c: n.Not) -> Predicate:
+        inner = self.visit(c.operand)
         return lambda tok, state: not inner(tok, state)
-    parts = [compile_constraint(op, labels, errors) for op in c.operands]
-    # fold into nested two-way closures: cheaper per call than all()/any() over a generator
-    combined = parts[-1]
-    for part in reversed(parts[:-1]):
-        combined = _both(part, combined) if isinstance(c, n.And) else _either(part, combined)
-    return combined
+
+    def visit_And(self, c: n.And) -> Predicate:
+        return self._folded(c.operands, _both)
+
+    def visit_Or(self, c: n.Or) -> Predicate:
+        return self._folded(c.operands, _either)
+
+    def _folded(self, operands, join) -> Predicate:
+        # fold into nested two-way closures: cheaper per call than all()/any() over a generator
+        parts = [self.visit(op) for op in operands]
+        combined = parts[-1]
+        for part in reversed(parts[:-1]):
+            combined = join(part, combined)
+        return combined
+
+
+def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
+    return _Predicates(labels, errors).visit(c)
 
 
 def _both(first: Predicate, second: Predicate) -> Predicate:
@@ -248,34 +269,48 @@ def _either(first: Predicate, second: Predicate) -> Predicate:
     return lambda tok, state: first(tok, state) or second(tok, state)
 
 
-def _value_test(value: n.Value) -> Callable[[str], bool]:
+class _ValueTests(Visitor, over=n.ValueNode):
     """A test on one string value; an anchored alternation of plain words becomes a set lookup."""
-    if isinstance(value, n.Literal):
-        text = value.text
-        return text.__eq__
-    words = literal_alternatives(value.source)
-    if words is not None:
-        return words.__contains__
-    return re.compile(value.source).search
+
+    def visit_Literal(self, value: n.Literal) -> Callable[[str], bool]:
+        return value.text.__eq__
+
+    def visit_Regex(self, value: n.Regex) -> Callable[[str], bool]:
+        words = literal_alternatives(value.source)
+        if words is not None:
+            return words.__contains__
+        return re.compile(value.source).search
+
+
+_VALUE_TESTS = _ValueTests()
 
 
 def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
     if c.field == "mention":
-        return _mention_test(c, labels, errors)
-    test = _value_test(c.value)
+        return _MentionTests(c, labels, errors).visit(c.value)
+    test = _VALUE_TESTS.visit(c.value)
     if c.field == "outgoing":
         return lambda tok, state: any(test(label) for label in tok.outgoing)
     get = attrgetter(c.field)
     return lambda tok, state: test(get(tok))
 
 
-def _mention_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
-    if isinstance(c.value, n.Literal):
-        wanted = labels.expand(c.value.text)
+class _MentionTests(Visitor, over=n.ValueNode):
+    """`mention=value`: the labels of the mentions that cover the token, tested."""
+
+    def __init__(self, test: n.FieldTest, labels: Taxonomy, errors: list):
+        self.test = test
+        self.labels = labels
+        self.errors = errors
+
+    def visit_Literal(self, value: n.Literal) -> Predicate:
+        wanted = self.labels.expand(value.text)
         if wanted is None:
-            errors.append(PatternError(f"unknown label '{c.value.text}'", c.at,
-                                       did_you_mean(c.value.text, labels.names)))
+            self.errors.append(PatternError(f"unknown label '{value.text}'", self.test.at,
+                                            did_you_mean(value.text, self.labels.names)))
             wanted = frozenset()
         return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
-    search = re.compile(c.value.source).search
-    return lambda tok, state: any(search(label) for label in state.covering(tok.index))
+
+    def visit_Regex(self, value: n.Regex) -> Predicate:
+        search = re.compile(value.source).search
+        return lambda tok, state: any(search(label) for label in state.covering(tok.index))

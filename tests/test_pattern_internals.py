@@ -1,0 +1,141 @@
+"""The pattern package from the inside: the AST's passes, the program's instructions,
+to_source, and compile cost on long patterns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from evx.pattern import nodes as n
+from evx.pattern import visitor
+from evx.pattern.parser import parse
+from evx.pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor
+
+
+# -- one walk over the AST -------------------------------------------------------------------------
+
+def _passes() -> list[type[Visitor]]:
+    import evx.pattern.compiler  # noqa: F401  (defines its passes)
+    import evx.pattern.prefilter  # noqa: F401
+    return list(visitor._PASSES)
+
+
+def test_every_node_class_is_in_a_family():
+    classes = [value for value in vars(n).values()
+               if isinstance(value, type) and value.__module__ == n.__name__ and not issubclass(value, Visitor)]
+    assert classes
+    kinds = set(visitor.node_kinds(ValueNode, ConstraintNode, PatternNode))
+    for cls in classes:
+        assert cls in kinds, cls
+
+
+def test_every_pass_handles_every_kind_of_its_families():
+    passes = _passes()
+    names = {p.__name__ for p in passes}
+    assert {"_Source", "_Emitter", "_Predicates", "_Width", "_First", "_Needs"} <= names
+    for p in passes:
+        for kind in visitor.node_kinds(*p.families):
+            assert callable(getattr(p, "visit_" + kind.__name__)), (p, kind)
+
+
+def test_a_new_node_kind_that_a_pass_does_not_handle_is_refused():
+    _passes()
+    with pytest.raises(TypeError, match=r"node class Wildcard is not handled by .*prefilter\._Width.*"
+                                        r": define visit_Wildcard in each"):
+        @dataclass(frozen=True)
+        class Wildcard(PatternNode):
+            at: int = field(default=0, compare=False)
+
+            def children(self):
+                return ()
+    assert "Wildcard" not in {k.__name__ for k in visitor.node_kinds(PatternNode)}
+
+
+def test_a_new_value_kind_must_be_handled_by_the_value_passes():
+    _passes()
+    with pytest.raises(TypeError, match=r"node class Number is not handled by .*compiler\._ValueTests"):
+        @dataclass(frozen=True)
+        class Number(ValueNode):
+            value: int
+
+            def children(self):
+                return ()
+
+
+def test_a_pass_that_forgets_a_node_kind_is_refused():
+    with pytest.raises(TypeError, match=r"pass Partial does not handle every node kind: define .*visit_Repeat"):
+        class Partial(Visitor, over=PatternNode):
+            def visit_TokenPattern(self, node):
+                return 1
+
+
+def test_a_pass_with_a_method_for_no_node_kind_is_refused():
+    class Complete(Visitor, over=ConstraintNode):
+        def _any(self, c):
+            return 0
+        visit_FieldTest = visit_Not = visit_And = visit_Or = visit_AnyToken = _any
+    try:
+        with pytest.raises(TypeError, match=r"methods for no node kind: visit_FeildTest"):
+            class Typo(Complete):
+                def visit_FeildTest(self, c):
+                    return 1
+    finally:
+        visitor._PASSES.remove(Complete)
+
+
+def test_a_pass_must_name_its_families():
+    with pytest.raises(TypeError, match="must name the node families"):
+        class Nowhere(Visitor):
+            pass
+
+
+def test_a_node_kind_must_say_its_children():
+    with pytest.raises(TypeError, match="must define children"):
+        class Leafless(PatternNode):
+            pass
+
+
+def test_a_node_kind_defined_with_its_methods_in_place_is_visited():
+    """A kind that every pass handles (here: by giving every pass a method first) joins them."""
+    passes = [p for p in _passes() if ValueNode in p.families]
+    for p in passes:
+        p.visit_Extra = lambda self, node, *args: "extra"
+    try:
+        @dataclass(frozen=True)
+        class Extra(ValueNode):
+            def children(self):
+                return ()
+        assert n._SOURCE.visit(Extra()) == "extra"
+    finally:
+        visitor.forget_node_kind(Extra)
+        for p in passes:
+            del p.visit_Extra
+
+
+def test_walk_yields_every_node_parents_first_in_source_order():
+    ast = parse("(?<x> [lemma=a & !tag=/^N/]) b* @P")
+    names = [type(node).__name__ for node in n.walk(ast)]
+    assert names == ["Sequence", "Capture", "TokenPattern", "And", "FieldTest", "Literal", "Not",
+                     "FieldTest", "Regex", "Repeat", "TokenPattern", "FieldTest", "Literal", "MentionRef"]
+
+
+def test_walk_goes_into_lookarounds_and_alternations():
+    ast = parse("(?= a | [mention=Person]) b")
+    tests = [node for node in n.walk(ast) if isinstance(node, n.FieldTest)]
+    assert [(t.field, t.value) for t in tests] == [("word", n.Literal("a")), ("mention", n.Literal("Person")),
+                                                   ("word", n.Literal("b"))]
+
+
+def test_constraint_tests_finds_every_field_test():
+    ast = parse("[lemma=a & !(tag=NN | shape=Xx)]")
+    assert [t.field for t in n.constraint_tests(ast.constraint)] == ["lemma", "tag", "shape"]
+
+
+def test_children_of_each_kind():
+    token = n.TokenPattern(n.FieldTest("word", False, n.Literal("a")))
+    assert token.children() == (token.constraint,)
+    assert token.constraint.children() == (n.Literal("a"),)
+    assert n.Repeat(token, 0, None, True).children() == (token,)
+    assert n.Sequence((token, token)).children() == (token, token)
+    assert n.Anchor(True).children() == () and n.MentionRef("P", None).children() == ()
+    assert n.Not(n.AnyToken()).children() == (n.AnyToken(),)
