@@ -139,3 +139,58 @@ def test_children_of_each_kind():
     assert n.Sequence((token, token)).children() == (token, token)
     assert n.Anchor(True).children() == () and n.MentionRef("P", None).children() == ()
     assert n.Not(n.AnyToken()).children() == (n.AnyToken(),)
+
+
+# -- the program: one named tuple per instruction --------------------------------------------------
+
+def _program(pattern: str):
+    from evx.pattern.compiler import compile_pattern
+    from evx.rulefile.taxonomy import Taxonomy
+    return compile_pattern(parse(pattern), Taxonomy({"Entity": None, "Person": "Entity"}))
+
+
+def test_instructions_have_named_fields_and_their_opcode_first():
+    from evx.pattern import program as p
+    split = p.Split(first=3, second=7)
+    assert (split.first, split.second) == (3, 7)
+    assert split.op == p.SPLIT and split[0] == p.SPLIT and tuple(split) == (p.SPLIT, 3, 7)
+    assert repr(split) == "Split(first=3, second=7)"
+    assert p.Jump(5).to == 5 and p.Open("x").name == "x" and p.AtStart().op == p.START
+    mention = p.Mention(frozenset({"Person"}), "who", "Person")
+    assert mention[0] == p.MENTION and mention[1] == frozenset({"Person"}) and mention[3] == "Person"
+
+
+def test_instructions_survive_pickle_and_replace():
+    import pickle
+    from evx.pattern import program as p
+    for ins in (p.Split(1, 2), p.Jump(4), p.Close("x"), p.AtEnd(), p.Match()):
+        again = pickle.loads(pickle.dumps(ins))
+        assert again == ins and type(again) is type(ins)
+    assert p.Split(1, 2)._replace(second=9) == p.Split(1, 9)
+
+
+def test_a_compiled_program_reads_as_instructions():
+    from evx.pattern import program as p
+    prog = _program("a (?<x> b | c)* $")
+    kinds = [type(ins).__name__ for ins in prog.code]
+    assert kinds == ["Token", "Split", "Open", "Split", "Token", "Jump", "Token", "Close", "Jump", "AtEnd", "Match"]
+    loop = prog.code[1]
+    assert prog.code[loop.second] == p.AtEnd() and prog.code[8] == p.Jump(1)
+    assert prog.code[0].source == "[word=a]"
+    assert p.describe(prog.code[4]) == "[word=b]" and p.describe(prog.code[9]) == "$ (sentence end)"
+    assert prog.captures == frozenset({"x"})
+
+
+def test_a_program_is_constructible_from_its_fields():
+    from evx.pattern.program import Program
+    prog = _program("a b+")
+    again = Program(prog.code, prog.captures, prog.prefilter)
+    assert again.code == prog.code and again.merges == prog.merges and again.epsilon_into == prog.epsilon_into
+    assert again.plain == tuple(tuple(ins) for ins in prog.code)
+
+
+def test_compiler_names_stay_importable_for_the_loader():
+    from evx.pattern.compiler import LOOK, MENTION, Lookaround, Program, compile_pattern, describe  # noqa: F401
+    from evx.pattern.prefilter import width  # noqa: F401
+    from evx.pattern import program
+    assert Lookaround is program.Lookaround and Program is program.Program

@@ -1,86 +1,33 @@
 """AST -> Program: one walk over the nodes that emits instructions for the runtime's VM.
 
-The instruction set is that of a Pike/Thompson machine (split, jump, consume, save, match)
-plus two consumers that are not single tokens: a mention, which jumps to its end, and
-a lookaround, a zero-width test answered from a per-sentence table. Token constraints
-become plain Python predicates here, once, so the runtime only calls them.
+The instructions and the Program are in program.py. Token constraints become plain Python
+predicates here, once, so the runtime only calls them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 from typing import Callable
 
 from . import nodes as n
 from ..errors import PatternError, did_you_mean
-from .prefilter import Prefilter, analyze, literal_alternatives, width
+from .prefilter import analyze, literal_alternatives, width
+from .program import (CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, AtEnd, AtStart, Close, Jump,
+                      Look, Lookaround, Match, Mention, Open, Predicate, Program, Split, Token, describe)
 from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
 
-# opcodes; TOKEN and LOOK carry their source text third, MENTION its label, for `evx explain`;
-# TOKEN also keeps its constraint and the taxonomy it was compiled against, to compile it again
-# when a pickled program is loaded
-TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
-
 MAX_PROGRAM = 200_000
 
-# A predicate gets the token and the sentence's runtime state (for the `mention` field).
-Predicate = Callable[[object, object], bool]
+__all__ = ["compile_pattern", "compile_constraint", "describe", "Program", "Lookaround", "MAX_PROGRAM",
+           "TOKEN", "MENTION", "SPLIT", "JMP", "OPEN", "CLOSE", "START", "END", "LOOK", "MATCH"]
 
 
-@dataclass(frozen=True, eq=False)
-class Program:
-    code: tuple[tuple, ...]
-    captures: frozenset[str] = frozenset()
-    prefilter: Prefilter = field(default_factory=Prefilter)
-
-    @cached_property
-    def merges(self) -> tuple[bool, ...]:
-        """Which instructions paths can meet at: the start, jump and split targets, and what
-        follows a mention (reached from different positions). Only there can a search come
-        back to a state it has seen, so only there does the VM need to remember states."""
-        marks = [False] * len(self.code)
-        marks[0] = True
-        for pc, ins in enumerate(self.code):
-            if ins[0] == SPLIT:
-                marks[ins[1]] = marks[ins[2]] = True
-            elif ins[0] == JMP:
-                marks[ins[1]] = True
-            elif ins[0] == MENTION and pc + 1 < len(marks):
-                marks[pc + 1] = True
-        return tuple(marks)
-
-    @cached_property
-    def epsilon_into(self) -> tuple[tuple[int, ...], ...]:
-        """For each instruction, those that go to it without consuming a token whatever the
-        position (splits, jumps, captures): what lookahead tables walk backwards. Edges that
-        depend on the position (^, $, lookarounds) are left to the runtime."""
-        into: list[list[int]] = [[] for _ in self.code]
-        for pc, ins in enumerate(self.code):
-            op = ins[0]
-            if op == SPLIT:
-                into[ins[1]].append(pc)
-                into[ins[2]].append(pc)
-            elif op == JMP:
-                into[ins[1]].append(pc)
-            elif op == OPEN or op == CLOSE:
-                into[pc + 1].append(pc)
-        return tuple(map(tuple, into))
-
-    def __reduce__(self):
-        """Predicates are closures, which pickle cannot keep: a pickled program holds each
-        token's constraint instead and compiles it again when loaded (a small part of what
-        parsing, compiling and analysing the pattern cost)."""
-        code = tuple((TOKEN, None, *ins[2:]) if ins[0] == TOKEN else ins for ins in self.code)
-        return _unpickle_program, (code, self.captures, self.prefilter)
-
-
-def _unpickle_program(code: tuple, captures: frozenset[str], prefilter: Prefilter) -> Program:
-    code = tuple((TOKEN, _reloaded(ins[3]) or compile_constraint(ins[3], ins[4], []), *ins[2:])
-                 if ins[0] == TOKEN else ins for ins in code)
-    return Program(code, captures, prefilter)
+def reloaded_test(c: n.Constraint, labels: Taxonomy) -> Predicate:
+    """The predicate of a token constraint in a program loaded from the cache."""
+    return _reloaded(c) or compile_constraint(c, labels, [])
 
 
 @lru_cache(maxsize=4096)
@@ -97,35 +44,11 @@ def _tests_mentions(c: n.Constraint) -> bool:
     return any(test.field == "mention" for test in n.constraint_tests(c))
 
 
-@dataclass(frozen=True, eq=False)
-class Lookaround:
-    program: Program
-    behind: bool
-    negated: bool
-    width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
-
-    @cached_property
-    def single(self) -> tuple | None:
-        """The one consuming instruction, when the body is a single token or mention."""
-        code = self.program.code
-        return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
-
-
-def describe(ins: tuple) -> str:
-    """What an instruction tests, as pattern text."""
-    op = ins[0]
-    if op == TOKEN or op == LOOK:
-        return ins[2]
-    if op == MENTION:
-        return f"@{ins[2]}:{ins[3]}" if ins[2] else f"@{ins[3]}"
-    return {START: "^ (sentence start)", END: "$ (sentence end)"}.get(op, "")
-
-
 def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool = True) -> Program:
     """Compile an AST; raise PatternError (with the node's offset) for what cannot run."""
     emitter = _Emitter(labels, allow_captures)
     emitter.emit(pattern)
-    emitter.code.append((MATCH,))
+    emitter.code.append(Match())
     if emitter.errors:
         raise PatternError.collected(emitter.errors)
     return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
@@ -146,8 +69,8 @@ class _Emitter(Visitor, over=n.PatternNode):
         self.visit(node)
 
     def visit_TokenPattern(self, node: n.TokenPattern) -> None:
-        self.code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
-                          node.constraint, self.labels))
+        self.code.append(Token(compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
+                               node.constraint, self.labels))
 
     def visit_Sequence(self, node: n.Sequence) -> None:
         for item in node.items:
@@ -162,18 +85,18 @@ class _Emitter(Visitor, over=n.PatternNode):
             self.emit(option)
             jumps.append(len(code))
             code.append(None)
-            code[split] = (SPLIT, split + 1, len(code))
+            code[split] = Split(split + 1, len(code))
         self.emit(node.options[-1])
         for at in jumps:
-            code[at] = (JMP, len(code))
+            code[at] = Jump(len(code))
 
     def visit_Capture(self, node: n.Capture) -> None:
         if not self.allow_captures:
             self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
         self.captures.add(node.name)
-        self.code.append((OPEN, node.name))
+        self.code.append(Open(node.name))
         self.emit(node.body)
-        self.code.append((CLOSE, node.name))
+        self.code.append(Close(node.name))
 
     def visit_MentionRef(self, node: n.MentionRef) -> None:
         wanted = self.labels.expand(node.label)
@@ -185,7 +108,7 @@ class _Emitter(Visitor, over=n.PatternNode):
             if not self.allow_captures:
                 self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
             self.captures.add(node.name)
-        self.code.append((MENTION, wanted, node.name, node.label))
+        self.code.append(Mention(wanted, node.name, node.label))
 
     def visit_Lookaround(self, node: n.Lookaround) -> None:
         try:
@@ -193,10 +116,10 @@ class _Emitter(Visitor, over=n.PatternNode):
         except PatternError as err:
             self.errors.extend(err.all())
             return
-        self.code.append((LOOK, Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
+        self.code.append(Look(Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
 
     def visit_Anchor(self, node: n.Anchor) -> None:
-        self.code.append((END,) if node.end else (START,))
+        self.code.append(AtEnd() if node.end else AtStart())
 
     def visit_Repeat(self, node: n.Repeat) -> None:
         code = self.code
@@ -206,9 +129,9 @@ class _Emitter(Visitor, over=n.PatternNode):
             loop = len(code)
             code.append(None)
             self.emit(node.body)
-            code.append((JMP, loop))
+            code.append(Jump(loop))
             out = len(code)
-            code[loop] = (SPLIT, loop + 1, out) if node.greedy else (SPLIT, out, loop + 1)
+            code[loop] = Split(loop + 1, out) if node.greedy else Split(out, loop + 1)
             return
         splits = []
         for _ in range(node.max - node.min):
@@ -217,7 +140,7 @@ class _Emitter(Visitor, over=n.PatternNode):
             self.emit(node.body)
         out = len(code)
         for at in splits:
-            code[at] = (SPLIT, at + 1, out) if node.greedy else (SPLIT, out, at + 1)
+            code[at] = Split(at + 1, out) if node.greedy else Split(out, at + 1)
 
 
 # -- token constraints --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
-from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
+from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Instruction, Lookaround, Program
 from ..text.document import Sentence
 from .matches import Argument, Match
 from ..io.writers import shorten
@@ -106,7 +106,8 @@ class SentenceState:
 
 
 def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
-    """A lookaround over one token or one mention, answered directly."""
+    """A lookaround over one token or one mention (a plain Token or Mention tuple, read by
+    position as in _search), answered directly."""
     if ins[0] == TOKEN:
         at = pos - 1 if behind else pos
         return 0 <= at < state.n and bool(ins[1](state.tokens[at], state))
@@ -133,7 +134,7 @@ def find_matches(program: Program, state: SentenceState,
     for start in starts:
         if start < resume:
             continue
-        found = _search(program.code, program.merges, state, start, visited, width)
+        found = _search(program.plain, program.merges, state, start, visited, width)
         if found is None:
             continue
         end, events = found
@@ -242,7 +243,9 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
             trace: list | None = None):
     """Depth-first in priority order from `start`; the first MATCH reached wins.
 
-    With `trace`, every failed test is appended to it as (token position, instruction).
+    `code` is the program's plain tuples (Program.plain), read by position: [0] is the
+    opcode and the fields follow in the order program.py gives them. With `trace`, every
+    failed test is appended to it as (token position, instruction).
     """
     tokens = state.tokens
     n = state.n
@@ -260,7 +263,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 visited.add(key)
             ins = code[pc]
             op = ins[0]
-            if op == TOKEN:
+            if op == TOKEN:                             # Token(test, source, ...)
                 if pos < n and ins[1](tokens[pos], state):
                     pc += 1
                     pos += 1
@@ -268,14 +271,14 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 if trace is not None:
                     trace.append((pos, pc))
                 break
-            if op == SPLIT:
+            if op == SPLIT:                             # Split(first, second)
                 push((ins[2], pos, events))
                 pc = ins[1]
                 continue
-            if op == JMP:
+            if op == JMP:                               # Jump(to)
                 pc = ins[1]
                 continue
-            if op == MENTION:
+            if op == MENTION:                           # Mention(wanted, name, label)
                 wanted, name = ins[1], ins[2]
                 options = [m for m in by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
                 if not options:
@@ -289,7 +292,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 pc += 1
                 pos = m.end
                 continue
-            if op == OPEN or op == CLOSE:
+            if op == OPEN or op == CLOSE:               # Open(name), Close(name)
                 events = (events, op, ins[1], pos)
                 pc += 1
                 continue
@@ -307,7 +310,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                     break
                 pc += 1
                 continue
-            if op == LOOK:
+            if op == LOOK:                              # Look(look, source)
                 if not state.look(ins[1], pos):
                     if trace is not None:
                         trace.append((pos, pc))
@@ -323,7 +326,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
 def trace_start(program: Program, state: SentenceState, start: int):
     """Search from one start position alone, keeping every failed test: for `evx explain`."""
     trace: list[tuple[int, int]] = []
-    found = _search(program.code, program.merges, state, start, set(), len(program.code), trace)
+    found = _search(program.plain, program.merges, state, start, set(), len(program.code), trace)
     return found, trace
 
 
@@ -360,13 +363,13 @@ def captures(events) -> dict[str, tuple[Argument, ...]]:
 
 # -- lookaround tables --------------------------------------------------------------------------
 
-def _epsilon_successors(ins, pc: int, state: SentenceState, pos: int):
+def _epsilon_successors(ins: Instruction, pc: int, state: SentenceState, pos: int):
     """The instructions reachable from `pc` without consuming, or None for a consumer."""
-    op = ins[0]
+    op = ins.op
     if op == SPLIT:
-        return (ins[1], ins[2])
+        return (ins.first, ins.second)
     if op == JMP:
-        return (ins[1],)
+        return (ins.to,)
     if op == OPEN or op == CLOSE:
         return (pc + 1,)
     if op == START:
@@ -374,16 +377,16 @@ def _epsilon_successors(ins, pc: int, state: SentenceState, pos: int):
     if op == END:
         return (pc + 1,) if pos == state.n else ()
     if op == LOOK:
-        return (pc + 1,) if state.look(ins[1], pos) else ()
+        return (pc + 1,) if state.look(ins.look, pos) else ()
     return None
 
 
-def _consume(ins, state: SentenceState, pos: int) -> list[int]:
+def _consume(ins: Instruction, state: SentenceState, pos: int) -> list[int]:
     """Positions a consumer at `pos` can move to."""
-    if ins[0] == TOKEN:
-        return [pos + 1] if pos < state.n and ins[1](state.tokens[pos], state) else []
-    if ins[0] == MENTION:
-        wanted = ins[1]
+    if ins.op == TOKEN:
+        return [pos + 1] if pos < state.n and ins.test(state.tokens[pos], state) else []
+    if ins.op == MENTION:
+        wanted = ins.wanted
         return [m.end for m in state.by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
     return []
 
@@ -392,9 +395,9 @@ def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
     """Positions from which the program matches: reachability backwards from MATCH."""
     code = program.code
     into = program.epsilon_into
-    consumers = [pc for pc, ins in enumerate(code) if ins[0] == TOKEN or ins[0] == MENTION]
-    matches = [pc for pc, ins in enumerate(code) if ins[0] == MATCH]
-    asserts = [pc for pc, ins in enumerate(code) if ins[0] in (START, END, LOOK)]
+    consumers = [pc for pc, ins in enumerate(code) if ins.op == TOKEN or ins.op == MENTION]
+    matches = [pc for pc, ins in enumerate(code) if ins.op == MATCH]
+    asserts = [pc for pc, ins in enumerate(code) if ins.op in (START, END, LOOK)]
     good: list[set[int]] = [set() for _ in range(state.n + 1)]
     for pos in range(state.n, -1, -1):
         here = good[pos]
@@ -442,7 +445,7 @@ def _forward(program: Program, state: SentenceState, starts, stop: int) -> set[i
             ins = code[pc]
             succ = _epsilon_successors(ins, pc, state, pos)
             if succ is None:
-                if ins[0] == MATCH:
+                if ins.op == MATCH:
                     ends.add(pos)
                     continue
                 for to in _consume(ins, state, pos):
