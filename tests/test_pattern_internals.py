@@ -194,3 +194,121 @@ def test_compiler_names_stay_importable_for_the_loader():
     from evx.pattern.prefilter import width  # noqa: F401
     from evx.pattern import program
     assert Lookaround is program.Lookaround and Program is program.Program
+
+
+# -- to_source round-trips -----------------------------------------------------------------------
+
+def _bundled_patterns(monkeypatch) -> list[tuple[str, n.Pattern]]:
+    """Every pattern of the bundled rule set (rules and contexts), as the loader parses them."""
+    import evx
+    from evx.rulefile import loader
+    seen = []
+    real = loader.parse
+
+    def spy(source, variables=None, cache=None):
+        ast = real(source, variables, cache)
+        seen.append((source, ast))
+        return ast
+    monkeypatch.setattr(loader, "parse", spy)
+    evx.load_rules()
+    return seen
+
+
+def test_to_source_round_trips_every_bundled_pattern(monkeypatch):
+    patterns = _bundled_patterns(monkeypatch)
+    assert len(patterns) >= 77
+    for source, ast in patterns:
+        text = n.to_source(ast)
+        assert parse(text) == ast, (source, text)
+        assert n.to_source(parse(text)) == text
+
+
+@pytest.mark.parametrize("pattern", [
+    "(a b) c",                      # a sequence inside a sequence stays a node
+    "a (b c) (d e f)",
+    "(a | b) | c",                  # an alternation inside an alternation
+    "a | (b | c) | d",
+    "[(lemma=a & tag=NN) & shape=x]",
+    "[lemma=a | (tag=NN | shape=x)]",
+    "[!(lemma=a & tag=NN) | !!shape=x]",
+    "a () b",
+    "(a | ) | b",
+    "(?<x> ) (?= ) ()*",
+    '[word=","] [word="a b"] [word="\\"q\\""] [word="x\\\\y"] [word=""]',
+    "[word=/a\\/b/] [word=/^(in|on)$/]",
+    "a{0} b{2} c{1,3}? d{2,} e{0,4} f?? g+? h*?",
+    "^ (?<who> @Person) @p:Person $",
+    "(?<! a b) (?! @Person) x",
+    "((a*)*)+",
+])
+def test_to_source_round_trips(pattern):
+    ast = parse(pattern)
+    assert parse(n.to_source(ast)) == ast, n.to_source(ast)
+
+
+def test_to_source_quotes_what_a_bare_word_cannot_hold():
+    for text in ("a b", "a\u00a0b", "x,y", "#", "=", "/x", "a|b", "{", "$"):
+        value = n.Literal(text)
+        assert n.value_source(value).startswith('"'), text
+        assert parse(f"[word={n.value_source(value)}]").constraint.value == value
+    assert n.value_source(n.Literal("U.N.")) == "U.N."
+    assert n.value_source(n.Literal("'s")) == "'s"
+
+
+# ASTs as the parser builds them: sequences of none or of two or more items, alternations and
+# boolean operators of two or more, no repeated assertion, no `${` in a value
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet="ab-.'\\\"/ |#,(=é\u00a0\n", max_size=5).filter(lambda t: "${" not in t)
+_REGEX = st.sampled_from(["^a$", "a/b", "x|y", r"\d+", "[ab]", "^(in|on|at)$", r"\\", r"a\\/", "é"])
+_FIELDS = st.sampled_from(["word", "lower", "lemma", "tag", "shape", "entity", "outgoing", "mention"])
+_NAME = st.sampled_from(["x", "who", "trigger", "a_1"])
+_LABEL = st.sampled_from(["Person", "Org.Unit", "Place-Name", "_x"])
+
+
+def _values():
+    return st.one_of(st.builds(n.Literal, _TEXT), st.builds(n.Regex, _REGEX))
+
+
+def _constraints():
+    tests = st.builds(n.FieldTest, _FIELDS, st.booleans(), _values())
+    return st.recursive(tests, lambda inner: st.one_of(
+        st.builds(n.Not, inner),
+        st.builds(n.And, st.lists(inner, min_size=2, max_size=3).map(tuple)),
+        st.builds(n.Or, st.lists(inner, min_size=2, max_size=3).map(tuple))), max_leaves=6)
+
+
+def _quantifiers():
+    bounded = st.tuples(st.integers(0, 3), st.integers(0, 3)).map(lambda t: (min(t), max(t)))
+    unbounded = st.integers(0, 3).map(lambda low: (low, None))
+    return st.tuples(st.one_of(bounded, unbounded), st.booleans())
+
+
+def _repeat(body):
+    return st.builds(lambda b, q: n.Repeat(b, q[0][0], q[0][1], q[1]), body, _quantifiers())
+
+
+def _patterns():
+    leaves = st.one_of(
+        st.builds(n.TokenPattern, _constraints()),
+        st.just(n.TokenPattern(n.AnyToken())),
+        st.builds(n.MentionRef, _LABEL, st.one_of(st.none(), _NAME)),
+        st.builds(n.Anchor, st.booleans()))
+
+    def extend(inner):
+        return st.one_of(
+            st.lists(inner, min_size=2, max_size=3).map(lambda items: n.Sequence(tuple(items))),
+            st.just(n.Sequence(())),
+            st.lists(inner, min_size=2, max_size=3).map(lambda options: n.Alternation(tuple(options))),
+            _repeat(inner.filter(lambda b: not isinstance(b, (n.Anchor, n.Lookaround)))),
+            st.builds(n.Capture, _NAME, inner),
+            st.builds(n.Lookaround, inner, st.booleans(), st.booleans()))
+    return st.recursive(leaves, extend, max_leaves=6).filter(lambda p: p != n.Sequence(()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_patterns())
+def test_to_source_round_trips_generated_asts(ast):
+    text = n.to_source(ast)
+    assert parse(text) == ast, text

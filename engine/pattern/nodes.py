@@ -178,17 +178,22 @@ def constraint_tests(constraint: Constraint):
 
 # -- back to text ---------------------------------------------------------------------------------
 
-_NEEDS_QUOTES = frozenset(" \t\n[]()|&!=?*+{}@^$#\"/")
+_NEEDS_QUOTES = frozenset("[]()|&!=?*+{}@^$#\"/,")     # and whitespace: what a bare WORD cannot hold
 
 
 class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
-    """Nodes as pattern text. Constraints take the precedence level of their context
-    (0 outermost, 1 inside `|`, 2 inside `&`, 3 after `!`) and add parentheses above their own."""
+    """Nodes as pattern text that parses back to the same nodes.
+
+    Constraints take the precedence level of their context (0 outermost, 1 inside `|`, 2
+    inside `&`, 3 after `!`) and are parenthesised where it is theirs or tighter, so that
+    `(a | b) | c` stays an Or inside an Or. Likewise a sequence or alternation inside one
+    of its own kind is grouped, as the parser keeps such groups as nodes.
+    """
 
     # values
     def visit_Literal(self, value: Literal, level: int = 0) -> str:
         text = value.text
-        if text and not any(ch in _NEEDS_QUOTES for ch in text):
+        if text and not any(ch in _NEEDS_QUOTES or ch.isspace() for ch in text):
             return text
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -207,21 +212,21 @@ class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
 
     def visit_And(self, c: And, level: int = 0) -> str:
         text = " & ".join(self.visit(op, 2) for op in c.operands)
-        return f"({text})" if level > 2 else text
+        return f"({text})" if level >= 2 else text
 
     def visit_Or(self, c: Or, level: int = 0) -> str:
         text = " | ".join(self.visit(op, 1) for op in c.operands)
-        return f"({text})" if level > 1 else text
+        return f"({text})" if level >= 1 else text
 
     # patterns
     def visit_TokenPattern(self, node: TokenPattern) -> str:
         return f"[{self.visit(node.constraint)}]"
 
     def visit_Sequence(self, node: Sequence) -> str:
-        return " ".join(self._grouped(item, Alternation) for item in node.items)
+        return " ".join(self._grouped(item, (Sequence, Alternation)) for item in node.items)
 
     def visit_Alternation(self, node: Alternation) -> str:
-        return " | ".join(self.visit(option) for option in node.options)
+        return " | ".join(self._grouped(option, Alternation) for option in node.options)
 
     def visit_Repeat(self, node: Repeat) -> str:
         if (node.min, node.max) == (0, 1):
