@@ -244,6 +244,83 @@ def test_lazy_quantifier_alone_matches_nothing(find):
     assert find("b*?", "b b b") == []
 
 
+# -- a pass that consumes nothing ends the repetition ---------------------------------------------
+# When one pass of `*`, `+`, `{n,}` or `{n,m}` matches no token, the repetition ends there and
+# the pattern goes on with what follows (Perl, Python, Go, RE2), instead of the pass falling
+# back to the body's lower-priority choices. Expectations are Python's `re` on one letter a token.
+
+def spans(pattern: str, text, **kw) -> list[tuple[int, int]]:
+    """(start, end) token spans of the matches of rule `p`."""
+    import tempfile
+    from pathlib import Path
+    from conftest import _pattern_rules, write_rules
+    with tempfile.TemporaryDirectory() as folder:
+        rules = evx.load_rules(write_rules(Path(folder), _pattern_rules(pattern, None, None, None, "Hit")))
+    doc = evx.annotate(text) if isinstance(text, str) else text
+    return [(m.start, m.end) for m in rules.matches(doc) if m.rule == "p"]
+
+
+@pytest.fixture
+def tagged(provided):
+    return provided("the big dog barked", tag=["DT", "JJ", "NN", "VBD"])
+
+
+def test_empty_pass_of_a_star_is_the_empty_match(find):
+    assert find("( | a)*", "a a a") == []
+
+
+def test_empty_pass_goes_on_with_what_follows(find):
+    assert find("( | a)* a?", "a a") == [["a"], ["a"]]
+
+
+def test_empty_pass_does_not_fall_back_to_a_later_alternative(find, tagged):
+    assert find("[lower=the] ([tag=JJ]? | [tag=NN])*", tagged) == [W("the big")]
+
+
+def test_assertion_as_a_pass_ends_the_repetition():
+    # at the first "a" the first pass is `^`, which consumes nothing: the match there is empty
+    assert spans("(^ | a b)*", "a b a b a") == [(2, 4)]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("[lower=the] ([tag=JJ]? | [tag=NN])+", [W("the big")]),
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){2,}", [W("the big")]),     # the second pass is empty
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){0,3}", [W("the big")]),
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){3}", [W("the big")]),      # required passes may be empty
+    ("[lower=the] ([tag=JJ]? | [tag=NN])*? [tag=VBD]", [W("the big dog barked")]),
+    ("[lower=the] ([tag=NN] | [tag=JJ]?)*", [W("the big dog")]),   # a token first: no empty pass
+    ("[lower=the] ([tag=JJ] | [tag=NN])*", [W("the big dog")]),    # a body that always consumes
+])
+def test_empty_pass_variants(find, tagged, pattern, expected):
+    assert find(pattern, tagged) == expected
+
+
+@pytest.mark.parametrize("pattern, text, expected", [
+    ("( | a)*? b", "a a b", [W("a a b")]),          # lazy: tries to stop first, then passes of "a"
+    ("( | a)+?", "a a", []),                        # the one required pass prefers nothing
+    ("(( | a)*)*", "a a", []),                      # nested: the inner empty pass ends both
+    ("(( | a)* b)*", "a b b", [W("a b b")]),        # nested: inner passes end, outer go on
+    ("(a | )* b", "a a b", [W("a a b")]),           # "a" first: the empty choice only ends it
+    ("(^ | a b)+", "a b a b a", [W("a b")]),
+])
+def test_empty_pass_lazy_and_nested(find, pattern, text, expected):
+    assert find(pattern, text) == expected
+
+
+def test_empty_pass_with_a_capture_inside(find, tagged):
+    found = find("[lower=the] (?<x> [tag=JJ]? | [tag=NN])*", tagged, captures=True)
+    assert found == [(W("the big"), {"x": ["big"]})]
+
+
+def test_empty_pass_of_a_mention_loop(find):
+    # `@Person?` can be empty: at "and" the empty pass leads to "met", which fails there, so
+    # the pass takes "and"; at "met" the pass is empty again and the loop ends before it
+    assert find("(@Person? | [lower=and])* [lower=met]", "Ali and met",
+                mentions={"Person": "Ali"}) == [W("Ali and met")]
+    assert find("[lower=and]? (@Person? | [lower=met])* [lower=met]", "Ali and met",
+                mentions={"Person": "Ali"}) == [W("and met")]
+
+
 # -- captures ----------------------------------------------------------------------------------
 
 def test_captures(find):

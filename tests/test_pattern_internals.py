@@ -312,3 +312,63 @@ def _patterns():
 def test_to_source_round_trips_generated_asts(ast):
     text = n.to_source(ast)
     assert parse(text) == ast, text
+
+
+# -- the VM against Python's re, one letter a token ----------------------------------------------
+# Python's re has evx's priorities (leftmost, Perl-style choice, a pass that matches nothing ends
+# a repetition), so on patterns of single letters the two must find the same spans.
+
+def _regex_pairs():
+    leaves = st.sampled_from([("a", "a"), ("b", "b"), ("()", ""), ("^", "^"), ("$", "$")])
+
+    def extend(inner):
+        sequence = st.lists(inner, min_size=2, max_size=3).map(
+            lambda parts: (" ".join(p[0] for p in parts), "".join(p[1] for p in parts)))
+        alternation = st.lists(inner, min_size=2, max_size=3).map(
+            lambda parts: ("(" + " | ".join(p[0] for p in parts) + ")",
+                           "(?:" + "|".join(p[1] for p in parts) + ")"))
+        quantified = st.tuples(inner.filter(lambda p: p[0] not in ("^", "$")),
+                               st.sampled_from(["*", "+", "?", "{0,2}", "{1,3}", "{2,}", "{2}", "{0,3}"]),
+                               st.sampled_from(["", "?"])).map(
+            lambda t: ("(" + t[0][0] + ")" + t[1] + t[2], "(?:" + t[0][1] + ")" + t[1] + t[2]))
+        return st.one_of(sequence, alternation, quantified)
+    return st.recursive(leaves, extend, max_leaves=7)
+
+
+def _python_spans(rx: str, text: str) -> list[tuple[int, int]]:
+    """Leftmost matches without overlaps, an empty one skipped: evx's search, with re."""
+    import re
+    compiled, found, resume = re.compile(rx), [], 0
+    for start in range(len(text) + 1):
+        if start < resume:
+            continue
+        m = compiled.match(text, start)
+        if m and m.end() > start:
+            found.append((start, m.end()))
+            resume = m.end()
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_regex_pairs(), st.text(alphabet="ab", min_size=1, max_size=6))
+def test_vm_finds_what_python_re_finds(pair, text):
+    import evx
+    from evx.pattern.compiler import compile_pattern
+    from evx.pattern.vm import SentenceState, find_matches
+    from evx.rulefile.taxonomy import Taxonomy
+    pattern, rx = pair
+    if pattern in ("()", "^", "$") or pattern.strip("() ") == "":
+        return
+    program = compile_pattern(parse(pattern), Taxonomy())
+    sentence = evx.annotate(" ".join(text)).sentences[0]
+    found = [(start, end) for start, end, _ in find_matches(program, SentenceState(sentence))]
+    assert found == _python_spans(rx, text), (pattern, rx, text)
+
+
+@pytest.mark.parametrize("depth", [4, 8])
+def test_nested_repetitions_of_what_can_match_nothing_stay_small(depth):
+    pattern = "a?"
+    for _ in range(depth):
+        pattern = f"({pattern})*"
+    program = _program(pattern)
+    assert len(program.code) < 10 * depth * depth

@@ -122,25 +122,100 @@ class _Emitter(Visitor, over=n.PatternNode):
         self.code.append(AtEnd() if node.end else AtStart())
 
     def visit_Repeat(self, node: n.Repeat) -> None:
+        """The required passes one after another, then the optional ones: a loop when there
+        is no maximum, else one copy each.
+
+        A pass that consumes no token leaves the repetition and goes on with what follows
+        (as in Perl, Python and RE2), rather than falling back to the body's lower-priority
+        choices. For a body that can match nothing, each optional pass but the last starts
+        in a fresh copy of the body's instructions up to its first tokens (see
+        _fresh_copy): reaching the end of the body there means the pass was empty, and
+        leads out. The copy is a state of its own, so the VM's memory of visited states
+        stays exact.
+        """
         code = self.code
         for _ in range(node.min):
             self.emit(node.body)
+        can_be_empty = width(node.body)[0] == 0
         if node.max is None:
-            loop = len(code)
+            head = len(code)
             code.append(None)
+            begin = len(code)
             self.emit(node.body)
-            code.append(Jump(loop))
+            end = len(code)
+            code.append(Jump(head))
+            entry = begin
+            if can_be_empty:
+                entry, leave = self._fresh_copy(begin, end, node.at)
+                code[leave] = Jump(len(code))
             out = len(code)
-            code[loop] = Split(loop + 1, out) if node.greedy else Split(out, loop + 1)
+            code[head] = Split(entry, out) if node.greedy else Split(out, entry)
             return
-        splits = []
-        for _ in range(node.max - node.min):
-            splits.append(len(code))
+        splits, leaves = [], []
+        for copy in range(node.max - node.min):
+            split = len(code)
             code.append(None)
+            begin = len(code)
             self.emit(node.body)
+            entry = begin
+            if can_be_empty and copy < node.max - node.min - 1:
+                end = len(code)
+                code.append(None)                       # over the fresh copy, to the next pass
+                entry, leave = self._fresh_copy(begin, end, node.at)
+                leaves.append(leave)
+                code[end] = Jump(len(code))
+            splits.append((split, entry))
         out = len(code)
-        for at in splits:
-            code[at] = Split(at + 1, out) if node.greedy else Split(out, at + 1)
+        for split, entry in splits:
+            code[split] = Split(entry, out) if node.greedy else Split(out, entry)
+        for leave in leaves:
+            code[leave] = Jump(out)
+
+    def _fresh_copy(self, begin: int, end: int, at: int) -> tuple[int, int]:
+        """Append a copy of the body at code[begin:end] as it runs before it has consumed a
+        token; return where it starts and the place of its way out, a jump left to fill in.
+
+        Only what the body reaches without consuming is copied. Each token or mention is
+        followed by a jump to what follows it in the body itself (the pass has consumed: it
+        goes on as an ordinary pass), and where the body would end, the copy jumps out.
+        """
+        code = self.code
+        reached = set()
+        work = [begin]
+        while work:
+            pc = work.pop()
+            if pc in reached or pc == end:
+                continue
+            reached.add(pc)
+            ins = code[pc]
+            if ins.op == SPLIT:
+                work += (ins.first, ins.second)
+            elif ins.op == JMP:
+                work.append(ins.to)
+            elif ins.op not in (TOKEN, MENTION):
+                work.append(pc + 1)
+        start = len(code)
+        where = {}
+        place = start
+        for pc in sorted(reached):
+            where[pc] = place
+            place += 2 if code[pc].op in (TOKEN, MENTION) else 1
+        where[end] = place                              # the body's end: the way out
+        for pc in sorted(reached):
+            ins = code[pc]
+            if ins.op == SPLIT:
+                code.append(Split(where[ins.first], where[ins.second]))
+            elif ins.op == JMP:
+                code.append(Jump(where[ins.to]))
+            elif ins.op in (TOKEN, MENTION):
+                code += (ins, Jump(pc + 1))
+            else:
+                code.append(ins)
+        code.append(None)
+        if len(code) > MAX_PROGRAM:
+            raise PatternError("the pattern is too large to compile", at,
+                               "repetitions of what can match nothing, nested, multiply: simplify them")
+        return start, place
 
 
 # -- token constraints --------------------------------------------------------------------------
