@@ -372,3 +372,39 @@ def test_nested_repetitions_of_what_can_match_nothing_stay_small(depth):
         pattern = f"({pattern})*"
     program = _program(pattern)
     assert len(program.code) < 10 * depth * depth
+
+
+# -- long patterns compile in linear time --------------------------------------------------------
+# Sizes at which a quadratic step takes seconds (30,000 tokens: about 4 s before), while the
+# linear compile takes a fraction of one: the tests check the result, never the time.
+
+def test_a_long_sequence_compiles_and_matches():
+    from evx.pattern.vm import SentenceState, find_matches
+    from evx.text.document import Sentence, Token
+    size = 30_000       # 60,000 characters
+    ast = parse("a " * (size - 1) + "b")
+    assert len(ast.items) == size
+    program = _program_of(ast)
+    assert program.prefilter.needs.values == (("word", frozenset({"a"})), ("word", frozenset({"b"})))
+    # annotate cuts sentences at 1,000 tokens: one of the pattern's length is made by hand
+    words = ["a"] * (size - 1) + ["b", "c"]
+    sentence = Sentence(0, 0, 2 * len(words) - 1, tuple(
+        Token(i, 2 * i, 2 * i + 1, word, word, word, "x") for i, word in enumerate(words)))
+    assert [(s, e) for s, e, _ in find_matches(program, SentenceState(sentence))] == [(0, size)]
+
+
+def test_a_long_sequence_of_variables_keeps_its_offsets():
+    from evx.errors import PatternError
+    count = 8_000
+    source = "${v} " * count + "]"
+    with pytest.raises(PatternError) as info:
+        parse(source, {"v": "[lower=a]"})
+    assert info.value.offset == len(source) - 1
+    ast = parse("${v} " * count, {"v": "[lower=a]"})
+    assert [item.at for item in ast.items[:3]] == [0, 5, 10] and ast.items[-1].at == 5 * (count - 1)
+
+
+def _program_of(ast):
+    from evx.pattern.compiler import compile_pattern
+    from evx.rulefile.taxonomy import Taxonomy
+    return compile_pattern(ast, Taxonomy())

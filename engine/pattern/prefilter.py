@@ -421,10 +421,17 @@ class _Needs(Visitor, over=n.PatternNode):
         return Needs(labels=(self.tax.expand(node.label) or frozenset(),))
 
     def visit_Sequence(self, node: n.Sequence) -> Needs:
-        total = Needs()
+        # gathered in one pass, each need once: adding Needs item by item copies the tuples
+        # every time, which a sequence of thousands of tokens makes quadratic
+        values: dict = {}
+        labels: dict = {}
+        patterns: dict = {}
         for item in node.items:
-            total = total + self.visit(item)
-        return total
+            need = self.visit(item)
+            values.update(dict.fromkeys(need.values))
+            labels.update(dict.fromkeys(need.labels))
+            patterns.update(dict.fromkeys(need.patterns))
+        return Needs(tuple(values), tuple(labels), tuple(patterns))
 
     def visit_Repeat(self, node: n.Repeat) -> Needs:
         return self.visit(node.body) if node.min > 0 else Needs()
