@@ -134,6 +134,130 @@ def test_regex_negated_field(find):
     assert find("[word!=/a/]", "cat dog bat") == [["dog"]]
 
 
+# -- sets of values ------------------------------------------------------------------------------
+
+def test_set_of_bare_words(find):
+    assert find("[lower in (paris, rome)]", "Paris and Rome and Oslo") == [["Paris"], ["Rome"]]
+
+
+def test_set_of_lemmas_with_a_quoted_value(find, provided):
+    doc = provided("they visited then set_off and arrived", lemma=["they", "visit", "then", "set off", "and",
+                                                                  "arrive"])
+    assert find('[lemma in (visit, arrive, "set off")]', doc) == [["visited"], ["set_off"], ["arrived"]]
+
+
+def test_set_with_quoted_commas_and_brackets(find):
+    assert find('[word in (",", "(", x)]', "a , b ( x )") == [[","], ["("], ["x"]]
+
+
+def test_set_with_a_trailing_comma_and_one_value(find):
+    assert find("[lower in (a,)] [lower in(b)]", "a b") == [W("a b")]
+
+
+def test_not_in_set(find):
+    assert find("[lower !in (the, a)]", "the cat a dog") == [["cat"], ["dog"]]
+    assert find("[!lower in (the, a)]", "the cat a dog") == [["cat"], ["dog"]]
+
+
+def test_set_in_a_boolean_constraint(find):
+    assert find("[lower in (a, b) & !word=B]", "a B b c") == [["a"], ["b"]]
+    assert find("[lower in (a) | shape=dd]", "a 12 c") == [["a"], ["12"]]
+
+
+def test_set_of_mention_labels_follows_the_taxonomy(find):
+    assert find("[mention in (Location, Group)]+", "Rome and John", mentions={"City": "Rome", "Person": "John"},
+                taxonomy="- Location: [City]\n- Person\n- Group") == [["Rome"]]
+
+
+def test_set_of_dependency_labels(find, provided):
+    doc = provided("the cat sat fish", head=[1, 2, -1, 2], dep=["det", "nsubj", "ROOT", "obj"])
+    assert find("[incoming in (nsubj, obj)]", doc) == [["cat"], ["fish"]]
+    assert find("[outgoing in (det, amod)]", doc) == [["cat"]]
+
+
+def test_in_is_still_a_word_outside_brackets(find):
+    assert find("arrived in [lower in (paris)]", "arrived in Paris") == [W("arrived in Paris")]
+    assert find("[lower=in]", "in on in") == [["in"], ["in"]]
+
+
+def test_list_variable_after_in_is_a_set(find):
+    verbs = ["visit", "arrive", "set off", "a,b"]
+    assert find("[lemma in ${verbs}]", "visits arrived", variables={"verbs": verbs}) == [["visits"], ["arrived"]]
+    assert find("[word !in ${verbs}]", "visit x", variables={"verbs": verbs}) == [["x"]]
+
+
+def test_list_variable_after_in_outside_brackets_still_joins_with_a_bar(find):
+    assert find("stay in (${places})", "stay in Rome", variables={"places": ["Oslo", "Rome"]}) \
+        == [W("stay in Rome")]
+
+
+def test_list_variable_set_takes_in_the_lists_it_names():
+    from evx.pattern.parser import parse
+    ast = parse("[lower in ${a}]", {"a": ["x", "${b}", "p ${c}"], "b": ["y", "z"], "c": "q"})
+    assert ast.constraint.value.values == ("x", "y", "z", "p q")
+
+
+def test_set_is_one_lookup():
+    from evx.pattern.compiler import compile_pattern
+    from evx.pattern.parser import parse
+    from evx.rulefile.taxonomy import Taxonomy
+    program = compile_pattern(parse("[lower in (a, b)] [word=c]"), Taxonomy())
+    assert program.code[0].test.__code__ is program.code[1].test.__code__   # both: value test of a field
+    assert program.prefilter.start.values == (("lower", frozenset({"a", "b"})),)
+
+
+def check_errors(tmp_path, pattern: str) -> list[tuple[str, str, str]]:
+    """`evx check` on a rule file with one pattern: each error's head (FILE:LINE:COL: message,
+    the file's name as FILE), the source line it shows and the caret line under it."""
+    from click.testing import CliRunner
+    from evx.tools.cli import main
+    path = tmp_path / "rules.yml"
+    path.write_text("taxonomy:\n  - Entity: [Person]\nrules:\n  - name: r\n    label: Person\n"
+                    "    pattern: |\n      " + pattern + "\n", encoding="utf-8")
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    return [(lines[i].replace(str(path), "FILE"), lines[i + 1], lines[i + 2])
+            for i, line in enumerate(lines) if line.startswith(f"{path}:")]
+
+
+def assert_check_error(tmp_path, pattern: str, head: str, at: str) -> None:
+    """One error, `head`, whose caret stands under the start of `at` in the pattern's line."""
+    (error,) = check_errors(tmp_path, pattern)
+    shown, source, caret = error
+    assert shown == head
+    column = int(head.split(":")[2])
+    assert caret.strip() == "^" and caret.index("^") - 4 == column - 1
+    assert source[caret.index("^"):] == at
+
+
+@pytest.mark.parametrize("pattern, head, at", [
+    ("[lower in ()]", "FILE:7:17: an empty set: no token has a value in it", "()]"),
+    ("[lower in (a, /b/)]", "FILE:7:21: a set holds words and quoted strings, not regexes", "/b/)]"),
+    ("[lowr in (a)]", "FILE:7:8: unknown field 'lowr'", "lowr in (a)]"),
+    ("[mention in (Person, Persn)]", "FILE:7:8: unknown label 'Persn'", "mention in (Person, Persn)]"),
+    ("[lower in (a b)]", "FILE:7:20: unexpected 'b'", "b)]"),
+    ("[lower in a]", "FILE:7:17: unexpected 'a'", "a]"),
+])
+def test_set_errors_are_located(tmp_path, pattern, head, at):
+    assert_check_error(tmp_path, pattern, head, at)
+
+
+def test_empty_list_variable_as_a_set_points_at_the_variable(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_text("vars:\n  none: []\nrules:\n  - name: r\n    label: X\n    pattern: a [lower in ${none}]\n",
+                    encoding="utf-8")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    (err,) = info.value.errors
+    assert err.message == "an empty set: no token has a value in it"
+    assert (err.location.line, err.location.column) == (6, 26)      # the `$` of `${none}`
+
+
 # -- boolean operators ---------------------------------------------------------------------------
 
 def test_not_binds_tighter_than_and(find):

@@ -268,7 +268,8 @@ _LABEL = st.sampled_from(["Person", "Org.Unit", "Place-Name", "_x"])
 
 
 def _values():
-    return st.one_of(st.builds(n.Literal, _TEXT), st.builds(n.Regex, _REGEX))
+    return st.one_of(st.builds(n.Literal, _TEXT), st.builds(n.Regex, _REGEX),
+                     st.builds(n.ValueSet, st.lists(_TEXT, min_size=1, max_size=3).map(tuple)))
 
 
 def _constraints():
@@ -408,3 +409,30 @@ def _program_of(ast):
     from evx.pattern.compiler import compile_pattern
     from evx.rulefile.taxonomy import Taxonomy
     return compile_pattern(ast, Taxonomy())
+
+
+# -- sets of values: the AST, to_source and the prefilter -----------------------------------------
+
+def test_a_set_is_a_value_set_in_a_field_test():
+    ast = parse('[lemma !in (visit, "set off", "a,b")]')
+    assert ast.constraint == n.FieldTest("lemma", True, n.ValueSet(("visit", "set off", "a,b")))
+    assert n.to_source(ast) == '[lemma !in (visit, "set off", "a,b")]'
+    assert parse("[!lemma in (a)]").constraint == n.Not(n.FieldTest("lemma", False, n.ValueSet(("a",))))
+    assert n.to_source(parse("[!lemma in (a)]")) == "[!lemma in (a)]"
+
+
+def test_a_set_anchors_the_rule_index_as_literal_alternatives_do():
+    from evx.pattern.prefilter import RuleIndex
+    as_set = _program("[lower=the] [lemma in (visit, arrive)] [lower in (to, in)]")
+    as_regex = _program("[lower=the] [lemma=/^(visit|arrive)$/] [lower=/^(to|in)$/]")
+    assert as_set.prefilter == as_regex.prefilter
+    assert as_set.prefilter.anchor.values == frozenset({"visit", "arrive"})
+    assert as_set.prefilter.anchor.next == ("lower", frozenset({"to", "in"}))
+    index = RuleIndex([as_set], lambda program: program.prefilter)
+    assert index.by_value["lemma"].keys() == {"visit", "arrive"}
+
+
+def test_a_negated_set_is_no_anchor_and_mention_sets_need_their_labels():
+    assert _program("[lower !in (a, b)]").prefilter.anchor is None
+    pre = _program("[mention in (Person)] x").prefilter
+    assert ("mention", frozenset({"Person"})) in pre.needs.values

@@ -49,8 +49,9 @@ def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool =
     emitter = _Emitter(labels, allow_captures)
     emitter.emit(pattern)
     emitter.code.append(Match())
-    if emitter.errors:
-        raise PatternError.collected(emitter.errors)
+    if emitter.errors:      # a repeated body is emitted once per pass: report each error once
+        unique = {(e.message, e.offset): e for e in reversed(emitter.errors)}
+        raise PatternError.collected(sorted(unique.values(), key=lambda e: e.offset))
     return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
 
 
@@ -279,6 +280,9 @@ class _ValueTests(Visitor, over=n.ValueNode):
             return words.__contains__
         return re.compile(value.source).search
 
+    def visit_ValueSet(self, value: n.ValueSet) -> Callable[[str], bool]:
+        return frozenset(value.values).__contains__
+
 
 _VALUE_TESTS = _ValueTests()
 
@@ -302,12 +306,20 @@ class _MentionTests(Visitor, over=n.ValueNode):
         self.errors = errors
 
     def visit_Literal(self, value: n.Literal) -> Predicate:
-        wanted = self.labels.expand(value.text)
-        if wanted is None:
-            self.errors.append(PatternError(f"unknown label '{value.text}'", self.test.at,
-                                            did_you_mean(value.text, self.labels.names)))
-            wanted = frozenset()
+        wanted = self._labels(value.text)
         return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+
+    def visit_ValueSet(self, value: n.ValueSet) -> Predicate:
+        wanted = frozenset().union(*map(self._labels, value.values))
+        return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+
+    def _labels(self, label: str) -> frozenset[str]:
+        wanted = self.labels.expand(label)
+        if wanted is None:
+            self.errors.append(PatternError(f"unknown label '{label}'", self.test.at,
+                                            did_you_mean(label, self.labels.names)))
+            wanted = frozenset()
+        return wanted
 
     def visit_Regex(self, value: n.Regex) -> Predicate:
         search = re.compile(value.source).search

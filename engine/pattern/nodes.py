@@ -34,13 +34,22 @@ class Regex(ValueNode):
         return ()
 
 
-Value = Union[Literal, Regex]
+@dataclass(frozen=True)
+class ValueSet(ValueNode):
+    """`field in (a, b, "c d")`: the field has one of the values (literals, in written order)."""
+    values: tuple[str, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+
+Value = Union[Literal, Regex, ValueSet]
 
 
 @dataclass(frozen=True)
 class FieldTest(ConstraintNode):
     field: str
-    negated: bool           # `field!=value`
+    negated: bool           # `field!=value`, `field !in (...)`
     value: Value
     at: int = field(default=0, compare=False)
 
@@ -200,12 +209,15 @@ class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
     def visit_Regex(self, value: Regex, level: int = 0) -> str:
         return "/" + value.source.replace("/", "\\/") + "/"
 
+    def visit_ValueSet(self, value: ValueSet, level: int = 0) -> str:
+        return "(" + ", ".join(self.visit_Literal(Literal(v)) for v in value.values) + ")"
+
     # constraints
     def visit_AnyToken(self, c: AnyToken, level: int = 0) -> str:
         return ""
 
     def visit_FieldTest(self, c: FieldTest, level: int = 0) -> str:
-        return f"{c.field}{'!=' if c.negated else '='}{self.visit(c.value)}"
+        return c.field + _OPERATOR.visit(c.value, c.negated) + self.visit(c.value)
 
     def visit_Not(self, c: Not, level: int = 0) -> str:
         return "!" + self.visit(c.operand, 3)
@@ -259,7 +271,20 @@ class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
         return f"({text})" if isinstance(node, kinds) else text
 
 
+class _Operator(Visitor, over=ValueNode):
+    """What stands between a field and its value: `=`, `!=`, ` in `, ` !in `."""
+
+    def visit_Literal(self, value: Value, negated: bool) -> str:
+        return "!=" if negated else "="
+
+    visit_Regex = visit_Literal
+
+    def visit_ValueSet(self, value: ValueSet, negated: bool) -> str:
+        return " !in " if negated else " in "
+
+
 _SOURCE = _Source()
+_OPERATOR = _Operator()
 
 
 def value_source(value: Value) -> str:

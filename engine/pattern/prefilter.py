@@ -296,6 +296,9 @@ class _Words(Visitor, over=n.ValueNode):
     def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
         return literal_alternatives(value.source)
 
+    def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
+        return frozenset(value.values)
+
 
 class _RegexOf(Visitor, over=n.ValueNode):
     """The regex source of a value that is a regex."""
@@ -305,6 +308,9 @@ class _RegexOf(Visitor, over=n.ValueNode):
 
     def visit_Regex(self, value: n.Regex) -> str | None:
         return value.source
+
+    def visit_ValueSet(self, value: n.ValueSet) -> str | None:
+        return None
 
 
 class _LabelsOf(Visitor, over=n.ValueNode):
@@ -318,6 +324,9 @@ class _LabelsOf(Visitor, over=n.ValueNode):
 
     def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
         return None
+
+    def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
+        return frozenset().union(*(self.tax.expand(label) or frozenset() for label in value.values))
 
 
 _WORDS = _Words()
