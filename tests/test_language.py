@@ -120,6 +120,47 @@ def test_regex_is_case_sensitive(find):
     assert find("[word=/^p/]", "Paris paris") == [["paris"]]
 
 
+def test_regex_ignoring_case(find):
+    assert find("[word=/^police$/i]", "Police police POLICE policeman") == [["Police"], ["police"], ["POLICE"]]
+    assert find("/^p/i", "Paris paris Oslo") == [["Paris"], ["paris"]]
+
+
+def test_regex_ignoring_case_in_a_lookaround_and_negated(find):
+    assert find("[] (?= [word=/^the$/i])", "a The b the c") == [["a"], ["b"]]
+    assert find("[word!=/^a$/i]", "a A b") == [["b"]]
+
+
+def test_regex_ignoring_case_as_python_does(find):
+    # re.IGNORECASE lets the dotless ı stand for i: the rule index must not skip such a word
+    assert find("[word=/^(visit|kiss)$/i] x", "VISIT x vısıt x Kiſs x") == [W("VISIT x"), W("vısıt x"), W("Kiſs x")]
+    assert find("[lower=/^(visit)$/i] x", "VİSİT x") == []       # its lower form has a combining dot
+
+
+def test_regex_ignoring_case_on_mention_labels(find):
+    assert find("[mention=/^loc/i]", "Rome and John", mentions={"Location": "Rome", "Person": "John"}) == [["Rome"]]
+
+
+@pytest.mark.parametrize("pattern, head, at", [
+    ("[word=/^a$/g]", "FILE:7:18: unknown regex flag 'g'", "g]"),
+    ("[word=/^a$/I]", "FILE:7:18: unknown regex flag 'I'", "I]"),
+    ("/^a$/ii", "FILE:7:13: the flag 'i' is given twice", "i"),
+    ("[lower=/^a$/is]", "FILE:7:20: unknown regex flag 's'", "s]"),
+])
+def test_regex_flag_errors_are_located(tmp_path, pattern, head, at):
+    assert_check_error(tmp_path, pattern, head, at)
+
+
+def test_unknown_regex_flag_hint():
+    from evx.errors import PatternError
+    from evx.pattern.parser import parse
+    with pytest.raises(PatternError) as info:
+        parse("[word=/x/I]")
+    assert info.value.hint.startswith("did you mean 'i'?") and "/^police$/i" in info.value.hint
+    with pytest.raises(PatternError) as info:
+        parse("[word=/x/g]")
+    assert info.value.hint == "a regex takes one flag, i (ignore case), as in /^police$/i"
+
+
 def test_regex_with_a_global_flag_beside_a_word(find):
     # a flag such as (?i) must open its regex, so the alternation's options cannot be joined
     # into one regex for the prefilter; the rule still runs, on every sentence

@@ -268,7 +268,7 @@ _LABEL = st.sampled_from(["Person", "Org.Unit", "Place-Name", "_x"])
 
 
 def _values():
-    return st.one_of(st.builds(n.Literal, _TEXT), st.builds(n.Regex, _REGEX),
+    return st.one_of(st.builds(n.Literal, _TEXT), st.builds(n.Regex, _REGEX, st.booleans()),
                      st.builds(n.ValueSet, st.lists(_TEXT, min_size=1, max_size=3).map(tuple)))
 
 
@@ -436,3 +436,42 @@ def test_a_negated_set_is_no_anchor_and_mention_sets_need_their_labels():
     assert _program("[lower !in (a, b)]").prefilter.anchor is None
     pre = _program("[mention in (Person)] x").prefilter
     assert ("mention", frozenset({"Person"})) in pre.needs.values
+
+
+# -- case-insensitive regexes ------------------------------------------------------------------
+
+def test_an_ignore_case_regex_is_kept_in_the_ast_and_its_source():
+    ast = parse("[word=/^police$/i] /a\\/b/i")
+    assert ast.items[0].constraint.value == n.Regex("^police$", ignore_case=True)
+    assert ast.items[1].constraint.value == n.Regex("a/b", ignore_case=True)
+    assert n.to_source(ast) == "[word=/^police$/i] [word=/a\\/b/i]"
+    assert parse("[word=/x/]").constraint.value != parse("[word=/x/i]").constraint.value
+
+
+def test_an_ignore_case_word_list_anchors_on_every_lower_form():
+    pre = _program("[word=/^(police|kiss)$/i]").prefilter
+    assert pre.anchor.field == "lower"
+    assert {"police", "kiss", "kıss", "kiſs", "ki\u0307ss"} <= pre.anchor.values
+    assert all(value.lower() == value for value in pre.anchor.values)
+
+
+def test_lower_forms_cover_every_word_python_matches_ignoring_case():
+    import itertools
+    import re
+    from evx.pattern.prefilter import _LOWER_FORMS
+    letters = "iksIKS\u0130\u0131\u017f\u212a\u0307e"
+    for word in ("is", "kiss", "Sie"):
+        forms = _LOWER_FORMS.visit(n.Regex(f"^({word})$", True))
+        rx = re.compile(f"^({word})$", re.IGNORECASE)
+        for size in range(1, 5):
+            for chars in itertools.product(letters, repeat=size):
+                text = "".join(chars)
+                if rx.search(text):
+                    assert text.lower() in forms, (word, text)
+
+
+def test_an_ignore_case_regex_is_no_word_anchor_but_a_need():
+    pre = _program("[lemma=/^(visit)$/i] [lower=/^p/i]").prefilter
+    assert pre.anchor is None and pre.needs.values == ()
+    assert [(name, rx.pattern, rx.search("VISIT") is not None) for name, rx in pre.needs.patterns] == [
+        ("lemma", "(?i:^(visit)$)", True), ("lower", "(?i:^p)", False)]

@@ -275,6 +275,8 @@ class _ValueTests(Visitor, over=n.ValueNode):
         return value.text.__eq__
 
     def visit_Regex(self, value: n.Regex) -> Callable[[str], bool]:
+        if value.ignore_case:
+            return re.compile(value.source, re.IGNORECASE).search
         words = literal_alternatives(value.source)
         if words is not None:
             return words.__contains__
@@ -322,5 +324,5 @@ class _MentionTests(Visitor, over=n.ValueNode):
         return wanted
 
     def visit_Regex(self, value: n.Regex) -> Predicate:
-        search = re.compile(value.source).search
+        search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
         return lambda tok, state: any(search(label) for label in state.covering(tok.index))

@@ -28,7 +28,9 @@ class Literal(ValueNode):
 
 @dataclass(frozen=True)
 class Regex(ValueNode):
+    """`/source/`, searched anywhere in the value; `/source/i` ignores case."""
     source: str
+    ignore_case: bool = False
 
     def children(self) -> tuple[Node, ...]:
         return ()
@@ -207,7 +209,7 @@ class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def visit_Regex(self, value: Regex, level: int = 0) -> str:
-        return "/" + value.source.replace("/", "\\/") + "/"
+        return "/" + value.source.replace("/", "\\/") + "/" + ("i" if value.ignore_case else "")
 
     def visit_ValueSet(self, value: ValueSet, level: int = 0) -> str:
         return "(" + ", ".join(self.visit_Literal(Literal(v)) for v in value.values) + ")"

@@ -484,14 +484,24 @@ class _Builder:
 
     def regex(self, start, children):
         token: Token = children[0]
-        source = str(token)[1:-1].replace("\\/", "/")
+        text = str(token)
+        close = text.rindex("/")
+        source, flags = text[1:close].replace("\\/", "/"), text[close + 1:]
+        if flags not in ("", "i"):
+            bad = next(i for i, ch in enumerate(flags) if ch != "i" or i > 0)
+            hint = did_you_mean(flags, ["i"])
+            self.errors.append(PatternError(
+                f"unknown regex flag '{flags[bad]}'" if flags[bad] != "i" else "the flag 'i' is given twice",
+                token.start_pos + close + 1 + bad,
+                (hint + " " if hint else "") + "a regex takes one flag, i (ignore case), as in /^police$/i"))
+        ignore_case = "i" in flags
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)   # "possible nested set": still valid
-                re.compile(source)
+                re.compile(source, re.IGNORECASE if ignore_case else 0)
         except re.error as err:
             offset = token.start_pos + 1 + (err.pos or 0)
             self.errors.append(PatternError(f"bad regex: {err.msg}", offset))
         except (OverflowError, RecursionError) as err:     # e.g. a{99999999999}
             self.errors.append(PatternError(f"bad regex: {err}", token.start_pos + 1))
-        return n.Regex(source)
+        return n.Regex(source, ignore_case)

@@ -294,10 +294,45 @@ class _Words(Visitor, over=n.ValueNode):
         return frozenset([value.text])
 
     def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
-        return literal_alternatives(value.source)
+        return None if value.ignore_case else literal_alternatives(value.source)
 
     def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
         return frozenset(value.values)
+
+
+class _LowerForms(Visitor, over=n.ValueNode):
+    """For `/^(a|b)$/i` on `word` or `lower`: every `lower` a matching token can have.
+
+    A token matches when its word equals a or b ignoring case as Python's re does, which
+    also lets dotless ı and dotted İ stand for i and the long ſ for s; their lower-cased
+    forms are listed too (İ lowers to i and a combining dot). A superset is enough: the
+    search still tests the regex itself.
+    """
+
+    def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
+        if not value.ignore_case:
+            return None
+        words = literal_alternatives(value.source)
+        if words is None or not all(word.isascii() for word in words):
+            return None
+        forms: set[str] = set()
+        for word in words:
+            found = [""]
+            for ch in word.lower():
+                found = [head + alt for head in found for alt in _CASE_FORMS.get(ch, ch)]
+                if len(found) > _MOST_FORMS:
+                    return None
+            forms.update(found)
+        return frozenset(forms)
+
+    def _none(self, value: n.Value) -> None:
+        return None
+
+    visit_Literal = visit_ValueSet = _none
+
+
+_CASE_FORMS = {"i": ("i", "\u0131", "i\u0307"), "s": ("s", "\u017f")}
+_MOST_FORMS = 64
 
 
 class _RegexOf(Visitor, over=n.ValueNode):
@@ -307,7 +342,14 @@ class _RegexOf(Visitor, over=n.ValueNode):
         return None
 
     def visit_Regex(self, value: n.Regex) -> str | None:
-        return value.source
+        if not value.ignore_case:
+            return value.source
+        scoped = "(?i:" + value.source + ")"
+        try:
+            re.compile(scoped)
+        except re.error:        # a global flag such as (?x) must open the regex
+            return None
+        return scoped
 
     def visit_ValueSet(self, value: n.ValueSet) -> str | None:
         return None
@@ -330,6 +372,7 @@ class _LabelsOf(Visitor, over=n.ValueNode):
 
 
 _WORDS = _Words()
+_LOWER_FORMS = _LowerForms()
 _REGEX_OF = _RegexOf()
 
 
@@ -350,7 +393,11 @@ class _ConstraintValues(Visitor, over=n.ConstraintNode):
             return ("mention", labels) if labels is not None else None
         if c.field in INDEXED_FIELDS:
             words = _WORDS.visit(c.value)
-            return (c.field, words) if words is not None else None
+            if words is not None:
+                return c.field, words
+            if c.field in ("word", "lower"):
+                forms = _LOWER_FORMS.visit(c.value)
+                return ("lower", forms) if forms is not None else None
         return None
 
     def visit_And(self, c: n.And) -> tuple[str, frozenset[str]] | None:
