@@ -67,7 +67,7 @@ class _Emitter(Visitor, over=n.PatternNode):
         if len(self.code) > MAX_PROGRAM:
             raise PatternError("the pattern is too large to compile", node.at,
                                "nested counted repetitions multiply: use '*' or '+' instead")
-        self.visit(node)
+        self._dispatch[type(node)](self, node)
 
     def visit_TokenPattern(self, node: n.TokenPattern) -> None:
         self.code.append(Token(compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),

@@ -26,8 +26,12 @@ def _opcode(code: int):
     """Make a NamedTuple whose first field is `op` into the instruction of that opcode: its
     constructor takes the other fields and puts `code` first."""
     def make(fields: type) -> type:
+        size = len(fields._fields) - 1
+
         def __new__(cls, *args, **kwargs):
-            return fields.__new__(cls, code, *args, **kwargs)
+            if kwargs or len(args) != size:
+                return fields.__new__(cls, code, *args, **kwargs)
+            return tuple.__new__(cls, (code, *args))
 
         def __getnewargs__(self):       # pickle passes these to __new__, which adds the opcode
             return tuple(self)[1:]

@@ -105,15 +105,22 @@ class Visitor:
         stray = sorted(name for name in dir(cls) if name.startswith("visit_") and name not in known)
         if stray:
             raise TypeError(f"pass {cls.__name__} has methods for no node kind: " + ", ".join(stray))
-        cls._dispatch = {kind: getattr(cls, _method(kind)) for kind in kinds}
+        cls._dispatch = _Dispatch(cls.__name__, {kind: getattr(cls, _method(kind)) for kind in kinds})
         _PASSES.append(cls)
 
     def visit(self, node: Node, *args):
-        try:
-            method = self._dispatch[type(node)]
-        except KeyError:
-            raise TypeError(f"{type(self).__name__} does not visit {type(node).__name__}") from None
-        return method(self, node, *args)
+        return self._dispatch[type(node)](self, node, *args)
+
+
+class _Dispatch(dict):
+    """Node class -> a pass's method; a node of no family the pass visits is a TypeError."""
+
+    def __init__(self, owner: str, methods: dict):
+        super().__init__(methods)
+        self.owner = owner
+
+    def __missing__(self, kind: type):
+        raise TypeError(f"{self.owner} does not visit {kind.__name__}")
 
 
 def walk(node: Node) -> Iterator[Node]:
