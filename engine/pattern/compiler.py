@@ -128,16 +128,18 @@ class _Emitter(Visitor, over=n.PatternNode):
 
         A pass that consumes no token leaves the repetition and goes on with what follows
         (as in Perl, Python and RE2), rather than falling back to the body's lower-priority
-        choices. For a body that can match nothing, each optional pass but the last starts
-        in a fresh copy of the body's instructions up to its first tokens (see
-        _fresh_copy): reaching the end of the body there means the pass was empty, and
-        leads out. The copy is a state of its own, so the VM's memory of visited states
-        stays exact.
+        choices. For a body that can match nothing before its last choice, each optional
+        pass but the last starts in a fresh copy of the body's instructions up to its first
+        tokens (see _fresh_copy): reaching the end of the body there means the pass was
+        empty, and leads out. The copy is a state of its own, so the VM's memory of visited
+        states stays exact. A body whose only empty way is its last choice (`[]*`, `a?`)
+        needs no copy: there the empty pass fails back to the repetition's own way out,
+        which is where leaving it leads.
         """
         code = self.code
         for _ in range(node.min):
             self.emit(node.body)
-        can_be_empty = width(node.body)[0] == 0
+        needs_fresh = width(node.body)[0] == 0 and not _EMPTY_LAST.visit(node.body)
         if node.max is None:
             head = len(code)
             code.append(None)
@@ -146,7 +148,7 @@ class _Emitter(Visitor, over=n.PatternNode):
             end = len(code)
             code.append(Jump(head))
             entry = begin
-            if can_be_empty:
+            if needs_fresh:
                 entry, leave = self._fresh_copy(begin, end, node.at)
                 code[leave] = Jump(len(code))
             out = len(code)
@@ -159,7 +161,7 @@ class _Emitter(Visitor, over=n.PatternNode):
             begin = len(code)
             self.emit(node.body)
             entry = begin
-            if can_be_empty and copy < node.max - node.min - 1:
+            if needs_fresh and copy < node.max - node.min - 1:
                 end = len(code)
                 code.append(None)                       # over the fresh copy, to the next pass
                 entry, leave = self._fresh_copy(begin, end, node.at)
@@ -217,6 +219,34 @@ class _Emitter(Visitor, over=n.PatternNode):
             raise PatternError("the pattern is too large to compile", at,
                                "repetitions of what can match nothing, nested, multiply: simplify them")
         return start, place
+
+
+class _EmptyLast(Visitor, over=n.PatternNode):
+    """Whether a node matches nothing only by its lowest-priority choice, if at all (a
+    node that never consumes has that one way only)."""
+
+    def _never_empty(self, node: n.Pattern) -> bool:
+        return True
+
+    visit_TokenPattern = visit_MentionRef = visit_Lookaround = visit_Anchor = _never_empty
+
+    def visit_Capture(self, node: n.Capture) -> bool:
+        return self.visit(node.body)
+
+    def visit_Sequence(self, node: n.Sequence) -> bool:
+        return all(self.visit(item) for item in node.items)
+
+    def visit_Alternation(self, node: n.Alternation) -> bool:
+        *first, last = node.options
+        return all(width(option)[0] > 0 for option in first) and self.visit(last)
+
+    def visit_Repeat(self, node: n.Repeat) -> bool:
+        if width(node.body)[0] > 0:
+            return node.greedy or node.min > 0     # greedy: skipping comes last; min > 0: never empty
+        return False
+
+
+_EMPTY_LAST = _EmptyLast()
 
 
 # -- token constraints --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
-from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Instruction, Lookaround, Program
+from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from ..text.document import Sentence
 from .matches import Argument, Match
 from ..io.writers import shorten
@@ -363,41 +363,44 @@ def captures(events) -> dict[str, tuple[Argument, ...]]:
 
 # -- lookaround tables --------------------------------------------------------------------------
 
-def _epsilon_successors(ins: Instruction, pc: int, state: SentenceState, pos: int):
+# These loops run per sentence and read instructions as plain tuples by position, as
+# _search does (Program.plain).
+
+def _epsilon_successors(ins: tuple, pc: int, state: SentenceState, pos: int):
     """The instructions reachable from `pc` without consuming, or None for a consumer."""
-    op = ins.op
-    if op == SPLIT:
-        return (ins.first, ins.second)
-    if op == JMP:
-        return (ins.to,)
+    op = ins[0]
+    if op == SPLIT:                                     # Split(first, second)
+        return (ins[1], ins[2])
+    if op == JMP:                                       # Jump(to)
+        return (ins[1],)
     if op == OPEN or op == CLOSE:
         return (pc + 1,)
     if op == START:
         return (pc + 1,) if pos == 0 else ()
     if op == END:
         return (pc + 1,) if pos == state.n else ()
-    if op == LOOK:
-        return (pc + 1,) if state.look(ins.look, pos) else ()
+    if op == LOOK:                                      # Look(look, source)
+        return (pc + 1,) if state.look(ins[1], pos) else ()
     return None
 
 
-def _consume(ins: Instruction, state: SentenceState, pos: int) -> list[int]:
+def _consume(ins: tuple, state: SentenceState, pos: int) -> list[int]:
     """Positions a consumer at `pos` can move to."""
-    if ins.op == TOKEN:
-        return [pos + 1] if pos < state.n and ins.test(state.tokens[pos], state) else []
-    if ins.op == MENTION:
-        wanted = ins.wanted
+    if ins[0] == TOKEN:                                 # Token(test, ...)
+        return [pos + 1] if pos < state.n and ins[1](state.tokens[pos], state) else []
+    if ins[0] == MENTION:                               # Mention(wanted, ...)
+        wanted = ins[1]
         return [m.end for m in state.by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
     return []
 
 
 def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
     """Positions from which the program matches: reachability backwards from MATCH."""
-    code = program.code
+    code = program.plain
     into = program.epsilon_into
-    consumers = [pc for pc, ins in enumerate(code) if ins.op == TOKEN or ins.op == MENTION]
-    matches = [pc for pc, ins in enumerate(code) if ins.op == MATCH]
-    asserts = [pc for pc, ins in enumerate(code) if ins.op in (START, END, LOOK)]
+    consumers = [pc for pc, ins in enumerate(code) if ins[0] == TOKEN or ins[0] == MENTION]
+    matches = [pc for pc, ins in enumerate(code) if ins[0] == MATCH]
+    asserts = [pc for pc, ins in enumerate(code) if ins[0] in (START, END, LOOK)]
     good: list[set[int]] = [set() for _ in range(state.n + 1)]
     for pos in range(state.n, -1, -1):
         here = good[pos]
@@ -428,7 +431,7 @@ def _behind_table(program: Program, state: SentenceState) -> frozenset[int]:
 def _forward(program: Program, state: SentenceState, starts, stop: int) -> set[int]:
     """The positions up to `stop` at which a match of the program that begins at one of
     `starts` can end: plain reachability over (instruction, position), each visited once."""
-    code = program.code
+    code = program.plain
     begin = set(starts)
     if not begin:
         return set()
@@ -445,7 +448,7 @@ def _forward(program: Program, state: SentenceState, starts, stop: int) -> set[i
             ins = code[pc]
             succ = _epsilon_successors(ins, pc, state, pos)
             if succ is None:
-                if ins.op == MATCH:
+                if ins[0] == MATCH:
                     ends.add(pos)
                     continue
                 for to in _consume(ins, state, pos):
