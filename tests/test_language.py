@@ -120,6 +120,47 @@ def test_regex_is_case_sensitive(find):
     assert find("[word=/^p/]", "Paris paris") == [["paris"]]
 
 
+def test_regex_ignoring_case(find):
+    assert find("[word=/^police$/i]", "Police police POLICE policeman") == [["Police"], ["police"], ["POLICE"]]
+    assert find("/^p/i", "Paris paris Oslo") == [["Paris"], ["paris"]]
+
+
+def test_regex_ignoring_case_in_a_lookaround_and_negated(find):
+    assert find("[] (?= [word=/^the$/i])", "a The b the c") == [["a"], ["b"]]
+    assert find("[word!=/^a$/i]", "a A b") == [["b"]]
+
+
+def test_regex_ignoring_case_as_python_does(find):
+    # re.IGNORECASE lets the dotless ı stand for i: the rule index must not skip such a word
+    assert find("[word=/^(visit|kiss)$/i] x", "VISIT x vısıt x Kiſs x") == [W("VISIT x"), W("vısıt x"), W("Kiſs x")]
+    assert find("[lower=/^(visit)$/i] x", "VİSİT x") == []       # its lower form has a combining dot
+
+
+def test_regex_ignoring_case_on_mention_labels(find):
+    assert find("[mention=/^loc/i]", "Rome and John", mentions={"Location": "Rome", "Person": "John"}) == [["Rome"]]
+
+
+@pytest.mark.parametrize("pattern, head, at", [
+    ("[word=/^a$/g]", "FILE:7:18: unknown regex flag 'g'", "g]"),
+    ("[word=/^a$/I]", "FILE:7:18: unknown regex flag 'I'", "I]"),
+    ("/^a$/ii", "FILE:7:13: the flag 'i' is given twice", "i"),
+    ("[lower=/^a$/is]", "FILE:7:20: unknown regex flag 's'", "s]"),
+])
+def test_regex_flag_errors_are_located(tmp_path, pattern, head, at):
+    assert_check_error(tmp_path, pattern, head, at)
+
+
+def test_unknown_regex_flag_hint():
+    from evx.errors import PatternError
+    from evx.pattern.parser import parse
+    with pytest.raises(PatternError) as info:
+        parse("[word=/x/I]")
+    assert info.value.hint.startswith("did you mean 'i'?") and "/^police$/i" in info.value.hint
+    with pytest.raises(PatternError) as info:
+        parse("[word=/x/g]")
+    assert info.value.hint == "a regex takes one flag, i (ignore case), as in /^police$/i"
+
+
 def test_regex_with_a_global_flag_beside_a_word(find):
     # a flag such as (?i) must open its regex, so the alternation's options cannot be joined
     # into one regex for the prefilter; the rule still runs, on every sentence
@@ -132,6 +173,130 @@ def test_regex_escaped_slash(find):
 
 def test_regex_negated_field(find):
     assert find("[word!=/a/]", "cat dog bat") == [["dog"]]
+
+
+# -- sets of values ------------------------------------------------------------------------------
+
+def test_set_of_bare_words(find):
+    assert find("[lower in (paris, rome)]", "Paris and Rome and Oslo") == [["Paris"], ["Rome"]]
+
+
+def test_set_of_lemmas_with_a_quoted_value(find, provided):
+    doc = provided("they visited then set_off and arrived", lemma=["they", "visit", "then", "set off", "and",
+                                                                  "arrive"])
+    assert find('[lemma in (visit, arrive, "set off")]', doc) == [["visited"], ["set_off"], ["arrived"]]
+
+
+def test_set_with_quoted_commas_and_brackets(find):
+    assert find('[word in (",", "(", x)]', "a , b ( x )") == [[","], ["("], ["x"]]
+
+
+def test_set_with_a_trailing_comma_and_one_value(find):
+    assert find("[lower in (a,)] [lower in(b)]", "a b") == [W("a b")]
+
+
+def test_not_in_set(find):
+    assert find("[lower !in (the, a)]", "the cat a dog") == [["cat"], ["dog"]]
+    assert find("[!lower in (the, a)]", "the cat a dog") == [["cat"], ["dog"]]
+
+
+def test_set_in_a_boolean_constraint(find):
+    assert find("[lower in (a, b) & !word=B]", "a B b c") == [["a"], ["b"]]
+    assert find("[lower in (a) | shape=dd]", "a 12 c") == [["a"], ["12"]]
+
+
+def test_set_of_mention_labels_follows_the_taxonomy(find):
+    assert find("[mention in (Location, Group)]+", "Rome and John", mentions={"City": "Rome", "Person": "John"},
+                taxonomy="- Location: [City]\n- Person\n- Group") == [["Rome"]]
+
+
+def test_set_of_dependency_labels(find, provided):
+    doc = provided("the cat sat fish", head=[1, 2, -1, 2], dep=["det", "nsubj", "ROOT", "obj"])
+    assert find("[incoming in (nsubj, obj)]", doc) == [["cat"], ["fish"]]
+    assert find("[outgoing in (det, amod)]", doc) == [["cat"]]
+
+
+def test_in_is_still_a_word_outside_brackets(find):
+    assert find("arrived in [lower in (paris)]", "arrived in Paris") == [W("arrived in Paris")]
+    assert find("[lower=in]", "in on in") == [["in"], ["in"]]
+
+
+def test_list_variable_after_in_is_a_set(find):
+    verbs = ["visit", "arrive", "set off", "a,b"]
+    assert find("[lemma in ${verbs}]", "visits arrived", variables={"verbs": verbs}) == [["visits"], ["arrived"]]
+    assert find("[word !in ${verbs}]", "visit x", variables={"verbs": verbs}) == [["x"]]
+
+
+def test_list_variable_after_in_outside_brackets_still_joins_with_a_bar(find):
+    assert find("stay in (${places})", "stay in Rome", variables={"places": ["Oslo", "Rome"]}) \
+        == [W("stay in Rome")]
+
+
+def test_list_variable_set_takes_in_the_lists_it_names():
+    from evx.pattern.parser import parse
+    ast = parse("[lower in ${a}]", {"a": ["x", "${b}", "p ${c}"], "b": ["y", "z"], "c": "q"})
+    assert ast.constraint.value.values == ("x", "y", "z", "p q")
+
+
+def test_set_is_one_lookup():
+    from evx.pattern.compiler import compile_pattern
+    from evx.pattern.parser import parse
+    from evx.rulefile.taxonomy import Taxonomy
+    program = compile_pattern(parse("[lower in (a, b)] [word=c]"), Taxonomy())
+    assert program.code[0].test.__code__ is program.code[1].test.__code__   # both: value test of a field
+    assert program.prefilter.start.values == (("lower", frozenset({"a", "b"})),)
+
+
+def check_errors(tmp_path, pattern: str) -> list[tuple[str, str, str]]:
+    """`evx check` on a rule file with one pattern: each error's head (FILE:LINE:COL: message,
+    the file's name as FILE), the source line it shows and the caret line under it."""
+    from click.testing import CliRunner
+    from evx.tools.cli import main
+    path = tmp_path / "rules.yml"
+    path.write_text("taxonomy:\n  - Entity: [Person]\nrules:\n  - name: r\n    label: Person\n"
+                    "    pattern: |\n      " + pattern + "\n", encoding="utf-8")
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    return [(lines[i].replace(str(path), "FILE"), lines[i + 1], lines[i + 2])
+            for i, line in enumerate(lines) if line.startswith(f"{path}:")]
+
+
+def assert_check_error(tmp_path, pattern: str, head: str, at: str) -> None:
+    """One error, `head`, whose caret stands under the start of `at` in the pattern's line."""
+    (error,) = check_errors(tmp_path, pattern)
+    shown, source, caret = error
+    assert shown == head
+    column = int(head.split(":")[2])
+    assert caret.strip() == "^" and caret.index("^") - 4 == column - 1
+    assert source[caret.index("^"):] == at
+
+
+@pytest.mark.parametrize("pattern, head, at", [
+    ("[lower in ()]", "FILE:7:17: an empty set: no token has a value in it", "()]"),
+    ("[lower in (a, /b/)]", "FILE:7:21: a set holds words and quoted strings, not regexes", "/b/)]"),
+    ("[lowr in (a)]", "FILE:7:8: unknown field 'lowr'", "lowr in (a)]"),
+    ("[mention in (Person, Persn)]", "FILE:7:8: unknown label 'Persn'", "mention in (Person, Persn)]"),
+    ("[lower in (a b)]", "FILE:7:20: unexpected 'b'", "b)]"),
+    ("[lower in a]", "FILE:7:17: unexpected 'a'", "a]"),
+])
+def test_set_errors_are_located(tmp_path, pattern, head, at):
+    assert_check_error(tmp_path, pattern, head, at)
+
+
+def test_empty_list_variable_as_a_set_points_at_the_variable(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_text("vars:\n  none: []\nrules:\n  - name: r\n    label: X\n    pattern: a [lower in ${none}]\n",
+                    encoding="utf-8")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    (err,) = info.value.errors
+    assert err.message == "an empty set: no token has a value in it"
+    assert (err.location.line, err.location.column) == (6, 26)      # the `$` of `${none}`
 
 
 # -- boolean operators ---------------------------------------------------------------------------
@@ -242,6 +407,83 @@ def test_lazy_quantifier_alone_matches_nothing(find):
     """It prefers the empty match, and an empty match is never reported."""
     assert find("b{,2}?", "b b b") == []
     assert find("b*?", "b b b") == []
+
+
+# -- a pass that consumes nothing ends the repetition ---------------------------------------------
+# When one pass of `*`, `+`, `{n,}` or `{n,m}` matches no token, the repetition ends there and
+# the pattern goes on with what follows (Perl, Python, Go, RE2), instead of the pass falling
+# back to the body's lower-priority choices. Expectations are Python's `re` on one letter a token.
+
+def spans(pattern: str, text, **kw) -> list[tuple[int, int]]:
+    """(start, end) token spans of the matches of rule `p`."""
+    import tempfile
+    from pathlib import Path
+    from conftest import _pattern_rules, write_rules
+    with tempfile.TemporaryDirectory() as folder:
+        rules = evx.load_rules(write_rules(Path(folder), _pattern_rules(pattern, None, None, None, "Hit")))
+    doc = evx.annotate(text) if isinstance(text, str) else text
+    return [(m.start, m.end) for m in rules.matches(doc) if m.rule == "p"]
+
+
+@pytest.fixture
+def tagged(provided):
+    return provided("the big dog barked", tag=["DT", "JJ", "NN", "VBD"])
+
+
+def test_empty_pass_of_a_star_is_the_empty_match(find):
+    assert find("( | a)*", "a a a") == []
+
+
+def test_empty_pass_goes_on_with_what_follows(find):
+    assert find("( | a)* a?", "a a") == [["a"], ["a"]]
+
+
+def test_empty_pass_does_not_fall_back_to_a_later_alternative(find, tagged):
+    assert find("[lower=the] ([tag=JJ]? | [tag=NN])*", tagged) == [W("the big")]
+
+
+def test_assertion_as_a_pass_ends_the_repetition():
+    # at the first "a" the first pass is `^`, which consumes nothing: the match there is empty
+    assert spans("(^ | a b)*", "a b a b a") == [(2, 4)]
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("[lower=the] ([tag=JJ]? | [tag=NN])+", [W("the big")]),
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){2,}", [W("the big")]),     # the second pass is empty
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){0,3}", [W("the big")]),
+    ("[lower=the] ([tag=JJ]? | [tag=NN]){3}", [W("the big")]),      # required passes may be empty
+    ("[lower=the] ([tag=JJ]? | [tag=NN])*? [tag=VBD]", [W("the big dog barked")]),
+    ("[lower=the] ([tag=NN] | [tag=JJ]?)*", [W("the big dog")]),   # a token first: no empty pass
+    ("[lower=the] ([tag=JJ] | [tag=NN])*", [W("the big dog")]),    # a body that always consumes
+])
+def test_empty_pass_variants(find, tagged, pattern, expected):
+    assert find(pattern, tagged) == expected
+
+
+@pytest.mark.parametrize("pattern, text, expected", [
+    ("( | a)*? b", "a a b", [W("a a b")]),          # lazy: tries to stop first, then passes of "a"
+    ("( | a)+?", "a a", []),                        # the one required pass prefers nothing
+    ("(( | a)*)*", "a a", []),                      # nested: the inner empty pass ends both
+    ("(( | a)* b)*", "a b b", [W("a b b")]),        # nested: inner passes end, outer go on
+    ("(a | )* b", "a a b", [W("a a b")]),           # "a" first: the empty choice only ends it
+    ("(^ | a b)+", "a b a b a", [W("a b")]),
+])
+def test_empty_pass_lazy_and_nested(find, pattern, text, expected):
+    assert find(pattern, text) == expected
+
+
+def test_empty_pass_with_a_capture_inside(find, tagged):
+    found = find("[lower=the] (?<x> [tag=JJ]? | [tag=NN])*", tagged, captures=True)
+    assert found == [(W("the big"), {"x": ["big"]})]
+
+
+def test_empty_pass_of_a_mention_loop(find):
+    # `@Person?` can be empty: at "and" the empty pass leads to "met", which fails there, so
+    # the pass takes "and"; at "met" the pass is empty again and the loop ends before it
+    assert find("(@Person? | [lower=and])* [lower=met]", "Ali and met",
+                mentions={"Person": "Ali"}) == [W("Ali and met")]
+    assert find("[lower=and]? (@Person? | [lower=met])* [lower=met]", "Ali and met",
+                mentions={"Person": "Ali"}) == [W("and met")]
 
 
 # -- captures ----------------------------------------------------------------------------------

@@ -1,85 +1,33 @@
 """AST -> Program: one walk over the nodes that emits instructions for the runtime's VM.
 
-The instruction set is that of a Pike/Thompson machine (split, jump, consume, save, match)
-plus two consumers that are not single tokens: a mention, which jumps to its end, and
-a lookaround, a zero-width test answered from a per-sentence table. Token constraints
-become plain Python predicates here, once, so the runtime only calls them.
+The instructions and the Program are in program.py. Token constraints become plain Python
+predicates here, once, so the runtime only calls them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 from typing import Callable
 
 from . import nodes as n
 from ..errors import PatternError, did_you_mean
-from .prefilter import Prefilter, analyze, literal_alternatives, width
+from .prefilter import analyze, literal_alternatives, width
+from .program import (CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, AtEnd, AtStart, Close, Jump,
+                      Look, Lookaround, Match, Mention, Open, Predicate, Program, Split, Token, describe)
+from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
-
-# opcodes; TOKEN and LOOK carry their source text third, MENTION its label, for `evx explain`;
-# TOKEN also keeps its constraint and the taxonomy it was compiled against, to compile it again
-# when a pickled program is loaded
-TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
 
 MAX_PROGRAM = 200_000
 
-# A predicate gets the token and the sentence's runtime state (for the `mention` field).
-Predicate = Callable[[object, object], bool]
+__all__ = ["compile_pattern", "compile_constraint", "describe", "Program", "Lookaround", "MAX_PROGRAM",
+           "TOKEN", "MENTION", "SPLIT", "JMP", "OPEN", "CLOSE", "START", "END", "LOOK", "MATCH"]
 
 
-@dataclass(frozen=True, eq=False)
-class Program:
-    code: tuple[tuple, ...]
-    captures: frozenset[str] = frozenset()
-    prefilter: Prefilter = field(default_factory=Prefilter)
-
-    @cached_property
-    def merges(self) -> tuple[bool, ...]:
-        """Which instructions paths can meet at: the start, jump and split targets, and what
-        follows a mention (reached from different positions). Only there can a search come
-        back to a state it has seen, so only there does the VM need to remember states."""
-        marks = [False] * len(self.code)
-        marks[0] = True
-        for pc, ins in enumerate(self.code):
-            if ins[0] == SPLIT:
-                marks[ins[1]] = marks[ins[2]] = True
-            elif ins[0] == JMP:
-                marks[ins[1]] = True
-            elif ins[0] == MENTION and pc + 1 < len(marks):
-                marks[pc + 1] = True
-        return tuple(marks)
-
-    @cached_property
-    def epsilon_into(self) -> tuple[tuple[int, ...], ...]:
-        """For each instruction, those that go to it without consuming a token whatever the
-        position (splits, jumps, captures): what lookahead tables walk backwards. Edges that
-        depend on the position (^, $, lookarounds) are left to the runtime."""
-        into: list[list[int]] = [[] for _ in self.code]
-        for pc, ins in enumerate(self.code):
-            op = ins[0]
-            if op == SPLIT:
-                into[ins[1]].append(pc)
-                into[ins[2]].append(pc)
-            elif op == JMP:
-                into[ins[1]].append(pc)
-            elif op == OPEN or op == CLOSE:
-                into[pc + 1].append(pc)
-        return tuple(map(tuple, into))
-
-    def __reduce__(self):
-        """Predicates are closures, which pickle cannot keep: a pickled program holds each
-        token's constraint instead and compiles it again when loaded (a small part of what
-        parsing, compiling and analysing the pattern cost)."""
-        code = tuple((TOKEN, None, *ins[2:]) if ins[0] == TOKEN else ins for ins in self.code)
-        return _unpickle_program, (code, self.captures, self.prefilter)
-
-
-def _unpickle_program(code: tuple, captures: frozenset[str], prefilter: Prefilter) -> Program:
-    code = tuple((TOKEN, _reloaded(ins[3]) or compile_constraint(ins[3], ins[4], []), *ins[2:])
-                 if ins[0] == TOKEN else ins for ins in code)
-    return Program(code, captures, prefilter)
+def reloaded_test(c: n.Constraint, labels: Taxonomy) -> Predicate:
+    """The predicate of a token constraint in a program loaded from the cache."""
+    return _reloaded(c) or compile_constraint(c, labels, [])
 
 
 @lru_cache(maxsize=4096)
@@ -93,49 +41,22 @@ def _reloaded(c: n.Constraint) -> Predicate | None:
 
 
 def _tests_mentions(c: n.Constraint) -> bool:
-    if isinstance(c, n.FieldTest):
-        return c.field == "mention"
-    if isinstance(c, n.Not):
-        return _tests_mentions(c.operand)
-    return isinstance(c, (n.And, n.Or)) and any(map(_tests_mentions, c.operands))
-
-
-@dataclass(frozen=True, eq=False)
-class Lookaround:
-    program: Program
-    behind: bool
-    negated: bool
-    width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
-
-    @cached_property
-    def single(self) -> tuple | None:
-        """The one consuming instruction, when the body is a single token or mention."""
-        code = self.program.code
-        return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
-
-
-def describe(ins: tuple) -> str:
-    """What an instruction tests, as pattern text."""
-    op = ins[0]
-    if op == TOKEN or op == LOOK:
-        return ins[2]
-    if op == MENTION:
-        return f"@{ins[2]}:{ins[3]}" if ins[2] else f"@{ins[3]}"
-    return {START: "^ (sentence start)", END: "$ (sentence end)"}.get(op, "")
+    return any(test.field == "mention" for test in n.constraint_tests(c))
 
 
 def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool = True) -> Program:
     """Compile an AST; raise PatternError (with the node's offset) for what cannot run."""
     emitter = _Emitter(labels, allow_captures)
     emitter.emit(pattern)
-    emitter.code.append((MATCH,))
-    if emitter.errors:
-        raise PatternError.collected(emitter.errors)
+    emitter.code.append(Match())
+    if emitter.errors:      # a repeated body is emitted once per pass: report each error once
+        unique = {(e.message, e.offset): e for e in reversed(emitter.errors)}
+        raise PatternError.collected(sorted(unique.values(), key=lambda e: e.offset))
     return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
 
 
 @dataclass
-class _Emitter:
+class _Emitter(Visitor, over=n.PatternNode):
     labels: Taxonomy
     allow_captures: bool
     code: list = field(default_factory=list)
@@ -146,98 +67,227 @@ class _Emitter:
         if len(self.code) > MAX_PROGRAM:
             raise PatternError("the pattern is too large to compile", node.at,
                                "nested counted repetitions multiply: use '*' or '+' instead")
+        self._dispatch[type(node)](self, node)
+
+    def visit_TokenPattern(self, node: n.TokenPattern) -> None:
+        self.code.append(Token(compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
+                               node.constraint, self.labels))
+
+    def visit_Sequence(self, node: n.Sequence) -> None:
+        for item in node.items:
+            self.emit(item)
+
+    def visit_Alternation(self, node: n.Alternation) -> None:
         code = self.code
-        if isinstance(node, n.TokenPattern):
-            code.append((TOKEN, compile_constraint(node.constraint, self.labels, self.errors), n.to_source(node),
-                         node.constraint, self.labels))
-        elif isinstance(node, n.Sequence):
-            for item in node.items:
-                self.emit(item)
-        elif isinstance(node, n.Alternation):
-            jumps = []
-            for option in node.options[:-1]:
-                split = len(code)
-                code.append(None)
-                self.emit(option)
-                jumps.append(len(code))
-                code.append(None)
-                code[split] = (SPLIT, split + 1, len(code))
-            self.emit(node.options[-1])
-            for at in jumps:
-                code[at] = (JMP, len(code))
-        elif isinstance(node, n.Repeat):
-            self.emit_repeat(node)
-        elif isinstance(node, n.Capture):
+        jumps = []
+        for option in node.options[:-1]:
+            split = len(code)
+            code.append(None)
+            self.emit(option)
+            jumps.append(len(code))
+            code.append(None)
+            code[split] = Split(split + 1, len(code))
+        self.emit(node.options[-1])
+        for at in jumps:
+            code[at] = Jump(len(code))
+
+    def visit_Capture(self, node: n.Capture) -> None:
+        if not self.allow_captures:
+            self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
+        self.captures.add(node.name)
+        self.code.append(Open(node.name))
+        self.emit(node.body)
+        self.code.append(Close(node.name))
+
+    def visit_MentionRef(self, node: n.MentionRef) -> None:
+        wanted = self.labels.expand(node.label)
+        if wanted is None:
+            self.errors.append(PatternError(f"unknown label '{node.label}'", node.at,
+                                            did_you_mean(node.label, self.labels.names)))
+            wanted = frozenset()
+        if node.name is not None:
             if not self.allow_captures:
                 self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
             self.captures.add(node.name)
-            code.append((OPEN, node.name))
-            self.emit(node.body)
-            code.append((CLOSE, node.name))
-        elif isinstance(node, n.MentionRef):
-            wanted = self.labels.expand(node.label)
-            if wanted is None:
-                self.errors.append(PatternError(f"unknown label '{node.label}'", node.at,
-                                                did_you_mean(node.label, self.labels.names)))
-                wanted = frozenset()
-            if node.name is not None:
-                if not self.allow_captures:
-                    self.errors.append(PatternError("captures are not allowed inside a lookaround", node.at))
-                self.captures.add(node.name)
-            code.append((MENTION, wanted, node.name, node.label))
-        elif isinstance(node, n.Lookaround):
-            try:
-                body = compile_pattern(node.body, self.labels, allow_captures=False)
-            except PatternError as err:
-                self.errors.extend(err.all())
-                return
-            code.append((LOOK, Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
-        elif isinstance(node, n.Anchor):
-            code.append((END,) if node.end else (START,))
-        else:  # pragma: no cover - the parser builds no other node
-            raise TypeError(f"unknown node {node!r}")
+        self.code.append(Mention(wanted, node.name, node.label))
 
-    def emit_repeat(self, node: n.Repeat) -> None:
+    def visit_Lookaround(self, node: n.Lookaround) -> None:
+        try:
+            body = compile_pattern(node.body, self.labels, allow_captures=False)
+        except PatternError as err:
+            self.errors.extend(err.all())
+            return
+        self.code.append(Look(Lookaround(body, node.behind, node.negated, width(node.body)), n.to_source(node)))
+
+    def visit_Anchor(self, node: n.Anchor) -> None:
+        self.code.append(AtEnd() if node.end else AtStart())
+
+    def visit_Repeat(self, node: n.Repeat) -> None:
+        """The required passes one after another, then the optional ones: a loop when there
+        is no maximum, else one copy each.
+
+        A pass that consumes no token leaves the repetition and goes on with what follows
+        (as in Perl, Python and RE2), rather than falling back to the body's lower-priority
+        choices. For a body that can match nothing before its last choice, each optional
+        pass but the last starts in a fresh copy of the body's instructions up to its first
+        tokens (see _fresh_copy): reaching the end of the body there means the pass was
+        empty, and leads out. The copy is a state of its own, so the VM's memory of visited
+        states stays exact. A body whose only empty way is its last choice (`[]*`, `a?`)
+        needs no copy: there the empty pass fails back to the repetition's own way out,
+        which is where leaving it leads.
+        """
         code = self.code
         for _ in range(node.min):
             self.emit(node.body)
+        needs_fresh = width(node.body)[0] == 0 and not _EMPTY_LAST.visit(node.body)
         if node.max is None:
-            loop = len(code)
+            head = len(code)
             code.append(None)
+            begin = len(code)
             self.emit(node.body)
-            code.append((JMP, loop))
+            end = len(code)
+            code.append(Jump(head))
+            entry = begin
+            if needs_fresh:
+                entry, leave = self._fresh_copy(begin, end, node.at)
+                code[leave] = Jump(len(code))
             out = len(code)
-            code[loop] = (SPLIT, loop + 1, out) if node.greedy else (SPLIT, out, loop + 1)
+            code[head] = Split(entry, out) if node.greedy else Split(out, entry)
             return
-        splits = []
-        for _ in range(node.max - node.min):
-            splits.append(len(code))
+        splits, leaves = [], []
+        for copy in range(node.max - node.min):
+            split = len(code)
             code.append(None)
+            begin = len(code)
             self.emit(node.body)
+            entry = begin
+            if needs_fresh and copy < node.max - node.min - 1:
+                end = len(code)
+                code.append(None)                       # over the fresh copy, to the next pass
+                entry, leave = self._fresh_copy(begin, end, node.at)
+                leaves.append(leave)
+                code[end] = Jump(len(code))
+            splits.append((split, entry))
         out = len(code)
-        for at in splits:
-            code[at] = (SPLIT, at + 1, out) if node.greedy else (SPLIT, out, at + 1)
+        for split, entry in splits:
+            code[split] = Split(entry, out) if node.greedy else Split(out, entry)
+        for leave in leaves:
+            code[leave] = Jump(out)
+
+    def _fresh_copy(self, begin: int, end: int, at: int) -> tuple[int, int]:
+        """Append a copy of the body at code[begin:end] as it runs before it has consumed a
+        token; return where it starts and the place of its way out, a jump left to fill in.
+
+        Only what the body reaches without consuming is copied. Each token or mention is
+        followed by a jump to what follows it in the body itself (the pass has consumed: it
+        goes on as an ordinary pass), and where the body would end, the copy jumps out.
+        """
+        code = self.code
+        reached = set()
+        work = [begin]
+        while work:
+            pc = work.pop()
+            if pc in reached or pc == end:
+                continue
+            reached.add(pc)
+            ins = code[pc]
+            if ins.op == SPLIT:
+                work += (ins.first, ins.second)
+            elif ins.op == JMP:
+                work.append(ins.to)
+            elif ins.op not in (TOKEN, MENTION):
+                work.append(pc + 1)
+        start = len(code)
+        where = {}
+        place = start
+        for pc in sorted(reached):
+            where[pc] = place
+            place += 2 if code[pc].op in (TOKEN, MENTION) else 1
+        where[end] = place                              # the body's end: the way out
+        for pc in sorted(reached):
+            ins = code[pc]
+            if ins.op == SPLIT:
+                code.append(Split(where[ins.first], where[ins.second]))
+            elif ins.op == JMP:
+                code.append(Jump(where[ins.to]))
+            elif ins.op in (TOKEN, MENTION):
+                code += (ins, Jump(pc + 1))
+            else:
+                code.append(ins)
+        code.append(None)
+        if len(code) > MAX_PROGRAM:
+            raise PatternError("the pattern is too large to compile", at,
+                               "repetitions of what can match nothing, nested, multiply: simplify them")
+        return start, place
+
+
+class _EmptyLast(Visitor, over=n.PatternNode):
+    """Whether a node matches nothing only by its lowest-priority choice, if at all (a
+    node that never consumes has that one way only)."""
+
+    def _never_empty(self, node: n.Pattern) -> bool:
+        return True
+
+    visit_TokenPattern = visit_MentionRef = visit_Lookaround = visit_Anchor = _never_empty
+
+    def visit_Capture(self, node: n.Capture) -> bool:
+        return self.visit(node.body)
+
+    def visit_Sequence(self, node: n.Sequence) -> bool:
+        return all(self.visit(item) for item in node.items)
+
+    def visit_Alternation(self, node: n.Alternation) -> bool:
+        *first, last = node.options
+        return all(width(option)[0] > 0 for option in first) and self.visit(last)
+
+    def visit_Repeat(self, node: n.Repeat) -> bool:
+        if width(node.body)[0] > 0:
+            return node.greedy or node.min > 0     # greedy: skipping comes last; min > 0: never empty
+        return False
+
+
+_EMPTY_LAST = _EmptyLast()
 
 
 # -- token constraints --------------------------------------------------------------------------
 
-def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
-    if isinstance(c, n.AnyToken):
+class _Predicates(Visitor, over=n.ConstraintNode):
+    """Constraints as predicates on (token, sentence state); unknown labels go to `errors`."""
+
+    def __init__(self, labels: Taxonomy, errors: list):
+        self.labels = labels
+        self.errors = errors
+
+    def visit_AnyToken(self, c: n.AnyToken) -> Predicate:
         return lambda tok, state: True
-    if isinstance(c, n.FieldTest):
-        test = _field_test(c, labels, errors)
+
+    def visit_FieldTest(self, c: n.FieldTest) -> Predicate:
+        test = _field_test(c, self.labels, self.errors)
         if c.negated:
             return lambda tok, state: not test(tok, state)
         return test
-    if isinstance(c, n.Not):
-        inner = compile_constraint(c.operand, labels, errors)
+
+    def visit_Not(self, c: n.Not) -> Predicate:
+        inner = self.visit(c.operand)
         return lambda tok, state: not inner(tok, state)
-    parts = [compile_constraint(op, labels, errors) for op in c.operands]
-    # fold into nested two-way closures: cheaper per call than all()/any() over a generator
-    combined = parts[-1]
-    for part in reversed(parts[:-1]):
-        combined = _both(part, combined) if isinstance(c, n.And) else _either(part, combined)
-    return combined
+
+    def visit_And(self, c: n.And) -> Predicate:
+        return self._folded(c.operands, _both)
+
+    def visit_Or(self, c: n.Or) -> Predicate:
+        return self._folded(c.operands, _either)
+
+    def _folded(self, operands, join) -> Predicate:
+        # fold into nested two-way closures: cheaper per call than all()/any() over a generator
+        parts = [self.visit(op) for op in operands]
+        combined = parts[-1]
+        for part in reversed(parts[:-1]):
+            combined = join(part, combined)
+        return combined
+
+
+def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
+    return _Predicates(labels, errors).visit(c)
 
 
 def _both(first: Predicate, second: Predicate) -> Predicate:
@@ -248,34 +298,61 @@ def _either(first: Predicate, second: Predicate) -> Predicate:
     return lambda tok, state: first(tok, state) or second(tok, state)
 
 
-def _value_test(value: n.Value) -> Callable[[str], bool]:
+class _ValueTests(Visitor, over=n.ValueNode):
     """A test on one string value; an anchored alternation of plain words becomes a set lookup."""
-    if isinstance(value, n.Literal):
-        text = value.text
-        return text.__eq__
-    words = literal_alternatives(value.source)
-    if words is not None:
-        return words.__contains__
-    return re.compile(value.source).search
+
+    def visit_Literal(self, value: n.Literal) -> Callable[[str], bool]:
+        return value.text.__eq__
+
+    def visit_Regex(self, value: n.Regex) -> Callable[[str], bool]:
+        if value.ignore_case:
+            return re.compile(value.source, re.IGNORECASE).search
+        words = literal_alternatives(value.source)
+        if words is not None:
+            return words.__contains__
+        return re.compile(value.source).search
+
+    def visit_ValueSet(self, value: n.ValueSet) -> Callable[[str], bool]:
+        return frozenset(value.values).__contains__
+
+
+_VALUE_TESTS = _ValueTests()
 
 
 def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
     if c.field == "mention":
-        return _mention_test(c, labels, errors)
-    test = _value_test(c.value)
+        return _MentionTests(c, labels, errors).visit(c.value)
+    test = _VALUE_TESTS.visit(c.value)
     if c.field == "outgoing":
         return lambda tok, state: any(test(label) for label in tok.outgoing)
     get = attrgetter(c.field)
     return lambda tok, state: test(get(tok))
 
 
-def _mention_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
-    if isinstance(c.value, n.Literal):
-        wanted = labels.expand(c.value.text)
-        if wanted is None:
-            errors.append(PatternError(f"unknown label '{c.value.text}'", c.at,
-                                       did_you_mean(c.value.text, labels.names)))
-            wanted = frozenset()
+class _MentionTests(Visitor, over=n.ValueNode):
+    """`mention=value`: the labels of the mentions that cover the token, tested."""
+
+    def __init__(self, test: n.FieldTest, labels: Taxonomy, errors: list):
+        self.test = test
+        self.labels = labels
+        self.errors = errors
+
+    def visit_Literal(self, value: n.Literal) -> Predicate:
+        wanted = self._labels(value.text)
         return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
-    search = re.compile(c.value.source).search
-    return lambda tok, state: any(search(label) for label in state.covering(tok.index))
+
+    def visit_ValueSet(self, value: n.ValueSet) -> Predicate:
+        wanted = frozenset().union(*map(self._labels, value.values))
+        return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+
+    def _labels(self, label: str) -> frozenset[str]:
+        wanted = self.labels.expand(label)
+        if wanted is None:
+            self.errors.append(PatternError(f"unknown label '{label}'", self.test.at,
+                                            did_you_mean(label, self.labels.names)))
+            wanted = frozenset()
+        return wanted
+
+    def visit_Regex(self, value: n.Regex) -> Predicate:
+        search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
+        return lambda tok, state: any(search(label) for label in state.covering(tok.index))

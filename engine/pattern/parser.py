@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Mapping
 
@@ -35,23 +36,32 @@ class Expansion:
     # (start, end) in the expanded text and (start, end) in the original, per substitution
     spans: tuple[tuple[int, int, int, int], ...] = ()
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [span[0] for span in self.spans]
+
     def original_offset(self, offset: int) -> int:
-        """Where `offset` of the expanded text came from in the original text."""
-        shift = 0
-        for start, end, orig_start, orig_end in self.spans:
-            if offset < start:
-                break
-            if offset < end:
-                return orig_start
-            shift = end - orig_end
-        return offset - shift
+        """Where `offset` of the expanded text came from in the original text: inside a
+        substitution, the `${` that made it; after one, shifted by what the last one added.
+        A binary search, as every node of a long pattern asks."""
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return offset
+        start, end, orig_start, orig_end = self.spans[i]
+        return orig_start if offset < end else offset - (end - orig_end)
+
+
+_SET_BEFORE = re.compile(r"(?<![A-Za-z0-9_])[a-z_]+\s*!?in\s*$")    # `field in ` right before a `${`
 
 
 def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
-    """Replace each `${name}` by its value; a list joins with `|` so it fits in a regex or alternation."""
+    """Replace each `${name}` by its value. A list joins with `|` so it fits in a regex or an
+    alternation; after `field in` (inside brackets) it becomes the set `(a, b, "c d")`,
+    each item one value, quoted as needed."""
     parts: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     pos = out_len = 0
+    brackets = _BracketDepth(source)
     for m in _VAR.finditer(source):
         name = m.group(1).strip()
         if name not in variables and _in_comment(source, m.start()):
@@ -59,7 +69,9 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         if name not in variables:
             raise PatternError(f"unknown variable '{name}'", m.start(),
                                did_you_mean(name, variables) or _known_vars(variables))
-        text = _var_text(name, variables, m.start(), ())
+        in_set = (isinstance(variables[name], (list, tuple)) and brackets.at(m.start()) > 0
+                  and _SET_BEFORE.search(source, max(0, m.start() - 40), m.start()) is not None)
+        text = _set_text(name, variables, m.start()) if in_set else _var_text(name, variables, m.start(), ())
         parts.append(source[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(text), m.start(), m.end()))
@@ -68,6 +80,46 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         pos = m.end()
     parts.append(source[pos:])
     return Expansion("".join(parts), tuple(spans))
+
+
+class _BracketDepth:
+    """How many `[` are open at an offset, outside strings and regexes; asked for offsets in
+    increasing order, it reads the text once."""
+
+    def __init__(self, text: str):
+        self.chars = _outside_literals(text)
+        self.depth = 0
+        self.ahead = next(self.chars, None)
+
+    def at(self, offset: int) -> int:
+        while self.ahead is not None and self.ahead[0] < offset:
+            ch = self.ahead[1]
+            self.depth += 1 if ch == "[" else -1 if ch == "]" else 0
+            self.ahead = next(self.chars, None)
+        return self.depth
+
+
+def _set_text(name: str, variables: Mapping[str, object], at: int) -> str:
+    """A list variable as a set, `(a, b, "c d")`; an item that is just `${other}` naming a
+    list brings that list's items in."""
+    items: list[str] = []
+
+    def gather(list_name: str, chain: tuple[str, ...]) -> None:
+        if list_name in chain:
+            raise PatternError("variables refer to each other in a loop: " + " -> ".join(chain + (list_name,)), at)
+        for item in variables[list_name]:
+            inner = _VAR.fullmatch(str(item).strip())
+            if inner and isinstance(variables.get(inner.group(1).strip()), (list, tuple)):
+                gather(inner.group(1).strip(), chain + (list_name,))
+            else:
+                items.append(_VAR.sub(lambda v: _var_text(v.group(1).strip(), variables, at, chain + (list_name,)),
+                                      str(item)))
+    gather(name, ())
+    text = "(" + ", ".join(n.value_source(n.Literal(item)) for item in items) + ")"
+    if len(text) > MAX_PATTERN:
+        raise PatternError(f"variable '{name}' expands to more than {MAX_PATTERN:,} characters", at,
+                           "put long word lists in a lexicon rule")
+    return text
 
 
 def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[str, ...],
@@ -229,7 +281,8 @@ _READABLE = {
     "BANG": "'!'", "CIRCUMFLEX": "'^'", "DOLLAR": "'$'", "QUANTIFIER": "a quantifier",
     "CAPTURE_OPEN": "'(?<name>'", "LOOKAROUND_OPEN": "a lookaround", "MENTION": "'@Label'",
     "FIELD": "a field name", "OP": "'=' or '!='", "STRING": "a string", "REGEX": "a /regex/",
-    "WORD": "a word", "$END": "the end of the pattern",
+    "WORD": "a word", "$END": "the end of the pattern", "SET_OP": "'in' or '!in'", "COMMA": "','",
+    "SET_WORD": "a word",
 }
 
 
@@ -269,7 +322,7 @@ def _parse_expanded(text: str, origin) -> n.Pattern:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
         raise _syntax_error(err, text) from None
-    builder = _Builder(origin)
+    builder = _Builder(origin, text)
     pattern = builder.build(tree)
     if builder.errors:
         raise PatternError.collected(builder.errors)
@@ -316,8 +369,9 @@ class _Builder:
     the cost.
     """
 
-    def __init__(self, origin):
+    def __init__(self, origin, text: str):
         self.origin = origin                    # expanded offsets -> offsets as written
+        self.text = text                        # the expanded text
         self.errors: list[PatternError] = []   # their offsets are in the expanded text
         self.named = _named_terminals()
 
@@ -444,12 +498,34 @@ class _Builder:
 
     def c_test(self, start, children):
         field_token, op, value = children
+        self._check_field(field_token)
+        return n.FieldTest(str(field_token), str(op) == "!=", value, self.origin(field_token.start_pos))
+
+    def c_set(self, start, children):
+        field_token, op, values = children
+        self._check_field(field_token)
+        if not values:
+            self.errors.append(PatternError("an empty set: no token has a value in it",
+                                            self.text.index("(", op.end_pos),
+                                            "list one value or more, as in [lemma in (visit, arrive)]"))
+        return n.FieldTest(str(field_token), str(op).startswith("!"), n.ValueSet(tuple(values or ())),
+                           self.origin(field_token.start_pos))
+
+    def set_items(self, start, children):
+        return [value.text for value in children if value is not None]
+
+    def set_regex(self, start, children):
+        token: Token = children[0]
+        self.errors.append(PatternError("a set holds words and quoted strings, not regexes", token.start_pos,
+                                        "test a regex on its own, as in [lemma in (a, b) | lemma=/^c/]"))
+        return None
+
+    def _check_field(self, field_token: Token) -> None:
         name = str(field_token)
         if name not in PATTERN_FIELDS:
             self.errors.append(PatternError(
                 f"unknown field '{name}'", field_token.start_pos,
                 (did_you_mean(name, PATTERN_FIELDS) or "") + " fields: " + ", ".join(PATTERN_FIELDS)))
-        return n.FieldTest(name, str(op) == "!=", value, self.origin(field_token.start_pos))
 
     # values
     def literal(self, start, children):
@@ -461,14 +537,24 @@ class _Builder:
 
     def regex(self, start, children):
         token: Token = children[0]
-        source = str(token)[1:-1].replace("\\/", "/")
+        text = str(token)
+        close = text.rindex("/")
+        source, flags = text[1:close].replace("\\/", "/"), text[close + 1:]
+        if flags not in ("", "i"):
+            bad = next(i for i, ch in enumerate(flags) if ch != "i" or i > 0)
+            hint = did_you_mean(flags, ["i"])
+            self.errors.append(PatternError(
+                f"unknown regex flag '{flags[bad]}'" if flags[bad] != "i" else "the flag 'i' is given twice",
+                token.start_pos + close + 1 + bad,
+                (hint + " " if hint else "") + "a regex takes one flag, i (ignore case), as in /^police$/i"))
+        ignore_case = "i" in flags
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)   # "possible nested set": still valid
-                re.compile(source)
+                re.compile(source, re.IGNORECASE if ignore_case else 0)
         except re.error as err:
             offset = token.start_pos + 1 + (err.pos or 0)
             self.errors.append(PatternError(f"bad regex: {err.msg}", offset))
         except (OverflowError, RecursionError) as err:     # e.g. a{99999999999}
             self.errors.append(PatternError(f"bad regex: {err}", token.start_pos + 1))
-        return n.Regex(source)
+        return n.Regex(source, ignore_case)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from . import nodes as n
+from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
 
 INDEXED_FIELDS = ("word", "lower", "lemma")
@@ -98,26 +99,69 @@ class Anchor:
 
 
 def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
-    start, _ = _first(pattern, taxonomy)
-    return Prefilter(start, _needs(pattern, taxonomy), _anchor(pattern, taxonomy))
+    start, _ = _First(taxonomy).visit(pattern)
+    return Prefilter(start, _Needs(taxonomy).visit(pattern), _anchor(pattern, taxonomy))
+
+
+# -- widths ---------------------------------------------------------------------------------------
+
+class _Width(Visitor, over=n.PatternNode):
+    """The fewest and most tokens a node can consume (None: no bound)."""
+
+    def visit_TokenPattern(self, node: n.TokenPattern) -> tuple[int, int | None]:
+        return 1, 1
+
+    def visit_MentionRef(self, node: n.MentionRef) -> tuple[int, int | None]:
+        return 1, None
+
+    def visit_Lookaround(self, node: n.Lookaround) -> tuple[int, int | None]:
+        return 0, 0
+
+    visit_Anchor = visit_Lookaround
+
+    def visit_Capture(self, node: n.Capture) -> tuple[int, int | None]:
+        return self.visit(node.body)
+
+    def visit_Sequence(self, node: n.Sequence) -> tuple[int, int | None]:
+        lo, hi = 0, 0
+        for item in node.items:
+            a, b = self.visit(item)
+            lo += a
+            hi = None if hi is None or b is None else hi + b
+        return lo, hi
+
+    def visit_Alternation(self, node: n.Alternation) -> tuple[int, int | None]:
+        widths = [self.visit(option) for option in node.options]
+        his = [b for _, b in widths]
+        return min(a for a, _ in widths), None if None in his else max(his)
+
+    def visit_Repeat(self, node: n.Repeat) -> tuple[int, int | None]:
+        a, b = self.visit(node.body)
+        return a * node.min, None if node.max is None or b is None else b * node.max
+
+
+_WIDTH = _Width()
+
+
+def width(node: n.Pattern) -> tuple[int, int | None]:
+    """The fewest and most tokens a node can consume (None: no bound)."""
+    return _WIDTH.visit(node)
 
 
 # -- anchors --------------------------------------------------------------------------------------
 
 def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
     """The rarest-looking literal token at a bounded distance from the start of the match."""
-    while isinstance(pattern, n.Capture):
-        pattern = pattern.body
-    items = pattern.items if isinstance(pattern, n.Sequence) else (pattern,)
+    items = _ITEMS.visit(pattern)
     lo, hi = 0, 0
     best: Anchor | None = None
     for i, item in enumerate(items):
-        token = _single_token(item)
+        token = _SINGLE.visit(item, False)
         if token is not None:
             found = constraint_values(token.constraint, tax)
             if found is not None and found[0] != "mention" and (
                     best is None or selectivity(found[1]) < selectivity(best.values)):
-                following = _single_token(items[i + 1], leading=True) if i + 1 < len(items) else None
+                following = _SINGLE.visit(items[i + 1], True) if i + 1 < len(items) else None
                 after = constraint_values(following.constraint, tax) if following is not None else None
                 best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
         width_lo, width_hi = width(item)
@@ -128,94 +172,251 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
     return best
 
 
-def _single_token(item: n.Pattern, leading: bool = False) -> n.TokenPattern | None:
+class _Items(Visitor, over=n.PatternNode):
+    """The items a match is the sequence of, looking through captures around the whole."""
+
+    def visit_Capture(self, node: n.Capture) -> tuple[n.Pattern, ...]:
+        return self.visit(node.body)
+
+    def visit_Sequence(self, node: n.Sequence) -> tuple[n.Pattern, ...]:
+        return node.items
+
+    def _alone(self, node: n.Pattern) -> tuple[n.Pattern, ...]:
+        return (node,)
+
+    visit_TokenPattern = visit_Alternation = visit_Repeat = visit_MentionRef = _alone
+    visit_Lookaround = visit_Anchor = _alone
+
+
+class _SingleToken(Visitor, over=n.PatternNode):
     """The token pattern an item is, when it is exactly one token (a capture of one counts);
     with `leading`, also the token pattern that a repetition of at least one starts with."""
-    while isinstance(item, n.Capture):
-        item = item.body
-    if leading and isinstance(item, n.Repeat) and item.min >= 1:
-        return _single_token(item.body, leading)
-    return item if isinstance(item, n.TokenPattern) else None
+
+    def visit_TokenPattern(self, node: n.TokenPattern, leading: bool) -> n.TokenPattern | None:
+        return node
+
+    def visit_Capture(self, node: n.Capture, leading: bool) -> n.TokenPattern | None:
+        return self.visit(node.body, leading)
+
+    def visit_Repeat(self, node: n.Repeat, leading: bool) -> n.TokenPattern | None:
+        return self.visit(node.body, leading) if leading and node.min >= 1 else None
+
+    def _none(self, node: n.Pattern, leading: bool) -> None:
+        return None
+
+    visit_Sequence = visit_Alternation = visit_MentionRef = visit_Lookaround = visit_Anchor = _none
 
 
-def width(node: n.Pattern) -> tuple[int, int | None]:
-    """The fewest and most tokens a node can consume (None: no bound)."""
-    if isinstance(node, n.TokenPattern):
-        return 1, 1
-    if isinstance(node, (n.Lookaround, n.Anchor)):
-        return 0, 0
-    if isinstance(node, n.MentionRef):
-        return 1, None
-    if isinstance(node, n.Capture):
-        return width(node.body)
-    if isinstance(node, n.Sequence):
-        lo, hi = 0, 0
-        for item in node.items:
-            a, b = width(item)
-            lo += a
-            hi = None if hi is None or b is None else hi + b
-        return lo, hi
-    if isinstance(node, n.Alternation):
-        widths = [width(option) for option in node.options]
-        his = [b for _, b in widths]
-        return min(a for a, _ in widths), None if None in his else max(his)
-    a, b = width(node.body)
-    return a * node.min, None if node.max is None or b is None else b * node.max
+_ITEMS = _Items()
+_SINGLE = _SingleToken()
 
 
 # -- first tokens ---------------------------------------------------------------------------------
 
-def _first(node: n.Pattern, tax: Taxonomy) -> tuple[Start | None, bool]:
+class _First(Visitor, over=n.PatternNode):
     """(what the first consumed token satisfies, whether the node can consume nothing)."""
-    if isinstance(node, n.TokenPattern):
-        return _token_start(node.constraint, tax), False
-    if isinstance(node, n.MentionRef):
-        return Start(labels=tax.expand(node.label) or frozenset()), False
-    if isinstance(node, (n.Lookaround, n.Anchor)):
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+
+    def visit_TokenPattern(self, node: n.TokenPattern) -> tuple[Start | None, bool]:
+        return _TokenStart(self.tax).visit(node.constraint), False
+
+    def visit_MentionRef(self, node: n.MentionRef) -> tuple[Start | None, bool]:
+        return Start(labels=self.tax.expand(node.label) or frozenset()), False
+
+    def visit_Lookaround(self, node: n.Pattern) -> tuple[Start | None, bool]:
         return NOTHING, True
-    if isinstance(node, n.Sequence):
+
+    visit_Anchor = visit_Lookaround
+
+    def visit_Sequence(self, node: n.Sequence) -> tuple[Start | None, bool]:
         acc: Start | None = NOTHING
         for item in node.items:
-            first, nullable = _first(item, tax)
+            first, nullable = self.visit(item)
             acc = acc.union(first) if acc is not None else None
             if not nullable:
                 return acc, False
         return acc, True
-    if isinstance(node, n.Alternation):
+
+    def visit_Alternation(self, node: n.Alternation) -> tuple[Start | None, bool]:
         acc, any_nullable = NOTHING, False
         for option in node.options:
-            first, nullable = _first(option, tax)
+            first, nullable = self.visit(option)
             acc = acc.union(first) if acc is not None else None
             any_nullable = any_nullable or nullable
         return acc, any_nullable
-    if isinstance(node, n.Repeat):
-        first, nullable = _first(node.body, tax)
+
+    def visit_Repeat(self, node: n.Repeat) -> tuple[Start | None, bool]:
+        first, nullable = self.visit(node.body)
         return first, nullable or node.min == 0
-    if isinstance(node, n.Capture):
-        return _first(node.body, tax)
-    return None, True
+
+    def visit_Capture(self, node: n.Capture) -> tuple[Start | None, bool]:
+        return self.visit(node.body)
 
 
-def _token_start(c: n.Constraint, tax: Taxonomy) -> Start | None:
-    """What every token satisfying `c` has that a sentence index can find."""
-    if isinstance(c, n.FieldTest):
-        found = constraint_values(c, tax)
+class _TokenStart(Visitor, over=n.ConstraintNode):
+    """What every token satisfying a constraint has that a sentence index can find."""
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+
+    def visit_FieldTest(self, c: n.FieldTest) -> Start | None:
+        found = constraint_values(c, self.tax)
         if found is not None:
             return Start((found,))
         rx = constraint_regex(c)
         return Start(patterns=((rx[0], re.compile(rx[1])),)) if rx else None
-    if isinstance(c, n.And):
+
+    def visit_And(self, c: n.And) -> Start | None:
         for operand in c.operands:
-            found = _token_start(operand, tax)
+            found = self.visit(operand)
             if found is not None:
                 return found
         return None
-    if isinstance(c, n.Or):
+
+    def visit_Or(self, c: n.Or) -> Start | None:
         acc: Start | None = NOTHING
         for operand in c.operands:
-            acc = acc.union(_token_start(operand, tax)) if acc is not None else None
+            acc = acc.union(self.visit(operand)) if acc is not None else None
         return acc
-    return None
+
+    def visit_Not(self, c: n.Constraint) -> None:
+        return None
+
+    visit_AnyToken = visit_Not
+
+
+class _Words(Visitor, over=n.ValueNode):
+    """The values a field must have to pass a test of this value, when they can be listed."""
+
+    def visit_Literal(self, value: n.Literal) -> frozenset[str] | None:
+        return frozenset([value.text])
+
+    def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
+        return None if value.ignore_case else literal_alternatives(value.source)
+
+    def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
+        return frozenset(value.values)
+
+
+class _LowerForms(Visitor, over=n.ValueNode):
+    """For `/^(a|b)$/i` on `word` or `lower`: every `lower` a matching token can have.
+
+    A token matches when its word equals a or b ignoring case as Python's re does, which
+    also lets dotless ı and dotted İ stand for i and the long ſ for s; their lower-cased
+    forms are listed too (İ lowers to i and a combining dot). A superset is enough: the
+    search still tests the regex itself.
+    """
+
+    def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
+        if not value.ignore_case:
+            return None
+        words = literal_alternatives(value.source)
+        if words is None or not all(word.isascii() for word in words):
+            return None
+        forms: set[str] = set()
+        for word in words:
+            found = [""]
+            for ch in word.lower():
+                found = [head + alt for head in found for alt in _CASE_FORMS.get(ch, ch)]
+                if len(found) > _MOST_FORMS:
+                    return None
+            forms.update(found)
+        return frozenset(forms)
+
+    def _none(self, value: n.Value) -> None:
+        return None
+
+    visit_Literal = visit_ValueSet = _none
+
+
+_CASE_FORMS = {"i": ("i", "\u0131", "i\u0307"), "s": ("s", "\u017f")}
+_MOST_FORMS = 64
+
+
+class _RegexOf(Visitor, over=n.ValueNode):
+    """The regex source of a value that is a regex."""
+
+    def visit_Literal(self, value: n.Literal) -> str | None:
+        return None
+
+    def visit_Regex(self, value: n.Regex) -> str | None:
+        if not value.ignore_case:
+            return value.source
+        scoped = "(?i:" + value.source + ")"
+        try:
+            re.compile(scoped)
+        except re.error:        # a global flag such as (?x) must open the regex
+            return None
+        return scoped
+
+    def visit_ValueSet(self, value: n.ValueSet) -> str | None:
+        return None
+
+
+class _LabelsOf(Visitor, over=n.ValueNode):
+    """The mention labels a `mention` test of this value accepts, when they can be listed."""
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+
+    def visit_Literal(self, value: n.Literal) -> frozenset[str] | None:
+        return self.tax.expand(value.text) or frozenset()
+
+    def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
+        return None
+
+    def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
+        return frozenset().union(*(self.tax.expand(label) or frozenset() for label in value.values))
+
+
+_WORDS = _Words()
+_LOWER_FORMS = _LowerForms()
+_REGEX_OF = _RegexOf()
+
+
+class _ConstraintValues(Visitor, over=n.ConstraintNode):
+    """A (field, values) that every token satisfying a constraint has, when one can be read off.
+
+    The field `mention` stands for the labels of the mentions that cover the token.
+    """
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+
+    def visit_FieldTest(self, c: n.FieldTest) -> tuple[str, frozenset[str]] | None:
+        if c.negated:
+            return None
+        if c.field == "mention":
+            labels = _LabelsOf(self.tax).visit(c.value)
+            return ("mention", labels) if labels is not None else None
+        if c.field in INDEXED_FIELDS:
+            words = _WORDS.visit(c.value)
+            if words is not None:
+                return c.field, words
+            if c.field in ("word", "lower"):
+                forms = _LOWER_FORMS.visit(c.value)
+                return ("lower", forms) if forms is not None else None
+        return None
+
+    def visit_And(self, c: n.And) -> tuple[str, frozenset[str]] | None:
+        for operand in c.operands:
+            found = self.visit(operand)
+            if found is not None:
+                return found
+        return None
+
+    def visit_Or(self, c: n.Or) -> tuple[str, frozenset[str]] | None:
+        found = [self.visit(op) for op in c.operands]
+        if all(f is not None for f in found) and len({f[0] for f in found}) == 1:
+            return found[0][0], frozenset().union(*(f[1] for f in found))
+        return None
+
+    def visit_Not(self, c: n.Constraint) -> None:
+        return None
+
+    visit_AnyToken = visit_Not
 
 
 def constraint_values(c: n.Constraint, tax: Taxonomy) -> tuple[str, frozenset[str]] | None:
@@ -223,66 +424,89 @@ def constraint_values(c: n.Constraint, tax: Taxonomy) -> tuple[str, frozenset[st
 
     The field `mention` stands for the labels of the mentions that cover the token.
     """
-    if isinstance(c, n.FieldTest) and not c.negated and c.field == "mention" and isinstance(c.value, n.Literal):
-        return "mention", tax.expand(c.value.text) or frozenset()
-    if isinstance(c, n.FieldTest) and not c.negated and c.field in INDEXED_FIELDS:
-        if isinstance(c.value, n.Literal):
-            return c.field, frozenset([c.value.text])
-        words = literal_alternatives(c.value.source)
-        return (c.field, words) if words is not None else None
-    if isinstance(c, n.And):
+    return _ConstraintValues(tax).visit(c)
+
+
+class _ConstraintRegex(Visitor, over=n.ConstraintNode):
+    """A (field, regex) that every token satisfying a constraint has a match of, for fields a
+    sentence indexes."""
+
+    def visit_FieldTest(self, c: n.FieldTest) -> tuple[str, str] | None:
+        if c.negated or c.field not in INDEXED_FIELDS:
+            return None
+        source = _REGEX_OF.visit(c.value)
+        return (c.field, source) if source is not None else None
+
+    def visit_And(self, c: n.And) -> tuple[str, str] | None:
         for operand in c.operands:
-            found = constraint_values(operand, tax)
+            found = self.visit(operand)
             if found is not None:
                 return found
-    if isinstance(c, n.Or):
-        found = [constraint_values(op, tax) for op in c.operands]
-        if all(f is not None for f in found) and len({f[0] for f in found}) == 1:
-            return found[0][0], frozenset().union(*(f[1] for f in found))
-    return None
+        return None
+
+    def _none(self, c: n.Constraint) -> None:
+        return None
+
+    visit_Or = visit_Not = visit_AnyToken = _none
 
 
-# -- needs ----------------------------------------------------------------------------------------
-
-def _needs(node: n.Pattern, tax: Taxonomy) -> Needs:
-    if isinstance(node, n.TokenPattern):
-        found = constraint_values(node.constraint, tax)
-        if found:
-            return Needs((found,))
-        rx = constraint_regex(node.constraint)
-        return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
-    if isinstance(node, n.MentionRef):
-        return Needs(labels=(tax.expand(node.label) or frozenset(),))
-    if isinstance(node, n.Sequence):
-        total = Needs()
-        for item in node.items:
-            total = total + _needs(item, tax)
-        return total
-    if isinstance(node, n.Repeat):
-        return _needs(node.body, tax) if node.min > 0 else Needs()
-    if isinstance(node, n.Capture):
-        return _needs(node.body, tax)
-    if isinstance(node, n.Alternation):
-        return _either(node, tax)
-    return Needs()
+_CONSTRAINT_REGEX = _ConstraintRegex()
 
 
 def constraint_regex(c: n.Constraint) -> tuple[str, str] | None:
     """A (field, regex) that every token satisfying `c` has a match of, for fields a sentence indexes."""
-    if isinstance(c, n.FieldTest) and not c.negated and c.field in INDEXED_FIELDS and isinstance(c.value, n.Regex):
-        return c.field, c.value.source
-    if isinstance(c, n.And):
-        for operand in c.operands:
-            found = constraint_regex(operand)
-            if found is not None:
-                return found
-    return None
+    return _CONSTRAINT_REGEX.visit(c)
 
 
-def _either(node: n.Alternation, tax: Taxonomy) -> Needs:
+# -- needs ----------------------------------------------------------------------------------------
+
+class _Needs(Visitor, over=n.PatternNode):
+    """What every match of a node contains."""
+
+    def __init__(self, tax: Taxonomy):
+        self.tax = tax
+
+    def visit_TokenPattern(self, node: n.TokenPattern) -> Needs:
+        found = constraint_values(node.constraint, self.tax)
+        if found:
+            return Needs((found,))
+        rx = constraint_regex(node.constraint)
+        return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
+
+    def visit_MentionRef(self, node: n.MentionRef) -> Needs:
+        return Needs(labels=(self.tax.expand(node.label) or frozenset(),))
+
+    def visit_Sequence(self, node: n.Sequence) -> Needs:
+        # gathered in one pass, each need once: adding Needs item by item copies the tuples
+        # every time, which a sequence of thousands of tokens makes quadratic
+        values: dict = {}
+        labels: dict = {}
+        patterns: dict = {}
+        for item in node.items:
+            need = self.visit(item)
+            values.update(dict.fromkeys(need.values))
+            labels.update(dict.fromkeys(need.labels))
+            patterns.update(dict.fromkeys(need.patterns))
+        return Needs(tuple(values), tuple(labels), tuple(patterns))
+
+    def visit_Repeat(self, node: n.Repeat) -> Needs:
+        return self.visit(node.body) if node.min > 0 else Needs()
+
+    def visit_Capture(self, node: n.Capture) -> Needs:
+        return self.visit(node.body)
+
+    def visit_Alternation(self, node: n.Alternation) -> Needs:
+        return _either([self.visit(option) for option in node.options])
+
+    def visit_Lookaround(self, node: n.Pattern) -> Needs:
+        return Needs()
+
+    visit_Anchor = visit_Lookaround
+
+
+def _either(options: list[Needs]) -> Needs:
     """An alternation needs, at least, one of what each option needs: a mention of one of
     their labels, or a token whose field has one of their values or matches their regexes."""
-    options = [_needs(option, tax) for option in node.options]
     if all(o.labels for o in options):
         return Needs(labels=(frozenset().union(*(min(o.labels, key=len) for o in options)),))
     fields = set(INDEXED_FIELDS)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
-from .compiler import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
+from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from ..text.document import Sentence
 from .matches import Argument, Match
 from ..io.writers import shorten
@@ -106,7 +106,8 @@ class SentenceState:
 
 
 def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
-    """A lookaround over one token or one mention, answered directly."""
+    """A lookaround over one token or one mention (a plain Token or Mention tuple, read by
+    position as in _search), answered directly."""
     if ins[0] == TOKEN:
         at = pos - 1 if behind else pos
         return 0 <= at < state.n and bool(ins[1](state.tokens[at], state))
@@ -133,7 +134,7 @@ def find_matches(program: Program, state: SentenceState,
     for start in starts:
         if start < resume:
             continue
-        found = _search(program.code, program.merges, state, start, visited, width)
+        found = _search(program.plain, program.merges, state, start, visited, width)
         if found is None:
             continue
         end, events = found
@@ -242,7 +243,9 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
             trace: list | None = None):
     """Depth-first in priority order from `start`; the first MATCH reached wins.
 
-    With `trace`, every failed test is appended to it as (token position, instruction).
+    `code` is the program's plain tuples (Program.plain), read by position: [0] is the
+    opcode and the fields follow in the order program.py gives them. With `trace`, every
+    failed test is appended to it as (token position, instruction).
     """
     tokens = state.tokens
     n = state.n
@@ -260,7 +263,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 visited.add(key)
             ins = code[pc]
             op = ins[0]
-            if op == TOKEN:
+            if op == TOKEN:                             # Token(test, source, ...)
                 if pos < n and ins[1](tokens[pos], state):
                     pc += 1
                     pos += 1
@@ -268,14 +271,14 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 if trace is not None:
                     trace.append((pos, pc))
                 break
-            if op == SPLIT:
+            if op == SPLIT:                             # Split(first, second)
                 push((ins[2], pos, events))
                 pc = ins[1]
                 continue
-            if op == JMP:
+            if op == JMP:                               # Jump(to)
                 pc = ins[1]
                 continue
-            if op == MENTION:
+            if op == MENTION:                           # Mention(wanted, name, label)
                 wanted, name = ins[1], ins[2]
                 options = [m for m in by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
                 if not options:
@@ -289,7 +292,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 pc += 1
                 pos = m.end
                 continue
-            if op == OPEN or op == CLOSE:
+            if op == OPEN or op == CLOSE:               # Open(name), Close(name)
                 events = (events, op, ins[1], pos)
                 pc += 1
                 continue
@@ -307,7 +310,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                     break
                 pc += 1
                 continue
-            if op == LOOK:
+            if op == LOOK:                              # Look(look, source)
                 if not state.look(ins[1], pos):
                     if trace is not None:
                         trace.append((pos, pc))
@@ -323,7 +326,7 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
 def trace_start(program: Program, state: SentenceState, start: int):
     """Search from one start position alone, keeping every failed test: for `evx explain`."""
     trace: list[tuple[int, int]] = []
-    found = _search(program.code, program.merges, state, start, set(), len(program.code), trace)
+    found = _search(program.plain, program.merges, state, start, set(), len(program.code), trace)
     return found, trace
 
 
@@ -360,12 +363,15 @@ def captures(events) -> dict[str, tuple[Argument, ...]]:
 
 # -- lookaround tables --------------------------------------------------------------------------
 
-def _epsilon_successors(ins, pc: int, state: SentenceState, pos: int):
+# These loops run per sentence and read instructions as plain tuples by position, as
+# _search does (Program.plain).
+
+def _epsilon_successors(ins: tuple, pc: int, state: SentenceState, pos: int):
     """The instructions reachable from `pc` without consuming, or None for a consumer."""
     op = ins[0]
-    if op == SPLIT:
+    if op == SPLIT:                                     # Split(first, second)
         return (ins[1], ins[2])
-    if op == JMP:
+    if op == JMP:                                       # Jump(to)
         return (ins[1],)
     if op == OPEN or op == CLOSE:
         return (pc + 1,)
@@ -373,16 +379,16 @@ def _epsilon_successors(ins, pc: int, state: SentenceState, pos: int):
         return (pc + 1,) if pos == 0 else ()
     if op == END:
         return (pc + 1,) if pos == state.n else ()
-    if op == LOOK:
+    if op == LOOK:                                      # Look(look, source)
         return (pc + 1,) if state.look(ins[1], pos) else ()
     return None
 
 
-def _consume(ins, state: SentenceState, pos: int) -> list[int]:
+def _consume(ins: tuple, state: SentenceState, pos: int) -> list[int]:
     """Positions a consumer at `pos` can move to."""
-    if ins[0] == TOKEN:
+    if ins[0] == TOKEN:                                 # Token(test, ...)
         return [pos + 1] if pos < state.n and ins[1](state.tokens[pos], state) else []
-    if ins[0] == MENTION:
+    if ins[0] == MENTION:                               # Mention(wanted, ...)
         wanted = ins[1]
         return [m.end for m in state.by_start.get(pos, ()) if not wanted.isdisjoint(m.labels)]
     return []
@@ -390,7 +396,7 @@ def _consume(ins, state: SentenceState, pos: int) -> list[int]:
 
 def _ahead_table(program: Program, state: SentenceState) -> frozenset[int]:
     """Positions from which the program matches: reachability backwards from MATCH."""
-    code = program.code
+    code = program.plain
     into = program.epsilon_into
     consumers = [pc for pc, ins in enumerate(code) if ins[0] == TOKEN or ins[0] == MENTION]
     matches = [pc for pc, ins in enumerate(code) if ins[0] == MATCH]
@@ -425,7 +431,7 @@ def _behind_table(program: Program, state: SentenceState) -> frozenset[int]:
 def _forward(program: Program, state: SentenceState, starts, stop: int) -> set[int]:
     """The positions up to `stop` at which a match of the program that begins at one of
     `starts` can end: plain reachability over (instruction, position), each visited once."""
-    code = program.code
+    code = program.plain
     begin = set(starts)
     if not begin:
         return set()

@@ -1,0 +1,210 @@
+"""What the compiler emits and the VM runs: one named tuple per instruction, and the Program.
+
+The instruction set is that of a Pike/Thompson machine (split, jump, consume, save, match)
+plus two consumers that are not single tokens: a mention, which jumps to its end, and
+a lookaround, a zero-width test answered from a per-sentence table. Every instruction is a
+tuple whose first item is its opcode, so the VM dispatches on one small integer; the fields
+after it have names, and the constructors fill the opcode in: `Split(first=3, second=7)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, NamedTuple
+
+from . import nodes as n
+from .prefilter import Prefilter
+from ..rulefile.taxonomy import Taxonomy
+
+TOKEN, MENTION, SPLIT, JMP, OPEN, CLOSE, START, END, LOOK, MATCH = range(10)
+
+# A predicate gets the token and the sentence's runtime state (for the `mention` field).
+Predicate = Callable[[object, object], bool]
+
+
+def _opcode(code: int):
+    """Make a NamedTuple whose first field is `op` into the instruction of that opcode: its
+    constructor takes the other fields and puts `code` first."""
+    def make(fields: type) -> type:
+        size = len(fields._fields) - 1
+
+        def __new__(cls, *args, **kwargs):
+            if kwargs or len(args) != size:
+                return fields.__new__(cls, code, *args, **kwargs)
+            return tuple.__new__(cls, (code, *args))
+
+        def __getnewargs__(self):       # pickle passes these to __new__, which adds the opcode
+            return tuple(self)[1:]
+
+        def __repr__(self):
+            shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields[1:], self[1:]))
+            return f"{fields.__name__}({shown})"
+
+        return type(fields.__name__, (fields,), {
+            "__slots__": (), "__new__": __new__, "__getnewargs__": __getnewargs__, "__repr__": __repr__,
+            "__doc__": fields.__doc__, "__module__": fields.__module__, "__qualname__": fields.__qualname__,
+            "OP": code})
+    return make
+
+
+@_opcode(TOKEN)
+class Token(NamedTuple):
+    """Consume one token that passes `test`. `source` is the constraint as pattern text (for
+    `evx explain`); `constraint` and `labels` let a program loaded from the cache compile
+    `test` again."""
+    op: int
+    test: Predicate | None
+    source: str
+    constraint: n.Constraint
+    labels: Taxonomy
+
+
+@_opcode(MENTION)
+class Mention(NamedTuple):
+    """Consume one whole mention starting here whose labels meet `wanted` (`label` and the
+    labels under it); `name`, if any, captures it."""
+    op: int
+    wanted: frozenset[str]
+    name: str | None
+    label: str
+
+
+@_opcode(SPLIT)
+class Split(NamedTuple):
+    """Go on at `first`; should that fail, at `second`."""
+    op: int
+    first: int
+    second: int
+
+
+@_opcode(JMP)
+class Jump(NamedTuple):
+    """Go on at `to`."""
+    op: int
+    to: int
+
+
+@_opcode(OPEN)
+class Open(NamedTuple):
+    """Capture `name` starts at this position."""
+    op: int
+    name: str
+
+
+@_opcode(CLOSE)
+class Close(NamedTuple):
+    """Capture `name` ends at this position."""
+    op: int
+    name: str
+
+
+@_opcode(START)
+class AtStart(NamedTuple):
+    """`^`: only at the sentence's start."""
+    op: int
+
+
+@_opcode(END)
+class AtEnd(NamedTuple):
+    """`$`: only at the sentence's end."""
+    op: int
+
+
+@_opcode(LOOK)
+class Look(NamedTuple):
+    """A lookaround holds here; `source` is its pattern text."""
+    op: int
+    look: "Lookaround"
+    source: str
+
+
+@_opcode(MATCH)
+class Match(NamedTuple):
+    """A match ends here."""
+    op: int
+
+
+Instruction = Token | Mention | Split | Jump | Open | Close | AtStart | AtEnd | Look | Match
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    code: tuple[Instruction, ...]
+    captures: frozenset[str] = frozenset()
+    prefilter: Prefilter = field(default_factory=Prefilter)
+
+    @cached_property
+    def plain(self) -> tuple[tuple, ...]:
+        """The code as plain tuples, each field where its instruction has it: the VM's hot
+        loop reads them by position, which Python does faster on a plain tuple than by name."""
+        return tuple(map(tuple, self.code))
+
+    @cached_property
+    def merges(self) -> tuple[bool, ...]:
+        """Which instructions paths can meet at: the start, jump and split targets, and what
+        follows a mention (reached from different positions). Only there can a search come
+        back to a state it has seen, so only there does the VM need to remember states."""
+        marks = [False] * len(self.code)
+        marks[0] = True
+        for pc, ins in enumerate(self.code):
+            if ins.op == SPLIT:
+                marks[ins.first] = marks[ins.second] = True
+            elif ins.op == JMP:
+                marks[ins.to] = True
+            elif ins.op == MENTION and pc + 1 < len(marks):
+                marks[pc + 1] = True
+        return tuple(marks)
+
+    @cached_property
+    def epsilon_into(self) -> tuple[tuple[int, ...], ...]:
+        """For each instruction, those that go to it without consuming a token whatever the
+        position (splits, jumps, captures): what lookahead tables walk backwards. Edges that
+        depend on the position (^, $, lookarounds) are left to the runtime."""
+        into: list[list[int]] = [[] for _ in self.code]
+        for pc, ins in enumerate(self.code):
+            if ins.op == SPLIT:
+                into[ins.first].append(pc)
+                into[ins.second].append(pc)
+            elif ins.op == JMP:
+                into[ins.to].append(pc)
+            elif ins.op == OPEN or ins.op == CLOSE:
+                into[pc + 1].append(pc)
+        return tuple(map(tuple, into))
+
+    def __reduce__(self):
+        """Predicates are closures, which pickle cannot keep: a pickled program holds each
+        token's constraint instead and compiles it again when loaded (a small part of what
+        parsing, compiling and analysing the pattern cost)."""
+        code = tuple(ins._replace(test=None) if ins.op == TOKEN else ins for ins in self.code)
+        return _unpickle_program, (code, self.captures, self.prefilter)
+
+
+def _unpickle_program(code: tuple, captures: frozenset[str], prefilter: Prefilter) -> Program:
+    from .compiler import reloaded_test
+    code = tuple(ins._replace(test=reloaded_test(ins.constraint, ins.labels)) if ins.op == TOKEN else ins
+                 for ins in code)
+    return Program(code, captures, prefilter)
+
+
+@dataclass(frozen=True, eq=False)
+class Lookaround:
+    program: Program
+    behind: bool
+    negated: bool
+    width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
+
+    @cached_property
+    def single(self) -> tuple | None:
+        """The one consuming instruction, as a plain tuple (see Program.plain), when the body
+        is a single token or mention."""
+        code = self.program.plain
+        return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
+
+
+def describe(ins: Instruction) -> str:
+    """What an instruction tests, as pattern text."""
+    if ins.op == TOKEN or ins.op == LOOK:
+        return ins.source
+    if ins.op == MENTION:
+        return f"@{ins.name}:{ins.label}" if ins.name else f"@{ins.label}"
+    return {START: "^ (sentence start)", END: "$ (sentence end)"}.get(ins.op, "")
