@@ -282,7 +282,7 @@ def _predicate_compiler() -> Callable[[tuple], tuple]:
             if errors:
                 raise plaindata.Malformed("a constraint that does not compile against its taxonomy")
         filled = [test if x is plaindata.FUNCTION else x for x in items]
-        return tuple(filled) if type(items) is tuple else type(items)(*filled)
+        return tuple(filled) if type(items) is tuple else type(items)._make(filled)
     return rebuild
 
 

@@ -51,7 +51,7 @@ from typing import Any, Callable
 
 # the modules whose frozen dataclasses and named tuples the cache may hold
 MODULES = ("errors", "pattern.nodes", "pattern.compiler", "pattern.prefilter", "pattern.lexicon",
-           "rulefile.model", "rulefile.taxonomy", "rulefile.matchers", "enrich.stage")
+           "pattern.program", "rulefile.model", "rulefile.taxonomy", "rulefile.matchers", "enrich.stage")
 
 _SCALARS = frozenset((str, int, float, bool, NoneType))
 _PACKAGE = __name__.rpartition(".")[0]
@@ -436,7 +436,7 @@ class _Decoder:
         for (name, check, _), value in zip(spec, items):
             if value is not FUNCTION and not (type(value) in check if type(check) is frozenset else check(value)):
                 raise Malformed(f"{cls.__qualname__}.{name} is not of its type")
-        obj = cls(*items)
+        obj = cls._make(items)       # every field as kept, past a constructor that fills some in
         check = self.checks.get(cls)
         if check is not None and not check(obj):
             raise Malformed(f"{cls.__qualname__} does not hold together")

@@ -14,8 +14,8 @@ The semantics it implements, from the design brief and the README:
   start is not looked for);
 - alternation tries its options left to right; a greedy quantifier tries one more pass before
   stopping, a lazy one stops before trying one more;
-- `{n,m}` makes n passes, then up to m - n optional ones, each of which may match nothing;
-- an unbounded loop (`*`, `+`, `{n,}`), after its n required passes, leaves the loop as soon as
+- `{n,m}` makes n passes (each may match nothing), then up to m - n optional ones;
+- a loop (`*`, `+`, `{n,}`, `{n,m}`), after its n required passes, leaves the loop as soon as
   an optional pass consumes no token and goes on with what follows (as Perl and Python do);
 - `(?<name> ...)` records the tokens it spans; a name captured again appends, in the order the
   captures are completed (a capture inside a loop appends once per pass); a capture of no
@@ -198,7 +198,7 @@ class _Search:
             return then(pos, events)
 
         def after_pass(after: int, ev: Events):
-            if node.max is None and after == pos:
+            if after == pos:
                 return then(after, ev)      # an optional pass that consumed nothing ends the loop
             return self.repeat(node, count + 1, after, ev, then)
 

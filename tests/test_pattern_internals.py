@@ -201,7 +201,7 @@ def test_compiler_names_stay_importable_for_the_loader():
 def _bundled_patterns(monkeypatch) -> list[tuple[str, n.Pattern]]:
     """Every pattern of the bundled rule set (rules and contexts), as the loader parses them."""
     import evx
-    from evx.rulefile import loader
+    from evx.rulefile import kinds, loader
     seen = []
     real = loader.parse
 
@@ -210,6 +210,7 @@ def _bundled_patterns(monkeypatch) -> list[tuple[str, n.Pattern]]:
         seen.append((source, ast))
         return ast
     monkeypatch.setattr(loader, "parse", spy)
+    monkeypatch.setattr(kinds, "parse", spy)
     evx.load_rules()
     return seen
 

@@ -8,18 +8,10 @@ the rule index's candidates) and through a whole rule set loaded from YAML, and 
 give the reference's matches, spans and captures alike. The reference itself is checked first,
 on cases whose answers the documentation gives.
 
-Known bug: in an unbounded loop, an optional pass that consumes nothing should end the loop;
-the VM instead falls back to the pass's lower-priority choices and goes on. The reference has
-the right semantics; `test_empty_loop_iteration` holds the four known cases and two more (strict
-xfail). While the VM gets the four wrong (`EMPTY_LOOPS_FIXED`), the generators bound every greedy
-unbounded loop whose body can match nothing, so the properties test everything else, and the
-property aimed at such loops (`test_vm_leaves_loops_as_the_reference_does`) is skipped. Once the
-VM is fixed, the xfail cases pass (and fail as strict: remove the marker), and the generators
-and that property take those loops in on their own.
-
-Passes of a bounded loop `{n,m}` all count, an empty one too, as the VM compiles them (Python's
-re also ends such a loop after an empty pass: `((?! a) | []){0,2} (?<! ^)` on "b a" is "b", "a"
-here, "b a" there).
+In any loop, an optional pass that consumes nothing ends the loop (as in Perl, Python, Go and
+RE2); `test_empty_loop_iteration` holds the four peer-conformance cases and two more, and
+`test_vm_leaves_loops_as_the_reference_does` aims the property at loops whose body can match
+nothing.
 """
 from __future__ import annotations
 
@@ -42,7 +34,7 @@ from evx.pattern.vm import SentenceState, captures, find_matches
 from evx.rulefile.taxonomy import Taxonomy
 from evx.text.document import Document, Sentence, Token
 
-from reference import BudgetExceeded, can_be_empty, find_all
+from reference import BudgetExceeded, find_all
 
 PARENTS = {"Entity": None, "Person": "Entity", "Place": "Entity", "Hit": None}
 TAXONOMY = Taxonomy(PARENTS)
@@ -222,13 +214,6 @@ def _vm_words(pattern: str, words: str, tags: str | None) -> list[str]:
     return [words_of(sentence, start, end) for start, end, _ in find_matches(program, SentenceState(sentence))]
 
 
-def _vm_leaves_empty_passes() -> bool:
-    return all(_vm_words(pattern, words, tags) == expected for pattern, words, tags, expected in EMPTY_LOOP_CASES)
-
-
-EMPTY_LOOPS_FIXED = _vm_leaves_empty_passes()
-
-
 # two more, where the empty pass comes after a pass that consumed (Python's re agrees with each):
 # compiling `x*` as `(x+)?` alone leaves these wrong in a VM that never revisits a state
 MORE_EMPTY_LOOP_CASES = [
@@ -237,7 +222,6 @@ MORE_EMPTY_LOOP_CASES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="empty loop iteration")
 @pytest.mark.parametrize("pattern, words, tags, expected", EMPTY_LOOP_CASES + MORE_EMPTY_LOOP_CASES)
 def test_empty_loop_iteration(pattern, words, tags, expected):
     assert _vm_words(pattern, words, tags) == expected
@@ -356,9 +340,9 @@ def test_oracle_names_the_mention_a_capture_spans():
         == [("c", {"y": ["c"]}), ("b", {"x": ["b (Place)"]})]
 
 
-def test_oracle_counts_passes_of_a_bounded_loop():
-    """Each pass of `{n,m}` counts, even one that matches nothing (as the VM compiles it)."""
-    assert oracle("((?! a) | []){0,2} (?<! ^)", "b a") == ["b", "a"]
+def test_oracle_ends_a_bounded_loop_on_an_empty_pass():
+    """An optional pass of `{n,m}` that matches nothing ends the loop, as in Python's re."""
+    assert oracle("((?! a) | []){0,2} (?<! ^)", "b a") == ["b a"]
 
 
 def test_oracle_gives_up_past_its_budget():
@@ -472,13 +456,10 @@ def without_captures(node: n.Pattern) -> n.Pattern:
 
 
 def make_repeat(body: n.Pattern, bounds: tuple[int, int | None], greedy: bool) -> n.Pattern:
-    """A repetition (an assertion cannot be one: then the body alone). While the VM gets
-    empty loop passes wrong, a greedy unbounded loop that can pass empty gets a bound."""
+    """A repetition (an assertion cannot be one: then the body alone)."""
     if isinstance(body, (n.Anchor, n.Lookaround)):
         return body
     low, high = bounds
-    if high is None and greedy and not EMPTY_LOOPS_FIXED and can_be_empty(body):
-        high = low + 2
     return n.Repeat(body, low, high, greedy)
 
 
@@ -623,9 +604,7 @@ def test_vm_gives_the_reference_matches_among_many_mentions(pattern, scene):
 
 
 def test_vm_leaves_loops_as_the_reference_does():
-    """Unbounded loops over bodies that can match nothing: skipped until the VM is fixed."""
-    if not EMPTY_LOOPS_FIXED:
-        pytest.skip("the VM does not yet leave a loop after an empty pass (test_empty_loop_iteration)")
+    """Loops over bodies that can match nothing."""
     _loops_property()
 
 
@@ -664,7 +643,7 @@ REGRESSIONS = [
     ("[mention=Entity & !mention=Person]+", "a b c", [("Place", 0, 3), ("Person", 1, 2)],
      [("a", {}), ("c", {})]),
     # each pass of a bounded loop counts, an empty one too
-    ("((?! a) | []){0,2} (?<! ^)", "b a", [], [("b", {}), ("a", {})]),
+    ("((?! a) | []){0,2} (?<! ^)", "b a", [], [("b a", {})]),
 ]
 
 

@@ -135,8 +135,11 @@ def _constraint_uses(c, negated: bool, taxonomy: Taxonomy):
             return
         if isinstance(c.value, nodes.Literal):
             wanted = taxonomy.expand(c.value.text)
+        elif isinstance(c.value, nodes.ValueSet):
+            found = [taxonomy.expand(label) for label in c.value.values]
+            wanted = None if None in found else frozenset().union(*found)
         elif isinstance(c.value, nodes.Regex):
-            search = re.compile(c.value.source).search
+            search = re.compile(c.value.source, re.IGNORECASE if c.value.ignore_case else 0).search
             wanted = frozenset(label for label in taxonomy.names if search(label))
         else:
             return
