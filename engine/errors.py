@@ -119,7 +119,12 @@ class InputError(EvxError):
 
 
 class OutputError(EvxError):
-    """Records that cannot be written (a full disk, a closed pipe, a folder not writable)."""
+    """Records that cannot be written (a full disk, a folder not writable)."""
+
+
+class ClosedPipe(OutputError):
+    """Standard output's reader stopped reading (`evx match ... | head`): the end of the run,
+    not a problem to report."""
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:

@@ -705,3 +705,85 @@ def test_a_failing_example_shows_what_differs_role_by_role(tmp_path):
     assert '    VISIT: expected trigger "came"; found no VISIT\n' in blocks[2]
     assert blocks[3].endswith('    unexpected: VISIT trigger="arrived" visitor="Hassan Qomi" '
                               'destination="Islamabad" (rule visit)\n')
+
+
+# -- a reader that stops reading -----------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_closed_standard_output_ends_the_run_quietly(tmp_path, rules, jobs):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": TEXT * 20}) + "\n" for i in range(400)),
+                    encoding="utf-8")
+    proc = evx_process("match", "-r", rules, "--mentions", "--jobs", jobs, docs,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = proc.stdout.readline()
+        proc.stdout.close()                     # as `| head -1` does
+        stderr = proc.stderr.read()
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert json.loads(first)["doc"] == "d0"
+    assert proc.returncode == 141
+    assert stderr == b""
+
+
+# -- where O_TMPFILE cannot be used --------------------------------------------------------------
+
+@pytest.fixture
+def named_temporary_files(monkeypatch):
+    """The output as it is written where the system has no unnamed files."""
+    from evx.io import output as output_module
+    monkeypatch.setattr(output_module, "_unnamed_file", lambda folder: (None, None))
+
+
+def test_a_named_temporary_file_respects_the_umask_and_an_existing_mode(tmp_path, rules, doc,
+                                                                       named_temporary_files):
+    new, old_file = tmp_path / "new.jsonl", tmp_path / "old.jsonl"
+    old_file.write_text("old\n", encoding="utf-8")
+    old_file.chmod(0o640)
+    mask = os.umask(0o026)
+    try:
+        assert run("match", "-r", rules, "-o", new, doc).exit_code == 0
+        assert run("match", "-r", rules, "-o", old_file, doc).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640 and stat.S_IMODE(old_file.stat().st_mode) == 0o640
+    assert records(old_file.read_text(encoding="utf-8"))[0]["type"] == "VISIT"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_named_temporary_file_is_removed_when_the_disk_is_full(tmp_path, rules, doc, monkeypatch,
+                                                                 named_temporary_files):
+    import errno
+
+    from evx.io.writers import WRITERS
+    out = tmp_path / "out.jsonl"
+    seen = []
+
+    def full(self, doc, records):
+        seen.extend(leftovers(tmp_path))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(WRITERS["jsonl"], "document", full)
+    result = run("match", "-r", rules, "-o", out, doc)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert len(seen) == 1 and seen[0].startswith(".evx-")     # the named temporary file was there
+    assert leftovers(tmp_path) == [] and not out.exists()
+
+
+def test_unnamed_files_fall_back_to_the_proc_link_then_to_names(tmp_path, monkeypatch):
+    from evx.io import output as output_module
+    if not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no O_TMPFILE here")
+
+    def refuse(fd, target):
+        raise OSError(1, "Operation not permitted")
+    monkeypatch.setattr(output_module, "_link_empty_path", refuse)
+    monkeypatch.setattr(output_module, "_link_proc_fd", refuse)
+    fd, link = output_module._unnamed_file(str(tmp_path))
+    assert (fd, link) == (None, None) and os.listdir(tmp_path) == []
+    with output_module.open_output(str(tmp_path / "out.txt")) as out:
+        out.stream.write("whole\n")
+    assert (tmp_path / "out.txt").read_text() == "whole\n" and leftovers(tmp_path) == []

@@ -18,7 +18,7 @@ import stat
 import sys
 from typing import IO, Callable, Iterator
 
-from ..errors import OutputError
+from ..errors import ClosedPipe, OutputError
 
 STANDARD_OUTPUT = "standard output"
 _PROC_FD = "/proc/self/fd"
@@ -77,9 +77,12 @@ class Output:
             raise self.error(err) from None
 
     def error(self, err: OSError) -> OutputError:
+        message = f"cannot write {self.name}: {err.strerror or err}"
         if self.path is None:
             _silence_standard_output()
-        return OutputError(f"cannot write {self.name}: {err.strerror or err}")
+            if isinstance(err, BrokenPipeError):
+                return ClosedPipe(message)
+        return OutputError(message)
 
     # -- closing -----------------------------------------------------------------------------
 

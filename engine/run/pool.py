@@ -61,7 +61,6 @@ def stop_pool(pool: Any) -> None:
     terminated or closed early, which has no use for what the workers are doing."""
     # ProcessPoolExecutor keeps its processes in a private attribute: read it defensively
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
@@ -71,3 +70,7 @@ def stop_pool(pool: Any) -> None:
             process.join(max(deadline - time.monotonic(), 0.01))
             if process.is_alive():
                 process.kill()
+                process.join(JOIN_SECONDS)
+    # with its workers gone the pool's manager thread ends at once; waiting for it here
+    # leaves nothing for the interpreter to wake at exit
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 all went well; 1 errors were found (in rules, inputs or examples); 2 the
 command was used wrongly (click's own usage errors) or the output cannot be written (a
-full disk); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+full disk); 130 interrupted (Ctrl-C); 141 standard output closed by its reader (`| head`),
+quietly; 143 terminated (SIGTERM).
 
 The commands import the engine when they run, not when this module loads, so that a
 Ctrl-C while evx starts ends it with one line instead of a traceback from some import.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import signal
 import sys
 
-OK, FOUND_ERRORS, USAGE, INTERRUPTED, TERMINATED = 0, 1, 2, 130, 143
+OK, FOUND_ERRORS, USAGE, INTERRUPTED, CLOSED_PIPE, TERMINATED = 0, 1, 2, 130, 141, 143
 CANNOT_WRITE = USAGE
 
 
@@ -34,6 +35,7 @@ def _hold_ctrl_c():
 
 _held = _hold_ctrl_c()
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import stat  # noqa: E402
@@ -42,7 +44,7 @@ from typing import TYPE_CHECKING, Iterable  # noqa: E402
 
 import click  # noqa: E402
 
-from ..errors import EvxError, InputError, OutputError, did_you_mean  # noqa: E402
+from ..errors import ClosedPipe, EvxError, InputError, OutputError, did_you_mean  # noqa: E402
 from ..io.writers import WRITERS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -166,14 +168,16 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
             writer = writer_class(out.stream)
             with out.writing():
                 writer.begin()
-            for result in batch.run(rules, read_inputs(inputs), options, jobs):
-                progress.update(1, result.tokens)
-                if result.error is not None:
-                    errors += 1
-                    _report(progress, f"evx: {result.error.format()}")
-                    continue
-                with out.writing():
-                    writer.document(result.document, result.records)
+            # closed on any way out, so that the workers of a run broken off stop at once
+            with contextlib.closing(batch.run(rules, read_inputs(inputs), options, jobs)) as results:
+                for result in results:
+                    progress.update(1, result.tokens)
+                    if result.error is not None:
+                        errors += 1
+                        _report(progress, f"evx: {result.error.format()}")
+                        continue
+                    with out.writing():
+                        writer.document(result.document, result.records)
             with out.writing():
                 writer.end()
     except (KeyboardInterrupt, Terminated) as stop:
@@ -182,6 +186,9 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
         click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") else f"evx: {what}",
                    err=True)
         sys.exit(code)
+    except ClosedPipe:
+        progress.close()
+        sys.exit(CLOSED_PIPE)
     except OutputError as err:
         progress.close()
         click.echo(f"evx: {err.format()}", err=True)
@@ -427,13 +434,14 @@ def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None
     options = batch.Options(_rule_paths(rule_paths), profile=True, allow_outside_imports=allow_outside_imports)
     totals = batch.Totals()
     progress = _progress(corpus)
-    for result in batch.run(rules, read_inputs(corpus), options, jobs):
-        totals.add(result)
-        progress.update(1, result.tokens)
-        start_write = time.perf_counter()
-        for record in result.records:
-            json.dumps(record, ensure_ascii=False)
-        totals.write_seconds += time.perf_counter() - start_write
+    with contextlib.closing(batch.run(rules, read_inputs(corpus), options, jobs)) as results:
+        for result in results:
+            totals.add(result)
+            progress.update(1, result.tokens)
+            start_write = time.perf_counter()
+            for record in result.records:
+                json.dumps(record, ensure_ascii=False)
+            totals.write_seconds += time.perf_counter() - start_write
     progress.close()
     figures = bench_figures(totals, compiled - began, time.perf_counter() - compiled, jobs, len(rules.rules))
     if as_json:
