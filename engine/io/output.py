@@ -47,25 +47,24 @@ class Output:
                 # a device or a pipe (/dev/null, a FIFO): write to it, never rename over it
                 self.stream = open(self.path, "w", encoding="utf-8", newline="\n")
                 return self
-            self._fd = self._temporary()
+            self._open_temporary()
             self.stream = os.fdopen(self._fd, "w", encoding="utf-8", newline="\n", closefd=False)
         except OSError as err:
             self.discard()
             raise self.error(err) from None
         return self
 
-    def _temporary(self) -> int:
+    def _open_temporary(self) -> None:
         folder = os.path.dirname(os.path.abspath(self.path))
         try:
             existing = os.stat(self.path).st_mode
         except FileNotFoundError:
             existing = None
-        fd, self._link = _unnamed_file(folder)
-        if fd is None:
-            fd, self._temp_name = _named_file(folder)
+        self._fd, self._link = _unnamed_file(folder)
+        if self._fd is None:
+            self._fd, self._temp_name = _named_file(folder)
         if existing is not None:
-            os.fchmod(fd, stat.S_IMODE(existing))
-        return fd
+            os.fchmod(self._fd, stat.S_IMODE(existing))
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -217,7 +217,7 @@ def _input_at(output: str | None, inputs: Iterable[str]) -> str | None:
                 found = os.fstat(sys.stdin.fileno())
             else:
                 found = os.stat(path)
-        except (OSError, ValueError, AttributeError, IOError):
+        except (OSError, ValueError, AttributeError):
             continue
         if stat.S_ISDIR(found.st_mode):
             inside = os.path.commonpath([os.path.realpath(path), real_output]) == os.path.realpath(path)
@@ -350,27 +350,35 @@ GOLD is JSON Lines, one document per line:
   {"id": "d1", "text": "...", "date"?: "2024-01-15",
    "events": [{"type": "VISIT",
                "trigger": {"start": 12, "end": 19, "text": "arrived"},
-               "arguments": {"visitor": [{"start": 0, "end": 11, "text": "..."}]},
-               "modality"?: "actual", "soft"?: true, "scope"?: "sentence"}]}
+               "arguments": {"visitor": [{"start": 0, "end": 11,
+                                          "text": "..."}]},
+               "modality"?: "actual", "soft"?: true,
+               "scope"?: "sentence"}]}
 
-Offsets are Python string indices into "text", end exclusive; a span's "text", when given,
-must be the text at its offsets. Every field is checked: a line that breaks the format is
-reported as GOLD:LINE.
+"text" is required; "id" defaults to GOLD:LINE and "date" (ISO) resolves time arguments,
+as for `evx match`. A span is {start, end, text} in Python string indices into "text",
+end exclusive; its "text", when given, must equal the text at its offsets. Every field
+is checked, and a line that breaks the format is reported as GOLD:LINE (exit code 1).
+
+A predicted event matches an unmatched gold event of the same type whose trigger
+overlaps it (a true positive); a prediction that matches none is a false positive, and
+a gold event that no prediction matches is a miss (a false negative).
 
 \b
-The metric: a predicted event matches an unmatched gold event of the same type whose
-trigger overlaps it (true positive); a prediction that matches none is a false positive,
-a gold event no prediction matches is a miss.
-  "soft": true        don't care: a prediction that matches only soft gold counts neither
-                      way, and soft gold left unmatched is not missed.
-  "scope": "sentence" the event is somewhere in the document, its trigger not pinned down:
-                      any prediction of its type in the document matches it, and further
-                      predictions of that type there count neither way.
-  "modality"          carried along (actual, planned, other); not scored.
+"soft": true
+    Don't care: a prediction that matches only soft gold counts
+    neither way, and soft gold left unmatched is not missed.
+"scope": "sentence"
+    An event whose trigger is not pinned to a word: any prediction
+    of its type in the document matches it, and further predictions
+    of that type in that document count neither way.
+"modality"
+    Carried along (actual, planned, other); not scored.
+
 P = TP/(TP+FP), R = TP/(TP+FN), F1 their harmonic mean. Arguments are scored on matched
 pairs, per role the gold event has: a gold argument is found when a predicted argument of
-the same role overlaps it; a predicted argument of that role overlapping none of its gold
-spans is a false positive.
+the same role overlaps it; a predicted argument of that role that overlaps none of its
+gold spans is a false positive.
 """
 
 
