@@ -152,6 +152,7 @@ def test_the_table_shortcut_gives_simplemmas_lemmas(tmp_path, monkeypatch):
     import sys
 
     import simplemma
+    import evx.text.annotate
     annotate_module = sys.modules["evx.text.annotate"]
     monkeypatch.setenv("EVX_CACHE", "on")
     monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
