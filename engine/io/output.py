@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import sys
 from typing import IO, Callable, Iterator
@@ -224,7 +223,7 @@ def _named_file(folder: str) -> tuple[int, str]:
 
 
 def _free_name(folder: str) -> str:
-    return os.path.join(folder, f".evx-{secrets.token_hex(6)}.tmp")
+    return os.path.join(folder, f".evx-{os.urandom(6).hex()}.tmp")
 
 
 def _silence_standard_output() -> None:
