@@ -501,6 +501,32 @@ def test_sigkill_of_a_jobs_run_ends_its_workers_and_leaves_no_file(tmp_path, rul
     assert os.listdir(out.parent) == []
 
 
+@linux_proc
+def test_ctrl_c_at_a_terminal_ends_a_jobs_run_with_one_line(tmp_path, rules):
+    """A terminal's Ctrl-C signals the whole process group: the workers leave it to the parent."""
+    out = tmp_path / "out" / "records.jsonl"
+    out.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "evx", "match", "-r", str(rules), "--jobs", "2", "-o", str(out), "-"],
+                            env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        proc.stdin.write((json.dumps({"id": "d", "text": TEXT}) + "\n").encode() * (batch.CHUNK * 3))
+        proc.stdin.flush()
+        assert _wait(lambda: len(_children(proc.pid)) >= 2), "the workers never started"
+        workers = _children(proc.pid)
+        time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
+    assert stderr.decode() == "evx: interrupted; no output file was written\n"
+    assert _wait(lambda: not any(_alive(pid) for pid in workers), 30)
+    assert os.listdir(out.parent) == []
+
+
 WATCHED_WORKER = """\
 import os, sys, time
 from evx.run.pool import watch_parent
