@@ -1,8 +1,11 @@
 """Errors that point at the place in a file that caused them.
 
-A pattern is parsed and compiled without knowing where it came from, so it raises
-`PatternError` with an offset into the pattern text; the rule loader turns that offset
-into a `Location` in the YAML file and raises `EvxError`.
+`EvxError` is the root of every problem evx reports (the command line prints it, never a
+traceback). A pattern is parsed and compiled without knowing where it came from, so it
+raises `PatternError` with an offset into the pattern text; the rule loader turns that
+offset into a `Location` in the YAML file. Input problems are `InputError`s naming the
+file and line; `DocumentError` is what the annotator raises for a document it cannot take
+as given; `OutputError` is an output that cannot be written.
 """
 from __future__ import annotations
 
@@ -13,12 +16,12 @@ from typing import Iterable
 @dataclass(frozen=True)
 class Location:
     file: str
-    line: int           # 1-based
-    column: int         # 1-based
+    line: int | None = None       # 1-based; None: the whole file
+    column: int | None = None     # 1-based; None: the whole line
     source_line: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return ":".join([self.file, *(str(n) for n in (self.line, self.column) if n is not None)])
 
 
 class EvxError(Exception):
@@ -34,7 +37,7 @@ class EvxError(Exception):
         head = f"{self.location}: {self.message}" if self.location else self.message
         lines = [head]
         loc = self.location
-        if loc is not None and loc.source_line:
+        if loc is not None and loc.source_line and loc.column is not None:
             text = loc.source_line.rstrip("\r\n").expandtabs(1)
             lines.append("    " + text)
             lines.append("    " + " " * max(loc.column - 1, 0) + "^")
@@ -44,6 +47,18 @@ class EvxError(Exception):
 
     def __str__(self) -> str:
         return self.format()
+
+    def __reduce__(self):
+        # Exception pickles only its args, which would lose the location on its way back
+        # from a worker process: keep every attribute.
+        return _rebuild, (type(self), self.args, self.__dict__.copy())
+
+
+def _rebuild(cls: type, args: tuple, state: dict) -> EvxError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class RuleErrors(EvxError):
@@ -85,6 +100,31 @@ class PatternError(EvxError):
 class DocumentError(EvxError):
     """A document evx cannot read as given (bad tokens, fields or offsets); the reader adds
     the file and line it came from."""
+
+
+class InputError(EvxError):
+    """An input, or one document of it, that cannot be read or run: reported with its file
+    (and line, for JSON Lines) while the other documents go on."""
+
+    def __init__(self, message: str, file: str, line: int | None = None, hint: str | None = None):
+        super().__init__(message, Location(file, line), hint)
+
+    @property
+    def file(self) -> str:
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        return self.location.line
+
+
+class OutputError(EvxError):
+    """Records that cannot be written (a full disk, a folder not writable)."""
+
+
+class ClosedPipe(OutputError):
+    """Standard output's reader stopped reading (`evx match ... | head`): the end of the run,
+    not a problem to report."""
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:

@@ -637,17 +637,19 @@ def test_a_writer_failing_midway_leaves_no_file(tmp_path, small_rules, inputs, m
     out.parent.mkdir()
     if existing:
         out.write_text("previous results\n", encoding="utf-8")
-    real_write = output.Writer.write
+    writer = output.WRITERS["jsonl"]
+    real_document = writer.document
     calls = []
 
-    def write_then_fail(self, record):
-        calls.append(record)
+    def write_then_fail(self, doc, records):
+        calls.append(records)
         if len(calls) == 7:
             raise OSError(28, "No space left on device")
-        real_write(self, record)
-    monkeypatch.setattr(output.Writer, "write", write_then_fail)
+        real_document(self, doc, records)
+    monkeypatch.setattr(writer, "document", write_then_fail)
     result = invoke("match", "-r", small_rules, "--mentions", "-o", out, inputs)
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert result.stderr == f"evx: cannot write {out}: No space left on device\n"
     assert len(calls) == 7
     assert leftovers(out.parent) == []
     if existing:
@@ -690,6 +692,18 @@ def test_a_successful_run_replaces_the_file_whole(tmp_path, small_rules, inputs)
     assert leftovers(tmp_path) == []
 
 
+def _output_open(pid: int, folder: Path) -> bool:
+    """Whether the process has its temporary output file open: a hidden file in the folder,
+    or on Linux one with no name yet, seen among the process's open files."""
+    if leftovers(folder):
+        return True
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(str(folder) + os.sep) for link in links)
+
+
 def test_a_real_sigint_exits_130_without_traceback(tmp_path, small_rules):
     """SIGINT while `evx match` waits on its standard input: one line, exit 130, no file left."""
     out = tmp_path / "out" / "records.jsonl"
@@ -701,9 +715,9 @@ def test_a_real_sigint_exits_130_without_traceback(tmp_path, small_rules):
         proc.stdin.write((json.dumps(GOOD) + "\n").encode())
         proc.stdin.flush()
         deadline = time.monotonic() + 60
-        while not leftovers(out.parent) and time.monotonic() < deadline and proc.poll() is None:
+        while not _output_open(proc.pid, out.parent) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)          # the temporary output file shows the run has begun
-        assert leftovers(out.parent), "the run never opened its output"
+        assert _output_open(proc.pid, out.parent), "the run never opened its output"
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)

@@ -43,6 +43,10 @@ class Matcher(Protocol):
     def prefilter(self) -> Prefilter | None:
         """What every match needs, for the rule index to skip sentences (None: nothing known)."""
 
+    @property
+    def captures(self) -> frozenset[str]:
+        """The argument names a match can have: none makes plain mentions, `trigger` events."""
+
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:
         """(start, end, arguments) of each match in the sentence, leftmost first. `anchors`
@@ -74,6 +78,10 @@ class TokenMatcher:
     @property
     def prefilter(self) -> Prefilter | None:
         return self.program.prefilter
+
+    @property
+    def captures(self) -> frozenset[str]:
+        return self.program.captures
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:
@@ -146,6 +154,10 @@ class LexiconMatcher:
     def prefilter(self) -> Prefilter | None:
         """Every match starts with the first word of one of the phrases."""
         return Prefilter(needs=Needs(((self.lexicon.field, self.lexicon.first_words),)))
+
+    @property
+    def captures(self) -> frozenset[str]:
+        return frozenset()
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:

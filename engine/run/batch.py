@@ -9,6 +9,7 @@ that kills a worker is lost, and the run goes on with a fresh pool.
 from __future__ import annotations
 
 import gc
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -16,11 +17,13 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..text.annotate import annotate
+from ..text.document import Document
 from ..cascade.run import Profile
-from ..errors import DocumentError
-from ..io.readers import InputError, Item
+from ..errors import DocumentError, InputError
+from ..io.readers import Item, where
 from ..io.writers import encode
 from ..api import RuleSet, load_rules
+from . import pool as workers
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +41,7 @@ class Options:
     allow_outside_imports: bool = False
     profile: bool = False
     encode: bool = False    # return records as JSON text: workers do the encoding, not the writer
+    keep_document: bool = False     # return the annotated Document too (for writers that need it)
 
 
 @dataclass
@@ -49,17 +53,23 @@ class Result:
     error: InputError | None = None
     annotate_seconds: float = 0.0
     profile: Profile | None = None
+    document: Document | None = None    # with Options.keep_document
 
 
 def process(rules: RuleSet, item: Item, options: Options) -> Result:
     """Annotate and match one document; whatever goes wrong stays with this document."""
     if isinstance(item, InputError):
         return Result(item.file, [], error=item)
+
+    def failed(message: str) -> Result:
+        return Result(item.id, [], error=InputError(message, *where(item)))
     began = perf_counter()
     try:
         doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
-    except (ValueError, DocumentError) as err:
-        return Result(item.id, [], error=InputError(item.id, None, f"bad tokens: {err}"))
+    except DocumentError as err:
+        return failed(f"bad tokens: {err.message}")
+    except ValueError as err:
+        return failed(f"bad tokens: {err}")
     annotated = perf_counter()
     profile = Profile() if options.profile else None
     try:
@@ -68,18 +78,21 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         if options.encode:
             dicts = [encode(d) for d in dicts]
     except RecursionError:
-        return Result(doc.id, [], error=InputError(doc.id, None, "the document is too deeply nested to match"))
+        return failed("the document is too deeply nested to match")
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
-        return Result(doc.id, [], error=InputError(doc.id, None, f"internal error: {type(err).__name__}: {err}"))
-    return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotated - began, profile)
+        return failed(f"internal error: {type(err).__name__}: {err}")
+    return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotated - began, profile,
+                  doc if options.keep_document else None)
 
 
 _worker: tuple[RuleSet, Options] | None = None
 
 
-def _init_worker(options: Options) -> None:
-    """A forked worker inherits the parent's compiled rules; a spawned one compiles its own."""
+def _init_worker(options: Options, parent: int) -> None:
+    """A forked worker inherits the parent's compiled rules; a spawned one compiles its own.
+    Either ends when its parent does."""
     global _worker
+    workers.start_worker(parent)
     if _worker is None or _worker[1] != options:
         _worker = (load_rules(*options.rule_paths, allow_outside_imports=options.allow_outside_imports), options)
 
@@ -106,9 +119,11 @@ def _collect_now_and_then(done: int, more: int) -> int:
 def _crashed(chunk: list[Item], why: str) -> list[Result]:
     out = []
     for item in chunk:
-        name = item.id if not isinstance(item, InputError) else item.file
-        out.append(Result(name, [], error=item if isinstance(item, InputError) else
-                          InputError(name, None, f"the worker process died ({why}); document skipped")))
+        if isinstance(item, InputError):
+            out.append(Result(item.file, [], error=item))
+        else:
+            out.append(Result(item.id, [], error=InputError(f"the worker process died ({why}); document skipped",
+                                                            *where(item))))
     return out
 
 
@@ -148,11 +163,13 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
-    def new_pool(workers: int = jobs) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,))
+    def new_pool(size: int = jobs) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker,
+                                   initargs=(options, os.getpid()))
 
     pool = new_pool()
     pending: deque[tuple[list[Item], Future]] = deque()
+    finished = False
     try:
         while True:
             while len(pending) < jobs * WINDOW:
@@ -161,6 +178,7 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
                     break
                 pending.append((chunk, pool.submit(_work, chunk)))
             if not pending:
+                finished = True
                 return
             chunk, future = pending.popleft()
             try:
@@ -179,7 +197,10 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
                 continue
             yield from results
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:   # interrupted, terminated or closed early: the workers' work is of no use
+            workers.stop_pool(pool)
 
 
 def _alone(chunk: list[Item], new_pool) -> Iterator[Result]:
@@ -191,8 +212,10 @@ def _alone(chunk: list[Item], new_pool) -> Iterator[Result]:
         results = pool.submit(_work, chunk).result()
     except BrokenProcessPool:
         results = None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        workers.stop_pool(pool)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
     if results is not None:
         yield from results
     elif len(chunk) == 1:

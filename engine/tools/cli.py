@@ -1,35 +1,109 @@
 """The `evx` command line.
 
 Exit codes: 0 all went well; 1 errors were found (in rules, inputs or examples); 2 the
-command was used wrongly (click's own usage errors); 130 interrupted (Ctrl-C).
+command was used wrongly (click's own usage errors) or the output cannot be written (a
+full disk); 130 interrupted (Ctrl-C); 141 standard output closed by its reader (`| head`),
+quietly; 143 terminated (SIGTERM).
+
+The commands import the engine when they run, not when this module loads, so that a
+Ctrl-C while evx starts ends it with one line instead of a traceback from some import.
 """
 from __future__ import annotations
 
-import json
-import os
-import resource
+import signal
 import sys
-import time
 
-import click
-
-from ..run import batch
-from ..text.annotate import annotate
-from ..errors import EvxError, did_you_mean
-from ..io.readers import count_documents, read_inputs
-from ..io.writers import FORMATS, Writer, atomic_output
-from .progress import Progress
-from ..api import RuleSet, bundled_rules, load_rules
-
-OK, FOUND_ERRORS, USAGE, INTERRUPTED = 0, 1, 2, 130
+OK, FOUND_ERRORS, USAGE, INTERRUPTED, CLOSED_PIPE, TERMINATED = 0, 1, 2, 130, 141, 143
+CANNOT_WRITE = USAGE
 
 
-def _load(paths: tuple[str, ...], allow_outside: bool = False) -> RuleSet:
+def _quit_while_starting(signum, frame) -> None:
+    sys.stderr.write("evx: interrupted\n")
+    sys.stderr.flush()
+    raise SystemExit(INTERRUPTED)
+
+
+def _hold_ctrl_c():
+    """While this module's imports load, a Ctrl-C ends the command quietly."""
     try:
-        return load_rules(*(paths or (bundled_rules(),)), allow_outside_imports=allow_outside)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            return signal.signal(signal.SIGINT, _quit_while_starting)
+    except ValueError:      # not the main thread: signals are not ours to handle
+        pass
+    return None
+
+
+_held = _hold_ctrl_c()
+
+import contextlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import stat  # noqa: E402
+import time  # noqa: E402
+from typing import TYPE_CHECKING, Iterable  # noqa: E402
+
+import click  # noqa: E402
+
+from ..errors import ClosedPipe, EvxError, InputError, OutputError, did_you_mean  # noqa: E402
+from ..io.writers import WRITERS  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..api import RuleSet
+    from ..run.batch import Totals
+    from .progress import Progress
+
+if _held is not None:
+    signal.signal(signal.SIGINT, _held)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every `finally` runs: the temporary output
+    file is removed and the workers are stopped. Not an Exception, so that no handler of
+    errors takes it for one."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C and SIGTERM end any command with one line and their exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        except ValueError:          # not the main thread (an embedding program's worker)
+            previous = None
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("evx: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+        except Terminated:
+            click.echo("evx: terminated", err=True)
+            ctx.exit(TERMINATED)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def load_rules(*paths, allow_outside_imports: bool = False) -> "RuleSet":
+    """`evx.load_rules`, imported when a command first needs it."""
+    from .. import api
+    return api.load_rules(*paths, allow_outside_imports=allow_outside_imports)
+
+
+def _load(paths: tuple[str, ...], allow_outside: bool = False) -> "RuleSet":
+    try:
+        return load_rules(*_rule_paths(paths), allow_outside_imports=allow_outside)
     except EvxError as err:
         click.echo(err.format(), err=True)
         sys.exit(FOUND_ERRORS)
+
+
+def _rule_paths(paths: tuple[str, ...]) -> tuple[str, ...]:
+    from ..api import bundled_rules
+    return tuple(str(p) for p in (paths or (bundled_rules(),)))
 
 
 _rules_option = click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(),
@@ -38,17 +112,24 @@ _outside_option = click.option("--allow-outside-imports", is_flag=True,
                                help="Let rule files import or read files outside their folder.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="evx-events", prog_name="evx")
 def main() -> None:
     """Rule-based event extraction: run, check and test rule files."""
 
 
+# -- evx match ----------------------------------------------------------------------------------
+
+_FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items())
+
+
 @main.command()
 @_rules_option
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of stdout; never one of the inputs.")
+@click.option("--format", "fmt", type=click.Choice(list(WRITERS)), default="jsonl", show_default=True,
+              help=_FORMAT_HELP + ".")
 @click.option("--mentions", is_flag=True, help="Also emit plain mentions and relations.")
 @click.option("--label", "labels", multiple=True, help="Only records of this label or labels under it (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
@@ -58,47 +139,122 @@ def main() -> None:
 @_outside_option
 def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
     """Run rules over INPUTS (.txt, .jsonl, folders; '-' or nothing: stdin) and write records."""
+    if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
+    clash = _input_at(output, inputs)
+    if clash is not None:
+        raise click.BadParameter(f"'{output}' is one of the inputs ({clash}); writing the records there "
+                                 "would destroy it: choose another file", param_hint="-o")
     rules = _load(rule_paths, allow_outside_imports)
     for label in labels:
         if rules.taxonomy.expand(label) is None:
             hint = did_you_mean(label, rules.taxonomy.names) or "labels: " + ", ".join(rules.taxonomy.names)
             raise click.BadParameter(f"no label '{label}' in these rules; {hint}", param_hint="--label")
-    if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
-    options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), mentions,
-                            tuple(labels) or None, allow_outside_imports, encode=fmt in ("jsonl", "json"))
+    if not mentions:
+        for label in _mention_only_labels(rules, labels):
+            click.echo(f"evx: --label '{label}' names no event or relation type, only mentions, and mentions "
+                       "are written only with --mentions: add --mentions to see them", err=True)
+
+    from ..io.output import open_output
+    from ..io.readers import read_inputs
+    from ..run import batch
+    writer_class = WRITERS[fmt]
+    options = batch.Options(_rule_paths(rule_paths), mentions, tuple(labels) or None, allow_outside_imports,
+                            encode=writer_class.takes_encoded, keep_document=writer_class.needs_document)
+    progress = _progress(inputs)
     errors = 0
-    progress = Progress()
-    if progress.enabled:
-        progress.total = count_documents(list(inputs))
     try:
-        with atomic_output(output) as out:
-            writer = Writer(out, fmt)
-            for result in batch.run(rules, read_inputs(inputs), options, jobs):
-                progress.update(1, result.tokens)
-                if result.error is not None:
-                    errors += 1
-                    _report(progress, f"evx: {result.error.format()}")
-                    continue
-                for record in result.records:
-                    writer.write(record)
-            writer.close()
-    except KeyboardInterrupt:
+        with open_output(output) as out:
+            writer = writer_class(out.stream)
+            with out.writing():
+                writer.begin()
+            # closed on any way out, so that the workers of a run broken off stop at once
+            with contextlib.closing(batch.run(rules, read_inputs(inputs), options, jobs)) as results:
+                for result in results:
+                    progress.update(1, result.tokens)
+                    if result.error is not None:
+                        errors += 1
+                        _report(progress, f"evx: {result.error.format()}")
+                        continue
+                    with out.writing():
+                        writer.document(result.document, result.records)
+            with out.writing():
+                writer.end()
+    except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
-        click.echo("evx: interrupted; no output file was written" if output else "evx: interrupted", err=True)
-        sys.exit(INTERRUPTED)
+        what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
+        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") else f"evx: {what}",
+                   err=True)
+        sys.exit(code)
+    except ClosedPipe:
+        progress.close()
+        sys.exit(CLOSED_PIPE)
+    except OutputError as err:
+        progress.close()
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(CANNOT_WRITE)
     progress.close()
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
     sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
 
 
-def _report(progress: Progress, message: str) -> None:
+def _input_at(output: str | None, inputs: Iterable[str]) -> str | None:
+    """The input that `output` is (the same file, or one a folder's walk reads), if any."""
+    if output is None or output == "-":
+        return None
+    try:
+        target = os.stat(output)
+    except (OSError, ValueError):
+        return None                 # a file that does not exist yet is no input
+    if not stat.S_ISREG(target.st_mode):
+        return None                 # /dev/null, a FIFO: written as they are
+    from ..io.readers import READERS
+    real_output = os.path.realpath(output)
+    for path in list(inputs) or ["-"]:
+        try:
+            if path == "-":
+                found = os.fstat(sys.stdin.fileno())
+            else:
+                found = os.stat(path)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if stat.S_ISDIR(found.st_mode):
+            inside = os.path.commonpath([os.path.realpath(path), real_output]) == os.path.realpath(path)
+            if inside and os.path.splitext(output)[1].lower() in READERS:
+                return path
+        elif os.path.samestat(found, target):
+            return "standard input" if path == "-" else path
+    return None
+
+
+def _mention_only_labels(rules: "RuleSet", labels: Iterable[str]) -> list[str]:
+    """The labels under which no rule makes an event or a relation: without --mentions,
+    nothing of them is written."""
+    records = set(rules.schemas)
+    for rule in rules.rules:
+        if rule.matcher.captures:
+            records.add(rule.label)
+    return [label for label in labels if not ((rules.taxonomy.expand(label) or {label}) & records)]
+
+
+def _progress(inputs: tuple[str, ...]) -> "Progress":
+    from .progress import Progress
+    progress = Progress()
+    if progress.enabled:
+        from ..io.readers import count_documents
+        progress.total = count_documents(list(inputs))
+    return progress
+
+
+def _report(progress: "Progress", message: str) -> None:
     """An error line that does not get mixed into the progress line."""
     if progress.enabled:
         progress.stream.write("\r\x1b[K")
     click.echo(message, err=True)
 
+
+# -- evx check, evx test ------------------------------------------------------------------------
 
 @main.command()
 @click.argument("rule_paths", nargs=-1, required=True, type=click.Path())
@@ -117,12 +273,13 @@ def check(rule_paths, allow_outside_imports) -> None:
 @click.option("--rule", "only", help="Only this rule's examples.")
 @_outside_option
 def test(rule_paths, only, allow_outside_imports) -> None:
-    """Run the rules' examples; report each failure with expected against found."""
+    """Run the rules' examples; report each failure, role by role: what was expected and not
+    found, and what was found instead."""
     rules = _load(rule_paths, allow_outside_imports)
     if only is not None and rules.rule(only) is None:
         raise click.BadParameter(f"no rule named '{only}'", param_hint="--rule")
+    from .examples import describe_failure, run_examples
     passed = failed = 0
-    from .examples import describe_expected, describe_record, run_examples
     for outcome in run_examples(rules, only):
         if outcome.passed:
             passed += 1
@@ -130,15 +287,13 @@ def test(rule_paths, only, allow_outside_imports) -> None:
         failed += 1
         where = f"{outcome.example.location}: " if outcome.example.location else ""
         click.echo(f"{where}FAIL rule '{outcome.rule.name}', example {outcome.number}: {outcome.example.text!r}")
-        for expected in outcome.missing:
-            click.echo(f"    expected: {describe_expected(expected)}")
-        for record in outcome.unexpected:
-            click.echo(f"    unexpected: {describe_record(record)}")
-        if outcome.missing:
-            click.echo("    found:    " + ("; ".join(describe_record(r) for r in outcome.found) or "nothing"))
+        for line in describe_failure(outcome):
+            click.echo("    " + line)
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(FOUND_ERRORS if failed else OK)
 
+
+# -- evx explain --------------------------------------------------------------------------------
 
 @main.command()
 @click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(), help="Rule file or folder (repeatable).")
@@ -148,20 +303,85 @@ def test(rule_paths, only, allow_outside_imports) -> None:
 def explain(rule_paths, only, text, allow_outside_imports) -> None:
     """Show TEXT's tokens and, for each rule, where it matched and where and why it stopped.
 
-    TEXT defaults to standard input.
+    TEXT defaults to standard input, read as `evx match` reads it: JSON Lines (each
+    document explained in turn, with its own tokens and date) when it starts with '{',
+    else one text.
     """
     rules = _load(rule_paths, allow_outside_imports)
     if only is not None and rules.rule(only) is None:
         hint = did_you_mean(only, [r.name for r in rules.rules])
         raise click.BadParameter(f"no rule named '{only}'" + (f"; {hint}" if hint else ""), param_hint="--rule")
-    if text is None:
-        text = click.get_text_stream("stdin").read()
     from . import explain as explain_mod
-    doc, runs, found = explain_mod.explain(rules, text, only)
-    click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
+    if text is not None:
+        doc, runs, found = explain_mod.explain(rules, text, only)
+        click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
+        return
+    from ..errors import DocumentError
+    from ..io.readers import STDIN, read_stream, where
+    from ..text.annotate import annotate
+    errors = 0
+    for item in read_stream(sys.stdin.buffer, STDIN):
+        if isinstance(item, InputError):
+            errors += 1
+            click.echo(f"evx: {item.format()}", err=True)
+            continue
+        try:
+            doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
+        except (DocumentError, ValueError) as err:
+            errors += 1
+            message = err.message if isinstance(err, DocumentError) else str(err)
+            click.echo(f"evx: {InputError(f'bad tokens: {message}', *where(item)).format()}", err=True)
+            continue
+        if item.line is not None:
+            click.echo(f"document {item.id}")
+        doc, runs, found = explain_mod.explain(rules, doc, only)
+        click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
+    sys.exit(FOUND_ERRORS if errors else OK)
 
 
-@main.command("eval")
+# -- evx eval -----------------------------------------------------------------------------------
+
+GOLD_HELP = """\
+Precision, recall and F1 of the rules' events against GOLD, per type and for arguments.
+
+\b
+GOLD is JSON Lines, one document per line:
+  {"id": "d1", "text": "...", "date"?: "2024-01-15",
+   "events": [{"type": "VISIT",
+               "trigger": {"start": 12, "end": 19, "text": "arrived"},
+               "arguments": {"visitor": [{"start": 0, "end": 11,
+                                          "text": "..."}]},
+               "modality"?: "actual", "soft"?: true,
+               "scope"?: "sentence"}]}
+
+"text" is required; "id" defaults to GOLD:LINE and "date" (ISO) resolves time arguments,
+as for `evx match`. A span is {start, end, text} in Python string indices into "text",
+end exclusive; its "text", when given, must equal the text at its offsets. Every field
+is checked, and a line that breaks the format is reported as GOLD:LINE (exit code 1).
+
+A predicted event matches an unmatched gold event of the same type whose trigger
+overlaps it (a true positive); a prediction that matches none is a false positive, and
+a gold event that no prediction matches is a miss (a false negative).
+
+\b
+"soft": true
+    Don't care: a prediction that matches only soft gold counts
+    neither way, and soft gold left unmatched is not missed.
+"scope": "sentence"
+    An event whose trigger is not pinned to a word: any prediction
+    of its type in the document matches it, and further predictions
+    of that type in that document count neither way.
+"modality"
+    Carried along (actual, planned, other); not scored.
+
+P = TP/(TP+FP), R = TP/(TP+FN), F1 their harmonic mean. Arguments are scored on matched
+pairs, per role the gold event has: a gold argument is found when a predicted argument of
+the same role overlaps it; a predicted argument of that role that overlaps none of its
+gold spans is a false positive.
+"""
+
+
+@main.command("eval", help=GOLD_HELP, short_help="Precision, recall and F1 against gold events.")
 @_rules_option
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -169,12 +389,12 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
 @click.option("--type", "types", multiple=True, help="Score only this event type (repeatable).")
 @_outside_option
 def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) -> None:
-    """Precision, recall and F1 of the rules' events against GOLD (JSON Lines), per type and for arguments."""
     rules = _load(rule_paths, allow_outside_imports)
+    from ..text.annotate import annotate
     from . import evaluate
     scores = evaluate.Scores()
     try:
-        with open(gold, encoding="utf-8") as handle:
+        with open(gold, "rb") as handle:
             for doc in evaluate.read_gold(handle, gold):
                 annotated = annotate(doc["text"], str(doc["id"]), doc.get("date"))
                 predicted = [r.to_dict() for r in rules.extract(annotated)]
@@ -183,8 +403,11 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
                     predicted = [p for p in predicted if p["type"] in types]
                     gold_events = [g for g in gold_events if g["type"] in types]
                 evaluate.score_document(scores, str(doc["id"]), doc["text"], gold_events, predicted)
-    except (ValueError, UnicodeDecodeError) as err:
-        click.echo(f"evx: {err}", err=True)
+    except EvxError as err:
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(FOUND_ERRORS)
+    except OSError as err:
+        click.echo(f"evx: {gold}: cannot read: {err.strerror}", err=True)
         sys.exit(FOUND_ERRORS)
     if show:
         for m in scores.mistakes:
@@ -196,6 +419,8 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
     else:
         click.echo(evaluate.render(scores), nl=False)
 
+
+# -- evx bench ----------------------------------------------------------------------------------
 
 @main.command()
 @click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(),
@@ -211,17 +436,19 @@ def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None
     began = time.perf_counter()
     rules = _load(rule_paths, allow_outside_imports)
     compiled = time.perf_counter()
-    options = batch.Options(tuple(str(p) for p in (rule_paths or (bundled_rules(),))), profile=True,
-                            allow_outside_imports=allow_outside_imports)
+    from ..io.readers import read_inputs
+    from ..run import batch
+    options = batch.Options(_rule_paths(rule_paths), profile=True, allow_outside_imports=allow_outside_imports)
     totals = batch.Totals()
-    progress = Progress(count_documents(list(corpus)) if Progress().enabled else None)
-    for result in batch.run(rules, read_inputs(corpus), options, jobs):
-        totals.add(result)
-        progress.update(1, result.tokens)
-        start_write = time.perf_counter()
-        for record in result.records:
-            json.dumps(record, ensure_ascii=False)
-        totals.write_seconds += time.perf_counter() - start_write
+    progress = _progress(corpus)
+    with contextlib.closing(batch.run(rules, read_inputs(corpus), options, jobs)) as results:
+        for result in results:
+            totals.add(result)
+            progress.update(1, result.tokens)
+            start_write = time.perf_counter()
+            for record in result.records:
+                json.dumps(record, ensure_ascii=False)
+            totals.write_seconds += time.perf_counter() - start_write
     progress.close()
     figures = bench_figures(totals, compiled - began, time.perf_counter() - compiled, jobs, len(rules.rules))
     if as_json:
@@ -230,7 +457,8 @@ def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None
         click.echo(render_bench(figures, top), nl=False)
 
 
-def bench_figures(totals: batch.Totals, compile_seconds: float, run_seconds: float, jobs: int, n_rules: int) -> dict:
+def bench_figures(totals: "Totals", compile_seconds: float, run_seconds: float, jobs: int, n_rules: int) -> dict:
+    import resource
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     per = max(run_seconds, 1e-9)

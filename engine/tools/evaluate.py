@@ -9,9 +9,11 @@ matched pairs, per role the gold event has.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
+
+from ..errors import InputError, did_you_mean
+from ..io.readers import parse_json_line
 
 TOTAL = "ALL"
 ARGUMENTS = "arguments"
@@ -158,22 +160,122 @@ def _mistake(kind: str, doc_id: str, text: str, type_: str, trig: tuple[int, int
     return Mistake(kind, doc_id, type_, trig, text[trig[0]:trig[1]], context.replace("\n", " "))
 
 
-def read_gold(lines: Iterable[str], name: str) -> Iterator[dict]:
-    """Gold documents; a line that is not a valid gold document raises ValueError naming it."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+GOLD_EVENT_FIELDS = ("type", "trigger", "arguments", "modality", "soft", "scope")
+SPAN_FIELDS = ("start", "end", "text")
+SCOPES = ("sentence",)
+
+
+def read_gold(lines: Iterable[bytes | str], name: str) -> Iterator[dict]:
+    """Gold documents, each checked field by field; a line that is not a gold document
+    raises InputError naming its file and line."""
+    for number, raw in enumerate(lines, 1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise InputError(f"not UTF-8 text: byte 0x{raw[err.start]:02x} at column {err.start + 1}",
+                                 name, number) from None
+        if not raw.strip():
             continue
+        doc = parse_json_line(raw, name, number)
+        if isinstance(doc, InputError):
+            raise doc
         try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{name}:{number}: malformed JSON: {err.msg} at column {err.colno}") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-            raise ValueError(f"{name}:{number}: a gold document is an object with 'id', 'text' and 'events'")
-        for event in doc.get("events", []):
-            if not isinstance(event, dict) or "type" not in event or "trigger" not in event:
-                raise ValueError(f"{name}:{number}: each gold event has a 'type' and a 'trigger'")
+            check_gold(doc)
+        except GoldFieldError as err:
+            raise InputError(str(err), name, number) from None
         doc.setdefault("id", f"{name}:{number}")
         yield doc
+
+
+class GoldFieldError(ValueError):
+    """A field of a gold document that breaks the format; read_gold adds the file and line."""
+
+
+def check_gold(doc: Any) -> None:
+    """Raise GoldFieldError for the first field of `doc` that is not as the gold format says."""
+    if not isinstance(doc, dict):
+        raise GoldFieldError("a gold document is an object with 'id', 'text' and 'events'")
+    text = doc.get("text")
+    if not isinstance(text, str):
+        raise GoldFieldError("the gold document has no 'text' string")
+    doc_id = doc.get("id")
+    if doc_id is not None and (not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool)):
+        raise GoldFieldError("'id' must be a string or a number")
+    if doc.get("date") is not None and not isinstance(doc["date"], str):
+        raise GoldFieldError("'date' must be a string such as 2024-01-15")
+    events = doc.get("events", [])
+    if not isinstance(events, list):
+        raise GoldFieldError("'events' must be a list of events")
+    for number, event in enumerate(events, 1):
+        try:
+            _check_event(event, text)
+        except GoldFieldError as err:
+            raise GoldFieldError(f"event {number}: {err}") from None
+
+
+def _check_event(event: Any, text: str) -> None:
+    if not isinstance(event, dict):
+        raise GoldFieldError("an event is an object with 'type' and 'trigger'")
+    _known_fields(event, GOLD_EVENT_FIELDS)
+    if "type" not in event:
+        raise GoldFieldError("'type' is missing")
+    if not isinstance(event["type"], str):
+        raise GoldFieldError("'type' must be a string")
+    if "trigger" not in event:
+        raise GoldFieldError("'trigger' is missing")
+    if not isinstance(event["trigger"], dict):
+        raise GoldFieldError("'trigger' must be an object {start, end, text}")
+    _check_span(event["trigger"], text, "trigger")
+    arguments = event.get("arguments", {})
+    if not isinstance(arguments, dict):
+        raise GoldFieldError("'arguments' must be an object from role to a list of spans")
+    for role, spans in arguments.items():
+        if not isinstance(spans, list):
+            raise GoldFieldError(f"argument '{role}' must be a list of spans")
+        for i, span in enumerate(spans, 1):
+            if not isinstance(span, dict):
+                raise GoldFieldError(f"argument '{role}' {i}: a span is an object {{start, end, text}}")
+            _check_span(span, text, f"argument '{role}' {i}")
+    if "modality" in event and not isinstance(event["modality"], str):
+        raise GoldFieldError("'modality' must be a string")
+    if "soft" in event and not isinstance(event["soft"], bool):
+        raise GoldFieldError("'soft' must be true or false")
+    if "scope" in event and event["scope"] not in SCOPES:
+        raise GoldFieldError('\'scope\' must be "sentence"')
+
+
+def _check_span(span: dict, text: str, what: str) -> None:
+    try:
+        _known_fields(span, SPAN_FIELDS + ("label",))
+        for key in ("start", "end"):
+            if key not in span:
+                raise GoldFieldError(f"'{key}' is missing")
+            if not isinstance(span[key], int) or isinstance(span[key], bool):
+                raise GoldFieldError(f"'{key}' must be an integer")
+        start, end = span["start"], span["end"]
+        if start >= end:
+            raise GoldFieldError(f"start {start} must be smaller than end {end}")
+        if start < 0 or end > len(text):
+            raise GoldFieldError(f"offsets {start}..{end} are outside the text")
+        if "text" in span:
+            if not isinstance(span["text"], str):
+                raise GoldFieldError("'text' must be a string")
+            if span["text"] != text[start:end]:
+                raise GoldFieldError(f"'text' is {span['text']!r} but the text at {start}..{end} is "
+                                     f"{text[start:end]!r}")
+        if "label" in span and not isinstance(span["label"], str):
+            raise GoldFieldError("'label' must be a string")
+    except GoldFieldError as err:
+        raise GoldFieldError(f"{what}: {err}") from None
+
+
+def _known_fields(obj: dict, fields: tuple[str, ...]) -> None:
+    for key in obj:
+        if key not in fields:
+            hint = did_you_mean(str(key), fields)
+            raise GoldFieldError(f"unknown field '{key}'" + (f"; {hint}" if hint else
+                                                             f"; the fields are {', '.join(fields)}"))
 
 
 def render(scores: Scores) -> str:

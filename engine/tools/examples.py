@@ -7,6 +7,7 @@ tested too.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -70,16 +71,107 @@ def satisfies(record: Record, expected: Expected) -> bool:
 
 
 def describe_expected(expected: Expected) -> str:
-    parts = [expected.type] + [f"{role}={'|'.join(texts)}" for role, texts in expected.roles.items()]
+    parts = [expected.type] + [f"{role}={_texts(texts)}" for role, texts in expected.roles.items()]
     return " ".join(parts)
 
 
 def describe_record(record: Record) -> str:
     parts = [record.type]
     if isinstance(record, Event):
-        parts.append(f"trigger={record.trigger.text}")
+        parts.append(f"trigger={_quote(record.trigger.text)}")
     else:
-        parts.append(f"text={record.text}")
+        parts.append(f"text={_quote(record.text)}")
     if isinstance(record, (Event, Relation)):
-        parts += [f"{role}={'|'.join(s.text for s in spans)}" for role, spans in record.arguments.items()]
-    return " ".join(parts) + f"  (rule {record.rule})"
+        parts += [f"{role}={_texts([s.text for s in spans])}" for role, spans in record.arguments.items()]
+    return " ".join(parts) + f" (rule {record.rule})"
+
+
+# -- why an example failed, role by role ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoleDiff:
+    """One role of an expectation set against the record found closest to it."""
+    role: str
+    only_expected: tuple[str, ...]
+    only_found: tuple[str, ...]
+
+    @property
+    def same(self) -> bool:
+        return not self.only_expected and not self.only_found
+
+
+def record_texts(record: Record, role: str) -> tuple[str, ...]:
+    """What a record holds for one role of an expectation (`text` and `trigger` included)."""
+    if role == "text":
+        return (record.text,)
+    if role == "trigger":
+        return (record.trigger.text,) if isinstance(record, Event) else ()
+    if isinstance(record, (Event, Relation)):
+        return tuple(s.text for s in record.arguments.get(role, ()))
+    return ()
+
+
+def diff_roles(expected: Expected, record: Record) -> list[RoleDiff]:
+    """Each role the expectation names, with the texts only it has and those only the record has."""
+    out = []
+    for role, texts in expected.roles.items():
+        found = list(record_texts(record, role))
+        only_expected = []
+        for text in texts:
+            if text in found:
+                found.remove(text)
+            else:
+                only_expected.append(text)
+        out.append(RoleDiff(role, tuple(only_expected), tuple(found)))
+    return out
+
+
+def closest(expected: Expected, candidates: list[Record]) -> Record | None:
+    """The record of the expected type that agrees with the expectation on the most roles
+    (the first of equals, in text order); None when there is none of that type."""
+    same_type = [r for r in candidates if r.type == expected.type]
+    if not same_type:
+        return None
+    return max(same_type, key=lambda r: sum(d.same for d in diff_roles(expected, r)))
+
+
+def describe_failure(outcome: Outcome) -> list[str]:
+    """Why an example failed: for each expectation not met, the closest record found and,
+    role by role, the texts only expected and those only found; then what was found and
+    not expected at all."""
+    lines: list[str] = []
+    unexpected = list(outcome.unexpected)
+    for expected in outcome.missing:
+        record = closest(expected, unexpected) or closest(expected, list(outcome.found))
+        if record is None:
+            wanted = ", ".join(f"{role} {_texts(texts)}" for role, texts in expected.roles.items())
+            lines.append(f"{expected.type}: expected {wanted or 'one'}; found no {expected.type}")
+            continue
+        if record in unexpected:
+            unexpected.remove(record)
+        diffs = diff_roles(expected, record)
+        lines.append(f"{expected.type}: expected one, the closest found (rule {record.rule}) differs:")
+        width = max([len(d.role) + 1 for d in diffs if not d.same] + [len("the same:")]) + 1
+        for d in diffs:
+            if d.same:
+                continue
+            parts = []
+            if d.only_expected:
+                parts.append(f"only expected {_texts(d.only_expected, ', ')}")
+            if d.only_found:
+                parts.append(f"only found {_texts(d.only_found, ', ')}")
+            lines.append(f"  {(d.role + ':').ljust(width)}{'; '.join(parts)}")
+        same = [d.role for d in diffs if d.same]
+        if same:
+            lines.append(f"  {'the same:'.ljust(width)}{', '.join(same)}")
+    for record in unexpected:
+        lines.append(f"unexpected: {describe_record(record)}")
+    return lines
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _texts(texts, sep: str = "|") -> str:
+    return sep.join(_quote(t) for t in texts)

@@ -1,0 +1,36 @@
+"""What every output format implements.
+
+A run makes one writer over one text stream and calls `begin()` once, `document(doc,
+records)` for each document in input order (also for one that found nothing), and `end()`
+once. A format that needs the document itself, such as its text for standoff or HTML,
+says so with `needs_document`; the others are given None, which spares the workers of a
+`--jobs` run sending every annotated document back.
+"""
+from __future__ import annotations
+
+from typing import IO, TYPE_CHECKING, ClassVar, Sequence, Union
+
+if TYPE_CHECKING:
+    from ...text.document import Document
+
+# a record as a dict, or as the line of JSON a worker encoded it to already
+RecordData = Union[dict, str]
+
+
+class RecordWriter:
+    name: ClassVar[str]             # the --format name
+    summary: ClassVar[str]          # one line for --help
+    needs_document: ClassVar[bool] = False
+    takes_encoded: ClassVar[bool] = False   # records may come as JSON text (see encode)
+
+    def __init__(self, out: IO[str]):
+        self.out = out
+
+    def begin(self) -> None:
+        """Anything the format writes before the first record."""
+
+    def document(self, doc: "Document | None", records: Sequence[RecordData]) -> None:
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Anything the format writes after the last record."""
