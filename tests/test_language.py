@@ -232,6 +232,22 @@ def test_list_variable_after_in_outside_brackets_still_joins_with_a_bar(find):
         == [W("stay in Rome")]
 
 
+def test_list_variable_after_in_inside_another_variable_is_a_set(find):
+    variables = {"verbs": ["visit", "set off"], "verb": "[lemma in ${verbs} & !lower=x]",
+                 "phrase": "stay in ${verbs}"}
+    assert find("${verb}", "visits x arrived", variables=variables) == [["visits"]]
+    from evx.pattern.parser import parse
+    assert parse("${phrase}", variables) == parse("stay in visit|set off")     # outside brackets: joined
+
+
+def test_list_variable_among_the_items_of_a_set_adds_its_items(find):
+    variables = {"det": ["the", "a"], "more": "[lower in (this, ${det}, \"that one\")]"}
+    assert find("[lower in (${det}, his)]", "the his x A", variables=variables) == [["the"], ["his"], ["A"]]
+    assert find("[lower !in (x, ${det})] x", "the x his x", variables=variables) == [["his", "x"]]
+    from evx.pattern.parser import parse
+    assert parse("${more}", variables) == parse('[lower in (this, the, a, "that one")]')
+
+
 def test_list_variable_set_takes_in_the_lists_it_names():
     from evx.pattern.parser import parse
     ast = parse("[lower in ${a}]", {"a": ["x", "${b}", "p ${c}"], "b": ["y", "z"], "c": "q"})

@@ -52,6 +52,18 @@ class Expansion:
 
 
 _SET_BEFORE = re.compile(r"(?<![A-Za-z0-9_])[a-z_]+\s*!?in\s*$")    # `field in ` right before a `${`
+# `field in (a, ` right before a `${`: a list there adds its items to the set
+_SET_ITEM_BEFORE = re.compile(r"(?<![A-Za-z0-9_])[a-z_]+\s*!?in\s*\((?:[^()\[\]]*,)?\s*$")
+
+
+def _set_context(text: str, offset: int) -> str | None:
+    """How a list variable at `offset` is written: "set" after `field in`, "items" inside
+    `field in (...)`, None elsewhere (joined with `|`). Brackets are the caller's to check."""
+    if _SET_BEFORE.search(text, max(0, offset - 40), offset) is not None:
+        return "set"
+    if _SET_ITEM_BEFORE.search(text, max(0, offset - 4000), offset) is not None:
+        return "items"
+    return None
 
 
 def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
@@ -69,9 +81,10 @@ def expand_vars(source: str, variables: Mapping[str, object]) -> Expansion:
         if name not in variables:
             raise PatternError(f"unknown variable '{name}'", m.start(),
                                did_you_mean(name, variables) or _known_vars(variables))
-        in_set = (isinstance(variables[name], (list, tuple)) and brackets.at(m.start()) > 0
-                  and _SET_BEFORE.search(source, max(0, m.start() - 40), m.start()) is not None)
-        text = _set_text(name, variables, m.start()) if in_set else _var_text(name, variables, m.start(), ())
+        context = (_set_context(source, m.start()) if isinstance(variables[name], (list, tuple))
+                   and brackets.at(m.start()) > 0 else None)
+        text = (_set_text(name, variables, m.start(), context == "items") if context
+                else _var_text(name, variables, m.start(), ()))
         parts.append(source[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(text), m.start(), m.end()))
@@ -99,9 +112,10 @@ class _BracketDepth:
         return self.depth
 
 
-def _set_text(name: str, variables: Mapping[str, object], at: int) -> str:
-    """A list variable as a set, `(a, b, "c d")`; an item that is just `${other}` naming a
-    list brings that list's items in."""
+def _set_text(name: str, variables: Mapping[str, object], at: int, bare: bool = False) -> str:
+    """A list variable as a set, `(a, b, "c d")` (`bare`: without the parentheses, for a
+    variable among a set's items); an item that is just `${other}` naming a list brings that
+    list's items in."""
     items: list[str] = []
 
     def gather(list_name: str, chain: tuple[str, ...]) -> None:
@@ -115,7 +129,8 @@ def _set_text(name: str, variables: Mapping[str, object], at: int) -> str:
                 items.append(_VAR.sub(lambda v: _var_text(v.group(1).strip(), variables, at, chain + (list_name,)),
                                       str(item)))
     gather(name, ())
-    text = "(" + ", ".join(n.value_source(n.Literal(item)) for item in items) + ")"
+    text = ", ".join(n.value_source(n.Literal(item)) for item in items)
+    text = text if bare else f"({text})"
     if len(text) > MAX_PATTERN:
         raise PatternError(f"variable '{name}' expands to more than {MAX_PATTERN:,} characters", at,
                            "put long word lists in a lexicon rule")
@@ -140,12 +155,27 @@ def _var_text(name: str, variables: Mapping[str, object], at: int, chain: tuple[
         raise PatternError(f"variable '{name}' must be a string, a number or a list", at)
     else:
         text = str(value)
-    text = _VAR.sub(lambda m: _var_text(m.group(1).strip(), variables, at, chain + (name,), done), text)
+    text = _VAR.sub(lambda m: _inner_text(m, text, variables, at, chain + (name,), done), text)
     if len(text) > MAX_PATTERN:
         raise PatternError(f"variable '{name}' expands to more than {MAX_PATTERN:,} characters", at,
                            "variables that repeat variables grow fast; put long word lists in a lexicon rule")
     done[name] = text
     return text
+
+
+def _inner_text(m: re.Match, text: str, variables: Mapping[str, object], at: int, chain: tuple[str, ...],
+                done: dict[str, str]) -> str:
+    """A `${name}` inside another variable's value: a list right after `field in` inside a
+    bracket that the value opens (`"[lower in ${verbs} & ...]"`) becomes a set there too, as
+    in a pattern; else the variable's text."""
+    name = m.group(1).strip()
+    context = (_set_context(text, m.start()) if isinstance(variables.get(name), (list, tuple))
+               and _BracketDepth(text).at(m.start()) > 0 else None)
+    if context:
+        if name in chain:
+            raise PatternError("variables refer to each other in a loop: " + " -> ".join(chain + (name,)), at)
+        return _set_text(name, variables, at, context == "items")
+    return _var_text(name, variables, at, chain, done)
 
 
 def _outside_literals(text: str):
