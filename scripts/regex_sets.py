@@ -1,8 +1,9 @@
 """Rewrite anchored regex alternations of plain words into sets of values.
 
 `lower=/^(a|b|c)$/` becomes `lower in (a, b, c)`, `lower!=/^(a|b)$/` becomes
-`lower !in (a, b)`, `lower=/^(${verbs})$/` becomes `lower in ${verbs}` when `verbs` is a list
-variable of the same file, and `lower=/^word$/` becomes `lower=word`. Alternations that hold
+`lower !in (a, b)`, `lower=/^(${verbs})$/` becomes `lower in ${verbs}` and
+`lower=/^(${verbs}|go)$/` becomes `lower in (${verbs}, go)` when `verbs` is a list variable of the
+same file, and `lower=/^word$/` becomes `lower=word`. Alternations that hold
 any real regex syntax are left as they are. Usage: python scripts/regex_sets.py FILE.yml...
 """
 from __future__ import annotations
@@ -63,11 +64,18 @@ def rewrite(text: str, list_vars: set[str]) -> tuple[str, int]:
         if len(alts) == 1 and (var := VARIABLE.match(alts[0])) and var.group(1) in list_vars:
             count += 1
             return f"{field} {set_op} {alts[0]}"
-        words = [_literal(a) for a in alts]
-        if any(w is None for w in words):
-            return m.group(0)
+        items = []
+        for alt in alts:
+            var = VARIABLE.match(alt)
+            if var and var.group(1) in list_vars:
+                items.append(alt)           # a list variable among a set's items adds its items
+                continue
+            word = _literal(alt)
+            if word is None:
+                return m.group(0)
+            items.append(_value(word))
         count += 1
-        return f"{field} {set_op} ({', '.join(_value(w) for w in words)})"
+        return f"{field} {set_op} ({', '.join(items)})"
 
     return FIELD_REGEX.sub(replace, text), count
 
