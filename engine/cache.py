@@ -26,7 +26,6 @@ written through. Delete the folder to reclaim the space.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import os
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import plaindata
+from .collector import collector_paused
 
 FORMAT = b"evx-cache-1"
 MAX_ENTRY = 256 << 20           # bytes: past that a file at an entry's name is not read
@@ -204,7 +204,7 @@ def load(path: Path | None, kind: str, expected: type | Callable[[object], bool]
     if payload is None:
         return None
     try:
-        with _collector_paused():
+        with collector_paused():
             value = plaindata.from_plain(json.loads(bytes(payload)), _predicate_compiler(), {**_checks(), **(checks or {})},
                                          _raw())
     except Exception:   # noqa: BLE001 - malformed in any way (a bad regex, a deep nest): no entry
@@ -213,18 +213,6 @@ def load(path: Path | None, kind: str, expected: type | Callable[[object], bool]
     return value if ok else None
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Decoding makes some 100,000 containers, none in a cycle: the cyclic collector would
-    scan them again and again (it doubles the time) and could free nothing."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def store(path: Path | None, kind: str, value: object) -> None:

@@ -9,11 +9,9 @@ of MAX_SENTENCE_TOKENS), `lemma` and `shape` (word features, cached per word her
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 
+from ..collector import collector_paused
 from .document import Document, Sentence, Token
 from .lemma import lemmatize
 from .provided import provided_spans, validate_provided
@@ -41,28 +39,12 @@ def annotate(text: str, doc_id: str = "", date: str | None = None, meta: dict | 
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     meta = dict(meta) if meta else {}
-    with _collector_paused():
+    with collector_paused():
         if tokens is None:
             return _annotate_text(text, doc_id, date, meta)
         return _annotate_provided(text, doc_id, date, meta, tokens)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a document.
-
-    A document is hundreds of thousands of new, acyclic objects; the collector
-    would rescan them again and again, which doubles annotation time.  Nothing
-    built here can form a reference cycle, so nothing is left uncollected.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _annotate_text(text: str, doc_id: str, date: str | None, meta: dict) -> Document:
