@@ -594,6 +594,11 @@ def test_reprs_are_short():
     for rule in rules.rules:
         assert len(repr(rule)) < 200 and rule.name in repr(rule)
         assert len(repr(rule.matcher)) < 100
+        program = getattr(rule.matcher, "program", None)
+        if program is not None:
+            assert repr(program).startswith("<Program ") and len(repr(program)) < 200
+            looks = [ins.look for ins in program.code if type(ins).__name__ == "Look"]
+            assert all(repr(look).startswith("<Lookaround ") and len(repr(look)) < 100 for look in looks)
     assert len(repr(rules.rules)) < 200 * 90
     assert repr(rules.taxonomy).startswith("<Taxonomy 39 labels")
     assert repr(rules.rule("countries").matcher.lexicon) == "<Lexicon 479 phrases>"

@@ -133,6 +133,10 @@ class Program:
     captures: frozenset[str] = frozenset()
     prefilter: Prefilter = field(default_factory=Prefilter)
 
+    def __repr__(self) -> str:
+        names = ", ".join(sorted(self.captures))
+        return f"<Program {len(self.code)} instructions{', captures ' + names if names else ''}>"
+
     @cached_property
     def plain(self) -> tuple[tuple, ...]:
         """The code as plain tuples, each field where its instruction has it: the VM's hot
@@ -192,6 +196,10 @@ class Lookaround:
     behind: bool
     negated: bool
     width: tuple[int, int | None] = (0, None)   # the fewest and most tokens its body spans
+
+    def __repr__(self) -> str:
+        kind = ("(?<" if self.behind else "(?") + ("!" if self.negated else "=")
+        return f"<Lookaround {kind} {len(self.program.code)} instructions>"
 
     @cached_property
     def single(self) -> tuple | None:
