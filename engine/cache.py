@@ -31,10 +31,10 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import typing
 import zlib
 from functools import lru_cache
+from itertools import chain
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
@@ -178,6 +178,7 @@ def write_entry(path: Path | None, kind: str, payload: bytes) -> None:
         return
     head = b" ".join((FORMAT, kind.encode(), _stamp().encode(), str(len(payload)).encode(),
                       b"%08x" % zlib.crc32(payload)))
+    import tempfile     # only a run that writes the cache needs it (and what it imports)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")     # O_EXCL, mode 0600
@@ -254,44 +255,68 @@ def _rebuildable(items: tuple) -> bool:
 
 def _predicate_compiler() -> Callable[[tuple], tuple]:
     """What `plaindata.from_plain` calls for an instruction kept without its predicate:
-    it compiles the predicate once per distinct constraint object of the entry."""
+    it compiles the predicate once per distinct constraint of the entry. Constraints equal
+    in value (the same test written at another place: nodes compare without their offsets)
+    share one predicate, as a freshly compiled rule set's instructions could."""
     from .pattern.compiler import compile_constraint
-    made: dict = {}
+    from .rulefile.taxonomy import Taxonomy
+    kinds = _constraint_classes()
+    by_object: dict = {}        # (id(constraint), id(taxonomy)) -> (predicate, constraint, taxonomy)
+    by_value: dict = {}         # (constraint, id(taxonomy)) -> predicate
+    no_labels = Taxonomy()
 
     def rebuild(items: tuple) -> tuple:
-        key = tuple(id(x) for x in items if type(x) not in _PLAIN)
-        test = made.get(key)
-        if test is None:
-            parts = _compiled_from(items)
-            if parts is None or items.count(plaindata.FUNCTION) != 1:
-                raise plaindata.Malformed("an instruction whose function cannot be compiled again")
-            errors: list = []
-            test = made[key] = compile_constraint(*parts, errors)
-            if errors:
-                raise plaindata.Malformed("a constraint that does not compile against its taxonomy")
+        constraint = taxonomy = None
+        functions = 0
+        for x in items:
+            kind = type(x)
+            if kind in kinds:
+                if constraint is not None:
+                    raise plaindata.Malformed("an instruction with two constraints")
+                constraint = x
+            elif kind is Taxonomy:
+                if taxonomy is not None:
+                    raise plaindata.Malformed("an instruction with two taxonomies")
+                taxonomy = x
+            elif x is plaindata.FUNCTION:
+                functions += 1
+        if constraint is None or functions != 1:
+            raise plaindata.Malformed("an instruction whose function cannot be compiled again")
+        if taxonomy is None:
+            taxonomy = no_labels
+        known = by_object.get((id(constraint), id(taxonomy)))
+        if known is None:
+            test = by_value.get((constraint, id(taxonomy)))
+            if test is None:
+                errors: list = []
+                test = by_value[constraint, id(taxonomy)] = compile_constraint(constraint, taxonomy, errors)
+                if errors:
+                    raise plaindata.Malformed("a constraint that does not compile against its taxonomy")
+            # the objects are kept with their predicate, so that their ids mean them meanwhile
+            known = by_object[id(constraint), id(taxonomy)] = (test, constraint, taxonomy)
+        test = known[0]
         filled = [test if x is plaindata.FUNCTION else x for x in items]
         return tuple(filled) if type(items) is tuple else type(items)._make(filled)
     return rebuild
 
 
-_PLAIN = frozenset((str, int, float, bool, type(None)))
-
-
 def _valid_trie(trie) -> bool:
-    """A lexicon's trie: dicts keyed by words, "" marking a phrase's end with True."""
-    stack = [trie]
-    while stack:
-        node = stack.pop()
-        if type(node) is not dict:
+    """A lexicon's trie: dicts keyed by words, "" marking a phrase's end with True.
+
+    The trie comes straight from JSON, whose keys are always strings, so only the values
+    need a look; they are checked a level at a time, most of the work in C."""
+    if type(trie) is not dict:
+        return False
+    level = [trie]
+    while level:            # a level of dicts: the counts below let only dicts through
+        ends = [node[""] for node in level if "" in node]
+        below = list(chain.from_iterable(map(dict.values, level)))
+        kinds = list(map(type, below))
+        # every value is a dict, but for as many bools as there are "" keys, each of those True
+        if kinds.count(dict) + len(ends) != len(below) or kinds.count(bool) != len(ends) \
+                or not all(end is True for end in ends):
             return False
-        for word, below in node.items():
-            if word == "":
-                if below is not True:
-                    return False
-            elif type(word) is not str:
-                return False
-            else:
-                stack.append(below)
+        level = [node for node in below if node is not True] if ends else below
     return True
 
 
