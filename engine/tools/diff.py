@@ -261,12 +261,18 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, list_changes: bool = True) -> str:
-    """The tables per type and per rule, then (unless told not to) each change."""
+    """The table per type, the one per rule (the rules with changes), then (unless told
+    not to) each change."""
     lines = [f"old: {', '.join(report.old_rules)}; new: {', '.join(report.new_rules)}; "
              f"{report.documents} document(s)", ""]
-    by_type = counts(report.changes, "type")
     f1 = f1_changes(report) if report.judged else {}
-    for title, table in (("type", {**by_type, TOTAL: _total(by_type)}), ("rule", counts(report.changes, "rule"))):
+    by_type = dict(sorted({**{t: dict.fromkeys(KINDS + VERDICTS, 0) for t in f1 if t != TOTAL},
+                           **counts(report.changes, "type")}.items()))     # gold-only types too
+    changed_rules = {name: row for name, row in counts(report.changes, "rule").items()
+                     if row[LOST] or row[GAINED] or row[CHANGED]}      # the others only say "same"
+    for title, table in (("type", {**by_type, TOTAL: _total(by_type)}), ("rule", changed_rules)):
+        if not table:
+            continue
         width = max([len(title)] + [len(name) for name in table]) + 2
         head = f"{title:<{width}}{'same':>6}{'lost':>6}{'gained':>8}{'changed':>9}"
         if report.judged:
