@@ -303,3 +303,21 @@ def test_a_bad_gold_line_is_located(setup):
     result = run("-r", setup["old"], "-r", setup["new"], "--gold", bad)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"evx: {bad}:2: the gold document has no 'text' string"
+
+
+def test_rule_folders_and_standard_input(setup):
+    folder = setup["folder"] / "new-rules"
+    folder.mkdir()
+    (folder / "visit.yml").write_text(BASE + REACH_RULE)
+    result = runner().invoke(main, ["diff", "-r", str(setup["old"]), "-r", str(folder), "-", "--json"],
+                             input=setup["corpus"].read_text())
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["types"]["VISIT"] == {"same": 1, "lost": 2, "gained": 1, "changed": 0}
+
+
+def test_a_type_only_the_gold_has_gets_its_row():
+    text = "They met."
+    gold = [{"id": "x", "text": text, "events": [{"type": "MEETING", "trigger": span(text, "met")}]}]
+    report = diff.compare_with_gold(gold, [[]], [[]], ("old",), ("new",))
+    assert "MEETING       0     0       0        0      0      0   0.000  0.000  +0.000" in diff.render(report)
+    assert diff.to_dict(report)["types"]["MEETING"]["f1"] == {"old": 0.0, "new": 0.0, "change": 0.0}
