@@ -420,6 +420,70 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
         click.echo(evaluate.render(scores), nl=False)
 
 
+# -- evx diff -----------------------------------------------------------------------------------
+
+@main.command("diff")
+@click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(),
+              help="OLD, then NEW: a rule file or folder each (exactly two).")
+@click.argument("corpus", nargs=-1, type=click.Path())
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+              help="Gold JSON Lines (as for `evx eval`): run over its documents and judge each change.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--summary", is_flag=True, help="Only the tables, not each change.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes.")
+@_outside_option
+def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside_imports) -> None:
+    """The events OLD finds and NEW does not (lost), NEW finds and OLD does not (gained), and
+    those of one trigger whose arguments or attributes changed, per type and per rule, over
+    CORPUS (.txt, .jsonl, folders; '-': stdin) or, with --gold, over the gold documents."""
+    if len(rule_paths) != 2:
+        raise click.BadParameter(f"give exactly two rule sets, OLD then NEW (-r OLD -r NEW); got {len(rule_paths)}",
+                                 param_hint="-r")
+    if gold is not None and corpus:
+        raise click.BadParameter("with --gold the documents are the gold file's: give no CORPUS too",
+                                 param_hint="CORPUS")
+    if gold is None and not corpus:
+        raise click.BadParameter("give the documents to compare on, or --gold GOLD.jsonl", param_hint="CORPUS")
+    old_rules = _load(rule_paths[:1], allow_outside_imports)
+    new_rules = _load(rule_paths[1:], allow_outside_imports)
+    from ..io.readers import InputDoc, read_inputs
+    from ..run import batch
+    from . import diff, evaluate
+    try:
+        if gold is not None:
+            with open(gold, "rb") as handle:
+                gold_docs = list(evaluate.read_gold(handle, gold))
+            items = [InputDoc(str(d["id"]), d["text"], d.get("date")) for d in gold_docs]
+        else:
+            items = list(read_inputs(corpus))
+    except EvxError as err:
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(FOUND_ERRORS)
+    except OSError as err:
+        click.echo(f"evx: {gold}: cannot read: {err.strerror}", err=True)
+        sys.exit(FOUND_ERRORS)
+    runs = []
+    for rules, path in ((old_rules, rule_paths[0]), (new_rules, rule_paths[1])):
+        options = batch.Options((path,), allow_outside_imports=allow_outside_imports)
+        runs.append(diff.run_records(rules, items, options, jobs))
+    (old_runs, old_errors), (new_runs, new_errors) = runs
+    errors = list({e.format(): e for e in old_errors + new_errors}.values())    # a bad input once, not twice
+    for error in errors:
+        click.echo(f"evx: {error.format()}", err=True)
+    names = (rule_paths[0],), (rule_paths[1],)
+    if gold is not None:
+        report = diff.compare_with_gold(gold_docs, old_runs, new_runs, *names)
+    else:
+        report = diff.compare(old_runs, new_runs, *names)
+    if as_json:
+        click.echo(json.dumps(diff.to_dict(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff.render(report, list_changes=not summary), nl=False)
+    if errors:
+        click.echo(f"evx: {len(errors)} input error(s)", err=True)
+    sys.exit(FOUND_ERRORS if errors else OK)
+
+
 # -- evx bench ----------------------------------------------------------------------------------
 
 @main.command()
