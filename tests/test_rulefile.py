@@ -430,6 +430,66 @@ rules:
     assert err.location.line == line and err.location.column > column + len("pattern: ")
 
 
+def test_a_new_node_kind_must_be_handled_by_the_loaders_passes():
+    """The role and cascade checks read the AST through visitor passes, so a node kind that
+    they do not handle is refused when it is defined, not skipped when a rule is loaded."""
+    from dataclasses import dataclass
+
+    import evx.rulefile.kinds  # noqa: F401  (defines the loader's passes)
+    from evx.pattern.visitor import ConstraintNode, PatternNode, ValueNode
+
+    with pytest.raises(TypeError, match=r"node class Wildcard is not handled by .*"
+                                        r"rulefile\.kinds\._CapturedName.*rulefile\.kinds\._MentionUses"):
+        @dataclass(frozen=True)
+        class Wildcard(PatternNode):
+            at: int = 0
+
+            def children(self):
+                return ()
+    with pytest.raises(TypeError, match=r"node class Xor is not handled by .*rulefile\.kinds\._ConstraintUses"):
+        @dataclass(frozen=True)
+        class Xor(ConstraintNode):
+            operands: tuple = ()
+
+            def children(self):
+                return self.operands
+    with pytest.raises(TypeError, match=r"node class Number is not handled by .*rulefile\.kinds\._MentionLabels"):
+        @dataclass(frozen=True)
+        class Number(ValueNode):
+            value: int = 0
+
+            def children(self):
+                return ()
+
+
+@pytest.mark.parametrize("pattern, role, written", [
+    ("'(?<trigger> went) @agent:Person'", None, None),
+    ("'(?<trigger> went) ([] | (?<place> @Person))+'", "place", "(?<place>"),
+    ("'(?<trigger> went) [] @goal:Person'", "goal", "@goal:"),
+])
+def test_the_role_check_sees_captures_and_named_mentions_everywhere(tmp_path, pattern, role, written):
+    text = f"""\
+taxonomy:
+  - Entity: [Person]
+  - Event: [WENT]
+events:
+  WENT: {{roles: [agent]}}
+rules:
+  - {{name: people, label: Person, priority: 1, type: lexicon, phrases: [Ann]}}
+  - name: went
+    label: WENT
+    priority: 2
+    pattern: {pattern}
+"""
+    path = write(tmp_path / "rules.yml", text)
+    if role is None:
+        assert [rule.name for rule in evx.load_rules(path).rules] == ["people", "went"]
+        return
+    err = one_error(path)
+    assert err.message == f"role '{role}' is not a role of WENT"
+    assert (err.location.line, err.location.column) == locate(text, written)
+
+
 # -- variables are lexical ------------------------------------------------------------------------
 
 def test_an_imported_file_keeps_its_own_vars_and_check_warns_of_the_shadowed_one(tmp_path):

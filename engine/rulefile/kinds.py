@@ -17,6 +17,7 @@ from ..pattern import nodes
 from ..pattern.compiler import compile_pattern
 from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
 from ..pattern.parser import parse
+from ..pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor, walk
 from .files import NotReadable, real_path, resolve
 from .matchers import LexiconMatcher, Matcher, TokenMatcher
 from .taxonomy import Taxonomy
@@ -85,11 +86,10 @@ def _check_roles(state: "_State", spec: dict, ast, source, node) -> bool:
     label = spec["labels"][0]
     schema = state.schemas.get(label)
     captured = {}
-    for item in nodes.walk(ast):
-        if isinstance(item, nodes.Capture):
-            captured.setdefault(item.name, item.at)
-        elif isinstance(item, nodes.MentionRef) and item.name:
-            captured.setdefault(item.name, item.at)
+    for item in walk(ast):
+        name = _CAPTURED_NAME.visit(item)
+        if name is not None:
+            captured.setdefault(name, item.at)
     if schema is None:
         if "trigger" in captured and state.schemas:
             state.error(f"rule '{spec['name']}' finds events of {label}, which has no schema under 'events:'",
@@ -119,37 +119,100 @@ def _hint(err: PatternError, draft: "_Draft") -> str | None:
     return err.hint
 
 
-def _mention_uses(ast, taxonomy: Taxonomy):
-    for item in nodes.walk(ast):
-        if isinstance(item, nodes.MentionRef):
-            wanted = taxonomy.expand(item.label)
-            if wanted is not None:
-                yield MentionUse(f"@{item.label}", wanted, item.at)
-        elif isinstance(item, nodes.TokenPattern):
-            yield from _constraint_uses(item.constraint, False, taxonomy)
+class _CapturedName(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
+    """The name a node itself captures under (`(?<name> ...)`, `@name:Label`), or None.
+    Every node of the walk comes here, so a new node kind must say whether it captures."""
+
+    def visit_Capture(self, node: nodes.Capture) -> str | None:
+        return node.name
+
+    def visit_MentionRef(self, node: nodes.MentionRef) -> str | None:
+        return node.name or None
+
+    def _nothing(self, node: Node) -> None:
+        return None
+
+    visit_Literal = visit_Regex = visit_ValueSet = _nothing
+    visit_FieldTest = visit_Not = visit_And = visit_Or = visit_AnyToken = _nothing
+    visit_TokenPattern = visit_Sequence = visit_Alternation = visit_Repeat = _nothing
+    visit_Lookaround = visit_Anchor = _nothing
 
 
-def _constraint_uses(c, negated: bool, taxonomy: Taxonomy):
-    if isinstance(c, nodes.FieldTest):
+_CAPTURED_NAME = _CapturedName()
+
+
+def _mention_uses(ast: nodes.Pattern, taxonomy: Taxonomy) -> list[MentionUse]:
+    uses = _MentionUses(taxonomy)
+    return [use for item in walk(ast) for use in uses.visit(item)]
+
+
+class _MentionUses(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
+    """The mention uses a node itself makes. A token's whole constraint is read from its
+    TokenPattern (negations count there), so the constraint and value nodes that the walk
+    reaches below it add nothing of their own."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.constraint_uses = _ConstraintUses(taxonomy)
+        self.taxonomy = taxonomy
+
+    def visit_MentionRef(self, node: nodes.MentionRef) -> tuple[MentionUse, ...]:
+        wanted = self.taxonomy.expand(node.label)
+        return () if wanted is None else (MentionUse(f"@{node.label}", wanted, node.at),)
+
+    def visit_TokenPattern(self, node: nodes.TokenPattern) -> tuple[MentionUse, ...]:
+        return self.constraint_uses.visit(node.constraint, False)
+
+    def _none(self, node: Node) -> tuple[MentionUse, ...]:
+        return ()
+
+    visit_Literal = visit_Regex = visit_ValueSet = _none
+    visit_FieldTest = visit_Not = visit_And = visit_Or = visit_AnyToken = _none
+    visit_Sequence = visit_Alternation = visit_Repeat = visit_Capture = visit_Lookaround = visit_Anchor = _none
+
+
+class _ConstraintUses(Visitor, over=ConstraintNode):
+    """The `mention` tests of a constraint; `negated` says whether an odd number of `!` is around."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.labels = _MentionLabels(taxonomy)
+
+    def visit_FieldTest(self, c: nodes.FieldTest, negated: bool) -> tuple[MentionUse, ...]:
         if c.field != "mention":
-            return
-        if isinstance(c.value, nodes.Literal):
-            wanted = taxonomy.expand(c.value.text)
-        elif isinstance(c.value, nodes.ValueSet):
-            found = [taxonomy.expand(label) for label in c.value.values]
-            wanted = None if None in found else frozenset().union(*found)
-        elif isinstance(c.value, nodes.Regex):
-            search = re.compile(c.value.source, re.IGNORECASE if c.value.ignore_case else 0).search
-            wanted = frozenset(label for label in taxonomy.names if search(label))
-        else:
-            return
-        if wanted is not None:
-            yield MentionUse(nodes.constraint_source(c), wanted, c.at, negated != c.negated)
-    elif isinstance(c, nodes.Not):
-        yield from _constraint_uses(c.operand, not negated, taxonomy)
-    elif isinstance(c, (nodes.And, nodes.Or)):
-        for operand in c.operands:
-            yield from _constraint_uses(operand, negated, taxonomy)
+            return ()
+        wanted = self.labels.visit(c.value)
+        if wanted is None:
+            return ()
+        return (MentionUse(nodes.constraint_source(c), wanted, c.at, negated != c.negated),)
+
+    def visit_Not(self, c: nodes.Not, negated: bool) -> tuple[MentionUse, ...]:
+        return self.visit(c.operand, not negated)
+
+    def visit_And(self, c: nodes.And | nodes.Or, negated: bool) -> tuple[MentionUse, ...]:
+        return tuple(use for operand in c.operands for use in self.visit(operand, negated))
+
+    visit_Or = visit_And
+
+    def visit_AnyToken(self, c: nodes.AnyToken, negated: bool) -> tuple[MentionUse, ...]:
+        return ()
+
+
+class _MentionLabels(Visitor, over=ValueNode):
+    """The labels that a `mention` test of this value would accept; None when it names a
+    label the taxonomy does not know, which leaves the use unchecked."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+
+    def visit_Literal(self, value: nodes.Literal) -> frozenset[str] | None:
+        return self.taxonomy.expand(value.text)
+
+    def visit_ValueSet(self, value: nodes.ValueSet) -> frozenset[str] | None:
+        found = [self.taxonomy.expand(label) for label in value.values]
+        return None if None in found else frozenset().union(*found)
+
+    def visit_Regex(self, value: nodes.Regex) -> frozenset[str] | None:
+        search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
+        return frozenset(label for label in self.taxonomy.names if search(label))
 
 
 # -- lexicon rules --------------------------------------------------------------------------------
