@@ -745,8 +745,8 @@ def test_a_closed_standard_output_ends_the_run_quietly(tmp_path, rules, jobs):
     try:
         first = proc.stdout.readline()
         proc.stdout.close()                     # as `| head -1` does
-        stderr = proc.stderr.read()
         proc.wait(timeout=60)
+        stderr = proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()

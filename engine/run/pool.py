@@ -59,7 +59,13 @@ def watch_parent(parent: int, interval: float = WATCH_INTERVAL) -> threading.Thr
 def stop_pool(pool: Any) -> None:
     """End a process pool now, its running work abandoned: for a run that is interrupted,
     terminated or closed early, which has no use for what the workers are doing."""
-    # ProcessPoolExecutor keeps its processes in a private attribute: read it defensively
+    # ProcessPoolExecutor keeps its processes and its call queue in private attributes: read
+    # them defensively. The queue's feeder thread may be blocked writing work into a pipe that
+    # no worker will read again; without this, shutting the pool down (and the interpreter's
+    # exit) would wait for that thread forever.
+    call_queue = getattr(pool, "_call_queue", None)
+    with contextlib.suppress(Exception):
+        call_queue.cancel_join_thread()
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
