@@ -135,7 +135,7 @@ tr.hl td{background:#ffd}
 # hovering a highlight or an event's row outlines all the spans of that event
 SCRIPT = """
 document.addEventListener("mouseover",function(e){
- var t=e.target.closest("[data-ev]"),a=t&&t.closest("article");
+ var t=e.target.closest("[data-ev]"),a=t&&t.closest("article,li.mistake");
  document.querySelectorAll(".hl").forEach(function(x){x.classList.remove("hl")});
  if(!a)return;
  a.querySelectorAll('[data-ev="'+CSS.escape(t.getAttribute("data-ev"))+'"]').forEach(function(x){x.classList.add("hl")});
