@@ -97,7 +97,8 @@ def record_marks(record: dict, record_key: str, colour: int) -> list[Mark]:
         return [Mark(record["start"], record["end"], MENTION, f"{record_key}.m", record_key, colour, type_, title)]
     trigger = record.get("trigger")
     if trigger:
-        marks.append(Mark(trigger["start"], trigger["end"], TRIGGER, f"{record_key}.t", record_key, colour, type_, title))
+        marks.append(Mark(trigger["start"], trigger["end"], TRIGGER, f"{record_key}.t", record_key, colour, type_,
+                          title))
     for role, spans in record.get("arguments", {}).items():
         for i, span in enumerate(spans):
             label = role if not span.get("value") else f"{role} = {span['value']}"
@@ -138,7 +139,8 @@ document.addEventListener("mouseover",function(e){
  var t=e.target.closest("[data-ev]"),a=t&&t.closest("article,li.mistake");
  document.querySelectorAll(".hl").forEach(function(x){x.classList.remove("hl")});
  if(!a)return;
- a.querySelectorAll('[data-ev="'+CSS.escape(t.getAttribute("data-ev"))+'"]').forEach(function(x){x.classList.add("hl")});
+ var sel='[data-ev="'+CSS.escape(t.getAttribute("data-ev"))+'"]';
+ a.querySelectorAll(sel).forEach(function(x){x.classList.add("hl")});
 });
 """
 
@@ -163,8 +165,7 @@ def legend(counts: Mapping[str, int], palette: Palette) -> str:
 def _events_table(records: Sequence[dict], keys: Sequence[str], palette: Palette) -> str:
     rows = []
     for record, key in zip(records, keys):
-        trigger = record.get("trigger", {}).get("text", record.get("text", "")) if record.get("kind") != "mention" \
-            else record.get("text", "")
+        trigger = record.get("trigger", {}).get("text", "")     # none for a relation or a mention
         args = "; ".join(f"{role}: {span['text']}" for role, spans in record.get("arguments", {}).items()
                          for span in spans)
         cells = (trigger, args, describe_attributes(record.get("attributes")), record.get("rule", ""))
