@@ -34,8 +34,8 @@ def written(fmt: str, documents: list[list], encoded: bool = False) -> str:
     return out.getvalue()
 
 
-def test_the_registry_holds_the_four_formats_in_order():
-    assert list(WRITERS) == ["jsonl", "json", "tsv", "table"]
+def test_the_registry_holds_the_formats_in_order():
+    assert list(WRITERS) == ["jsonl", "json", "tsv", "table", "html"]
     for name, cls in WRITERS.items():
         assert issubclass(cls, RecordWriter) and cls.name == name and cls.summary
 

@@ -387,8 +387,15 @@ gold spans is a false positive.
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--show", type=click.Choice(["fp", "fn", "all"]), help="Also list false positives and/or misses.")
 @click.option("--type", "types", multiple=True, help="Score only this event type (repeatable).")
+@click.option("--html", "html_report", type=click.Path(dir_okay=False),
+              help="Also write a report page here: the scores with bars, every mistake in its sentence.")
 @_outside_option
-def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) -> None:
+def eval_command(rule_paths, gold, as_json, show, types, html_report, allow_outside_imports) -> None:
+    if html_report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(html_report))):
+        raise click.BadParameter(f"the folder of '{html_report}' does not exist", param_hint="--html")
+    if html_report is not None and os.path.exists(html_report) and os.path.samefile(html_report, gold):
+        raise click.BadParameter(f"'{html_report}' is the gold file; writing the report there would destroy it",
+                                 param_hint="--html")
     rules = _load(rule_paths, allow_outside_imports)
     from ..text.annotate import annotate
     from . import evaluate
@@ -402,7 +409,8 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
                 if types:
                     predicted = [p for p in predicted if p["type"] in types]
                     gold_events = [g for g in gold_events if g["type"] in types]
-                evaluate.score_document(scores, str(doc["id"]), doc["text"], gold_events, predicted)
+                sentences = [(s.start, s.end) for s in annotated.sentences]
+                evaluate.score_document(scores, str(doc["id"]), doc["text"], gold_events, predicted, sentences)
     except EvxError as err:
         click.echo(f"evx: {err.format()}", err=True)
         sys.exit(FOUND_ERRORS)
@@ -414,6 +422,15 @@ def eval_command(rule_paths, gold, as_json, show, types, allow_outside_imports) 
             if show == "all" or m.kind == show:
                 click.echo(f"{m.kind.upper()} {m.type:<8} {m.doc}  {m.context}")
         click.echo()
+    if html_report is not None:
+        from ..io.output import open_output
+        from .report import render_report
+        try:
+            with open_output(html_report) as out, out.writing():
+                out.stream.write(render_report(scores, f"evx eval: {os.path.basename(gold)}"))
+        except OutputError as err:
+            click.echo(f"evx: {err.format()}", err=True)
+            sys.exit(CANNOT_WRITE)
     if as_json:
         click.echo(json.dumps(scores.to_dict(), indent=2))
     else:

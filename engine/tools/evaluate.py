@@ -10,7 +10,7 @@ matched pairs, per role the gold event has.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, did_you_mean
 from ..io.readers import parse_json_line
@@ -52,6 +52,10 @@ class Mistake:
     trigger: tuple[int, int]
     text: str                   # the trigger's text
     context: str                # the sentence around it, roughly
+    rule: str = ""              # the rule of a false positive
+    sentence: str = ""          # the sentence that holds the trigger (a window when sentences are not given)
+    sentence_start: int = 0     # where that sentence starts in the document text
+    arguments: tuple[tuple[str, int, int], ...] = ()    # (role, start, end) in the document text
 
 
 @dataclass
@@ -88,16 +92,20 @@ def _span(obj: dict) -> tuple[int, int]:
     return int(obj["start"]), int(obj["end"])
 
 
-def score_document(scores: Scores, doc_id: str, text: str, gold: list[dict], predicted: list[dict]) -> None:
+def score_document(scores: Scores, doc_id: str, text: str, gold: list[dict], predicted: list[dict],
+                   sentences: Sequence[tuple[int, int]] = ()) -> None:
+    """Score one document; with the (start, end) of its sentences, each mistake also carries
+    its sentence (for the HTML report)."""
     scores.documents += 1
     types = {g["type"] for g in gold} | {p["type"] for p in predicted}
     for type_ in sorted(types):
         golds = [g for g in gold if g["type"] == type_]
         preds = sorted((p for p in predicted if p["type"] == type_), key=lambda p: _span(p["trigger"]))
-        _score_type(scores, doc_id, text, type_, golds, preds)
+        _score_type(scores, doc_id, text, type_, golds, preds, sentences)
 
 
-def _score_type(scores: Scores, doc_id: str, text: str, type_: str, golds: list[dict], preds: list[dict]) -> None:
+def _score_type(scores: Scores, doc_id: str, text: str, type_: str, golds: list[dict], preds: list[dict],
+                sentences: Sequence[tuple[int, int]]) -> None:
     tally = scores.tally(scores.events, type_)
     matched: set[int] = set()
     sentence_gold = [i for i, g in enumerate(golds) if g.get("scope") == "sentence" and not g.get("soft")]
@@ -121,11 +129,11 @@ def _score_type(scores: Scores, doc_id: str, text: str, type_: str, golds: list[
         if sentence_gold:
             continue
         tally.fp += 1
-        scores.mistakes.append(_mistake("fp", doc_id, text, type_, trig))
+        scores.mistakes.append(_mistake("fp", doc_id, text, type_, trig, pred, sentences))
     for i, g in enumerate(golds):
         if i not in matched and not g.get("soft"):
             tally.fn += 1
-            scores.mistakes.append(_mistake("fn", doc_id, text, type_, _span(g["trigger"])))
+            scores.mistakes.append(_mistake("fn", doc_id, text, type_, _span(g["trigger"]), g, sentences))
 
 
 def _first(golds: list[dict], matched: set[int], test) -> int | None:
@@ -152,12 +160,18 @@ def _score_arguments(scores: Scores, type_: str, gold: dict, pred: dict) -> None
                 per_role.fp += 1
 
 
-def _mistake(kind: str, doc_id: str, text: str, type_: str, trig: tuple[int, int]) -> Mistake:
+def _mistake(kind: str, doc_id: str, text: str, type_: str, trig: tuple[int, int], event: dict,
+             sentences: Sequence[tuple[int, int]]) -> Mistake:
     left = max(text.rfind("\n", 0, trig[0]) + 1, trig[0] - 100)
     right = text.find("\n", trig[1])
     right = min(right if right >= 0 else len(text), trig[1] + 100)
     context = text[left:trig[0]] + "[[" + text[trig[0]:trig[1]] + "]]" + text[trig[1]:right]
-    return Mistake(kind, doc_id, type_, trig, text[trig[0]:trig[1]], context.replace("\n", " "))
+    # the sentence that holds the trigger, or else the same window as the context
+    start, end = next(((a, b) for a, b in sentences if a <= trig[0] < b), (left, right))
+    arguments = tuple((role, *_span(s)) for role, spans in event.get("arguments", {}).items() for s in spans)
+    return Mistake(kind, doc_id, type_, trig, text[trig[0]:trig[1]], context.replace("\n", " "),
+                   rule=str(event.get("rule", "")) if kind == "fp" else "", sentence=text[start:max(end, trig[1])],
+                   sentence_start=start, arguments=arguments)
 
 
 GOLD_EVENT_FIELDS = ("type", "trigger", "arguments", "modality", "soft", "scope")

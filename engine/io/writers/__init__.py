@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import RecordData, RecordWriter
+from .html import HtmlWriter
 from .jsonarray import JsonArrayWriter
 from .jsonl import JsonLinesWriter, encode
 from .table import TableWriter, render_table, shorten
@@ -22,7 +23,7 @@ def register(cls: type[RecordWriter]) -> type[RecordWriter]:
     return cls
 
 
-for _cls in (JsonLinesWriter, JsonArrayWriter, TsvWriter, TableWriter):
+for _cls in (JsonLinesWriter, JsonArrayWriter, TsvWriter, TableWriter, HtmlWriter):
     register(_cls)
 
 FORMATS = tuple(WRITERS)
