@@ -35,7 +35,7 @@ def written(fmt: str, documents: list[list], encoded: bool = False) -> str:
 
 
 def test_the_registry_holds_the_formats_in_order():
-    assert list(WRITERS) == ["jsonl", "json", "tsv", "table", "html"]
+    assert list(WRITERS) == ["jsonl", "json", "tsv", "table", "html", "brat"]
     for name, cls in WRITERS.items():
         assert issubclass(cls, RecordWriter) and cls.name == name and cls.summary
 
@@ -78,9 +78,9 @@ def test_tsv_bytes():
 
 def test_table_bytes():
     assert written("table", [RECORDS[:1], [], RECORDS[1:]]) == (
-        "doc  type    trigger  arguments                                   text\n"
-        "---  ------  -------  ------------------------------------------  --------------------------------\n"
-        "d1   VISIT   arrived  visitor=Hassan Qomi; destination=Islamabad  Hassan Qomi arrived in Islamabad\n"
+        "doc  type    trigger  arguments                                   text                              cameo\n"
+        "---  ------  -------  ------------------------------------------  --------------------------------  -----\n"
+        "d1   VISIT   arrived  visitor=Hassan Qomi; destination=Islamabad  Hassan Qomi arrived in Islamabad  042\n"
         "d2   Person                                                       Zoë F\n")   # rows end trimmed
     assert written("table", []) == "(no records)\n"
 

@@ -126,8 +126,9 @@ _FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items
 @main.command()
 @_rules_option
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write here (atomically) instead of stdout; never one of the inputs.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write here (atomically) instead of stdout; never one of the inputs. "
+                   "For --format brat, the folder to write.")
 @click.option("--format", "fmt", type=click.Choice(list(WRITERS)), default="jsonl", show_default=True,
               help=_FORMAT_HELP + ".")
 @click.option("--mentions", is_flag=True, help="Also emit plain mentions and relations.")
@@ -139,6 +140,11 @@ _FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items
 @_outside_option
 def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
     """Run rules over INPUTS (.txt, .jsonl, folders; '-' or nothing: stdin) and write records."""
+    writer_class = WRITERS[fmt]
+    if writer_class.writes_folder:
+        _check_output_folder(fmt, output, inputs)
+    elif output is not None and os.path.isdir(output):
+        raise click.BadParameter(f"'{output}' is a folder; --format {fmt} writes one file", param_hint="-o")
     if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
     clash = _input_at(output, inputs)
@@ -158,14 +164,14 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     from ..io.output import open_output
     from ..io.readers import read_inputs
     from ..run import batch
-    writer_class = WRITERS[fmt]
+    from ..io.writers import RunSetup
     options = batch.Options(_rule_paths(rule_paths), mentions, tuple(labels) or None, allow_outside_imports,
                             encode=writer_class.takes_encoded, keep_document=writer_class.needs_document)
     progress = _progress(inputs)
     errors = 0
     try:
-        with open_output(output) as out:
-            writer = writer_class(out.stream)
+        with open_output(None if writer_class.writes_folder else output) as out:
+            writer = writer_class.for_run(out.stream, RunSetup(rules, output if writer_class.writes_folder else None))
             with out.writing():
                 writer.begin()
             # closed on any way out, so that the workers of a run broken off stop at once
@@ -183,7 +189,8 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
-        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") else f"evx: {what}",
+        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") and not writer_class.writes_folder
+                   else f"evx: {what}",
                    err=True)
         sys.exit(code)
     except ClosedPipe:
@@ -197,6 +204,27 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
     sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
+
+
+def _check_output_folder(fmt: str, output: str | None, inputs: Iterable[str]) -> None:
+    """A format that writes a folder needs `-o FOLDER`: a folder, or a new one in a folder that
+    exists, and neither inside an input folder nor holding an input."""
+    if output is None or output == "-":
+        raise click.UsageError(f"--format {fmt} writes a folder of files: name it with -o FOLDER")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise click.BadParameter(f"'{output}' is a file; --format {fmt} writes a folder of files: "
+                                 "name a folder (it is made if it does not exist)", param_hint="-o")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
+    folder = os.path.realpath(output)
+    for path in inputs:
+        if path == "-" or not os.path.exists(path):
+            continue
+        real = os.path.realpath(path)
+        inside = os.path.commonpath([real, folder])
+        if inside == folder or (os.path.isdir(path) and inside == real):
+            raise click.BadParameter(f"'{output}' and the input '{path}' overlap; the files written "
+                                     "there would be read or replaced: choose another folder", param_hint="-o")
 
 
 def _input_at(output: str | None, inputs: Iterable[str]) -> str | None:

@@ -1,14 +1,15 @@
 """Writing records: one module per format, and the registry `--format` takes its names from."""
 from __future__ import annotations
 
-from .base import RecordData, RecordWriter
+from .base import RecordData, RecordWriter, RunSetup
+from .brat import BratWriter
 from .html import HtmlWriter
 from .jsonarray import JsonArrayWriter
 from .jsonl import JsonLinesWriter, encode
 from .table import TableWriter, render_table, shorten
 from .tsv import TSV_COLUMNS, TsvWriter
 
-__all__ = ["WRITERS", "FORMATS", "RecordWriter", "RecordData", "register", "writer_class", "encode",
+__all__ = ["WRITERS", "FORMATS", "RecordWriter", "RecordData", "RunSetup", "register", "writer_class", "encode",
            "render_table", "shorten", "TSV_COLUMNS"]
 
 # format name -> writer class, in the order --help lists them
@@ -23,7 +24,7 @@ def register(cls: type[RecordWriter]) -> type[RecordWriter]:
     return cls
 
 
-for _cls in (JsonLinesWriter, JsonArrayWriter, TsvWriter, TableWriter, HtmlWriter):
+for _cls in (JsonLinesWriter, JsonArrayWriter, TsvWriter, TableWriter, HtmlWriter, BratWriter):
     register(_cls)
 
 FORMATS = tuple(WRITERS)

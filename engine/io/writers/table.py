@@ -1,10 +1,14 @@
-"""An aligned table for people to read, written once every record is in."""
+"""An aligned table for people to read, written once every record is in.
+
+After the fixed columns come the attributes, one column for each name some record of the
+run carries, in the order of their names.
+"""
 from __future__ import annotations
 
 from typing import Sequence
 
 from .base import RecordData, RecordWriter
-from .tsv import clean, flat
+from .tsv import as_dict, attribute_cells, attribute_headers, clean, flat
 
 
 def shorten(text: str, width: int) -> str:
@@ -16,11 +20,14 @@ def render_table(records: Sequence[RecordData], width: int = 60) -> str:
     """An aligned table, one record a row; long texts are cut with an ellipsis."""
     if not records:
         return "(no records)\n"
-    header = ["doc", "type", "trigger", "arguments", "text"]
+    records = [as_dict(r) for r in records]
+    names = sorted({name for r in records for name in r.get("attributes", {})})
+    header = ["doc", "type", "trigger", "arguments", "text", *attribute_headers(names)]
     rows = []
     for r in records:
         doc, type_, _, _, _, _, text, trigger, args = (clean(v) for v in flat(r))
-        rows.append([doc, type_, trigger, shorten(args, width), shorten(text, width)])
+        extra = [shorten(clean(v), width) for v in attribute_cells(r, names)]
+        rows.append([doc, type_, trigger, shorten(args, width), shorten(text, width), *extra])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     line = "  ".join
     out = [line(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
@@ -31,7 +38,7 @@ def render_table(records: Sequence[RecordData], width: int = 60) -> str:
 
 class TableWriter(RecordWriter):
     name = "table"
-    summary = "an aligned table for reading (written at the end)"
+    summary = "an aligned table for reading, an attribute a column (written at the end)"
 
     def begin(self) -> None:
         self.rows: list[RecordData] = []
