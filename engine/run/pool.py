@@ -77,6 +77,11 @@ def stop_pool(pool: Any) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(JOIN_SECONDS)
-    # with its workers gone the pool's manager thread ends at once; waiting for it here
-    # leaves nothing for the interpreter to wake at exit
+    # A worker stopped halfway through sending a result leaves the pool's manager thread
+    # waiting for the rest of it. Once this process holds the results pipe's only write end,
+    # closing it gives that thread an end of file, after which it sees the pool broken and
+    # ends: waiting for it here then leaves nothing for the interpreter to wake at exit.
+    result_queue = getattr(pool, "_result_queue", None)
+    with contextlib.suppress(Exception):
+        result_queue._writer.close()
     pool.shutdown(wait=True, cancel_futures=True)
