@@ -213,10 +213,7 @@ def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed:
         state.error("a rule file must be a mapping with 'rules' (and optionally taxonomy, events, vars)",
                     source.at(getattr(data, "node", None)))
         return
-    for key_name, key_node in data.key_nodes.items():
-        if key_name not in TOP_KEYS:
-            state.error(f"unknown top-level key '{key_name}'", source.at(key_node),
-                        did_you_mean(str(key_name), TOP_KEYS) or "keys: " + ", ".join(TOP_KEYS))
+    _unknown_keys(state, data, source, TOP_KEYS, "top-level key", "", "keys: " + ", ".join(TOP_KEYS))
     variables = _scope(state, data, source, passed, outer, at)
     if "taxonomy" in data:
         state.with_taxonomy.add(rule_set)
@@ -297,6 +294,16 @@ def _vars(state: _State, data: YMap, source: Source, key: str = "vars") -> tuple
             continue
         where[str(name)] = source.at(raw.key_nodes[name])
     return out, where
+
+
+def _unknown_keys(state: _State, mapping: YMap, source: Source, allowed, noun: str, where: str,
+                  listed: str | None = None) -> None:
+    """Report every key of `mapping` outside `allowed` as "unknown NOUN 'KEY'WHERE", with the
+    closest allowed key as a hint, else `listed`."""
+    for key_name, key_node in mapping.key_nodes.items():
+        if key_name not in allowed:
+            state.error(f"unknown {noun} '{key_name}'{where}", source.at(key_node),
+                        did_you_mean(str(key_name), allowed) or listed)
 
 
 def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folder, rule_set: int,
@@ -393,10 +400,7 @@ def _events_section(state: _State, value, node, source: Source, rule_set: int) -
         if not isinstance(spec, YMap):
             state.error(f"event '{label}': expected {{roles: [...], required: [...]}}", at)
             continue
-        for key_name, key_node in spec.key_nodes.items():
-            if key_name not in ("roles", "required", "attach"):
-                state.error(f"unknown key '{key_name}' in event '{label}'", source.at(key_node),
-                            did_you_mean(str(key_name), ("roles", "required", "attach")))
+        _unknown_keys(state, spec, source, ("roles", "required", "attach"), "key", f" in event '{label}'")
         roles = spec.get("roles", [])
         required = spec.get("required", [])
         if not _names(roles) or not _names(required, allow_empty=True):
@@ -432,10 +436,7 @@ def _enrich_section(state: _State, value, node, source: Source) -> None:
         state.error("'enrich' maps a stage to its settings, as in {dates: {forward_when: {modality: planned}}}",
                     source.at(node))
         return
-    for key_name, key_node in value.key_nodes.items():
-        if key_name not in ENRICH_KEYS:
-            state.error(f"unknown enrichment '{key_name}'", source.at(key_node),
-                        did_you_mean(str(key_name), ENRICH_KEYS) or "enrichments: " + ", ".join(ENRICH_KEYS))
+    _unknown_keys(state, value, source, ENRICH_KEYS, "enrichment", "", "enrichments: " + ", ".join(ENRICH_KEYS))
     dates = value.get("dates")
     if dates is None:
         return
@@ -443,10 +444,7 @@ def _enrich_section(state: _State, value, node, source: Source) -> None:
     if not isinstance(dates, YMap):
         state.error("'dates' is {forward_when: {attribute: value}}", source.at(dates_node))
         return
-    for key_name, key_node in dates.key_nodes.items():
-        if key_name not in DATES_KEYS:
-            state.error(f"unknown key '{key_name}' in 'dates'", source.at(key_node),
-                        did_you_mean(str(key_name), DATES_KEYS) or "keys: " + ", ".join(DATES_KEYS))
+    _unknown_keys(state, dates, source, DATES_KEYS, "key", " in 'dates'", "keys: " + ", ".join(DATES_KEYS))
     when = dates.get("forward_when")
     if when is None:
         return
@@ -610,10 +608,7 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
         state.error(f"context '{name}' is {{default: ..., cases: [{{value: ..., before: ..., after: ...}}]}}",
                     source.at(node))
         return None
-    for key_name, key_node in spec.key_nodes.items():
-        if key_name not in CONTEXT_KEYS:
-            state.error(f"unknown key '{key_name}' in context '{name}'", source.at(key_node),
-                        did_you_mean(str(key_name), CONTEXT_KEYS))
+    _unknown_keys(state, spec, source, CONTEXT_KEYS, "key", f" in context '{name}'")
     default = spec.get("default")
     cases = []
     for case, case_node in zip(spec["cases"], spec["cases"].item_nodes):
@@ -621,10 +616,7 @@ def _context(state: _State, name: str, spec, node, source: Source, variables: di
             state.error(f"a case of context '{name}' has a 'value' and a 'before' and/or 'after' pattern",
                         source.at(case_node))
             continue
-        for key_name, key_node in case.key_nodes.items():
-            if key_name not in CASE_KEYS:
-                state.error(f"unknown key '{key_name}' in a case of context '{name}'", source.at(key_node),
-                            did_you_mean(str(key_name), CASE_KEYS))
+        _unknown_keys(state, case, source, CASE_KEYS, "key", f" in a case of context '{name}'")
         sides = {}
         for side in ("before", "after"):
             if side not in case:
