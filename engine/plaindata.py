@@ -461,14 +461,7 @@ class _Decoder:
         if not checks.hold(values):
             name = _spec(cls)[checks.wrong(values)][0]
             raise Malformed(f"{cls.__qualname__}.{name} is not of its type")
-        try:
-            obj = cls(*values)
-        except (TypeError, ValueError) as err:
-            raise Malformed(f"{cls.__qualname__}: {err}") from None
-        check = self.checks.get(cls)
-        if check is not None and not check(obj):
-            raise Malformed(f"{cls.__qualname__} does not hold together")
-        return obj
+        return self.made(cls, values, {})
 
     def record(self, body):
         if type(body) is list and len(body) == 2 and body[0] == "v":
@@ -499,8 +492,13 @@ class _Decoder:
             if not (type(value) in check if type(check) is frozenset else check(value)):
                 raise Malformed(f"{cls.__qualname__}.{name} is not of its type")
             values[name] = value
+        return self.made(cls, (), values)
+
+    def made(self, cls: type, args, kwargs: dict):
+        """The object built from checked fields, if its class accepts them and it passes the
+        caller's check for that class."""
         try:
-            obj = cls(**values)
+            obj = cls(*args, **kwargs)
         except (TypeError, ValueError) as err:
             raise Malformed(f"{cls.__qualname__}: {err}") from None
         check = self.checks.get(cls)
