@@ -409,6 +409,20 @@ gold spans is a false positive.
 """
 
 
+@contextlib.contextmanager
+def _reading_ends_the_run(path: str | None):
+    """A located error or an unreadable file while reading the documents (of `path`, a gold
+    file, unless the error names another) ends the command with one line and FOUND_ERRORS."""
+    try:
+        yield
+    except EvxError as err:
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(FOUND_ERRORS)
+    except OSError as err:
+        click.echo(f"evx: {err.filename or path}: cannot read: {err.strerror}", err=True)
+        sys.exit(FOUND_ERRORS)
+
+
 @main.command("eval", help=GOLD_HELP, short_help="Precision, recall and F1 against gold events.")
 @_rules_option
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
@@ -428,7 +442,7 @@ def eval_command(rule_paths, gold, as_json, show, types, html_report, allow_outs
     from ..text.annotate import annotate
     from . import evaluate
     scores = evaluate.Scores()
-    try:
+    with _reading_ends_the_run(gold):
         with open(gold, "rb") as handle:
             for doc in evaluate.read_gold(handle, gold):
                 annotated = annotate(doc["text"], str(doc["id"]), doc.get("date"))
@@ -439,12 +453,6 @@ def eval_command(rule_paths, gold, as_json, show, types, html_report, allow_outs
                     gold_events = [g for g in gold_events if g["type"] in types]
                 sentences = [(s.start, s.end) for s in annotated.sentences]
                 evaluate.score_document(scores, str(doc["id"]), doc["text"], gold_events, predicted, sentences)
-    except EvxError as err:
-        click.echo(f"evx: {err.format()}", err=True)
-        sys.exit(FOUND_ERRORS)
-    except OSError as err:
-        click.echo(f"evx: {gold}: cannot read: {err.strerror}", err=True)
-        sys.exit(FOUND_ERRORS)
     if show:
         for m in scores.mistakes:
             if show == "all" or m.kind == show:
@@ -494,19 +502,13 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside
     from ..io.readers import InputDoc, read_inputs
     from ..run import batch
     from . import diff, evaluate
-    try:
+    with _reading_ends_the_run(gold):
         if gold is not None:
             with open(gold, "rb") as handle:
                 gold_docs = list(evaluate.read_gold(handle, gold))
             items = [InputDoc(str(d["id"]), d["text"], d.get("date")) for d in gold_docs]
         else:
             items = list(read_inputs(corpus))
-    except EvxError as err:
-        click.echo(f"evx: {err.format()}", err=True)
-        sys.exit(FOUND_ERRORS)
-    except OSError as err:
-        click.echo(f"evx: {gold}: cannot read: {err.strerror}", err=True)
-        sys.exit(FOUND_ERRORS)
     runs = []
     for rules, path in ((old_rules, rule_paths[0]), (new_rules, rule_paths[1])):
         options = batch.Options((path,), allow_outside_imports=allow_outside_imports)
