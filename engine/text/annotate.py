@@ -32,9 +32,9 @@ def annotate(text: str, doc_id: str = "", date: str | None = None, meta: dict | 
              tokens: list[dict] | None = None) -> Document:
     """Annotate English news text, or wrap externally provided tokens, into a Document.
 
-    With `tokens`, each dict gives `start`/`end` offsets and optionally `tag`,
-    `entity`, `lemma`, `sentence`, `head` and `dep`; those replace the built-in
-    tokenizer and splitter.  Invalid tokens raise DocumentError naming the token.
+    With `tokens`, each dict gives `start`/`end` offsets and optionally `tag`, `pos`,
+    `chunk`, `entity`, `lemma`, `sentence`, `head` (index of the head token in the
+    document, -1 for the root) and `dep`; those replace the built-in tokenizer and splitter.  Invalid tokens raise DocumentError naming the token.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -79,10 +79,13 @@ def _annotate_provided(text: str, doc_id: str, date: str | None, meta: dict,
             lower, lemma, shape = _word_features(words[i])
             if tok.get("lemma"):
                 lemma = str(tok["lemma"]).lower()
+            head = heads[i]
             toks.append(Token(
                 k, starts[i], ends[i], words[i], lower, lemma, shape,
                 tag=str(tok.get("tag") or ""), entity=str(tok.get("entity") or ""),
                 incoming=deps[i], outgoing=tuple(outgoing[i]),
+                pos=str(tok.get("pos") or ""), chunk=str(tok.get("chunk") or ""),
+                head=head - lo if head is not None and lo <= head < hi else -1,
             ))
         sentences.append(Sentence(si, starts[lo], ends[hi - 1], tuple(toks)))
     return Document(doc_id, text, tuple(sentences), date, meta)

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # The token fields a pattern may test; `mention` is resolved against mentions, not tokens.
-TOKEN_FIELDS = ("word", "lower", "lemma", "tag", "entity", "shape", "incoming", "outgoing")
+TOKEN_FIELDS = ("word", "lower", "lemma", "tag", "pos", "chunk", "entity", "shape", "incoming", "outgoing")
+# The fields the tagger fills, and those that need the dependency parse (chunks are read off the tree).
+TAG_FIELDS = frozenset({"tag", "pos"})
+TREE_FIELDS = frozenset({"chunk", "incoming", "outgoing"})
 PATTERN_FIELDS = TOKEN_FIELDS + ("mention",)
 
 
@@ -23,10 +26,13 @@ class Token(NamedTuple):
     lower: str
     lemma: str
     shape: str
-    tag: str = ""
+    tag: str = ""                   # Penn Treebank tag (UD's XPOS)
     entity: str = ""
     incoming: str = ""              # dependency label from the head ("" for none)
     outgoing: tuple[str, ...] = ()  # dependency labels to the dependents
+    pos: str = ""                   # universal part of speech (UD's UPOS)
+    chunk: str = ""                 # base phrase in BIO form: B-NP, I-NP, B-VP, B-PP, O, ...
+    head: int = -1                  # index of the head in the sentence; -1 for the root or no parse
 
 
 @dataclass(frozen=True, slots=True)
