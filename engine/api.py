@@ -17,6 +17,7 @@ from . import cache
 from .text.annotate import annotate
 from .cascade.run import Plan, Profile, plan_cascade, run_cascade
 from .enrich.stage import Enrichment, enrich
+from .syntax.stage import Layers, add_syntax, layers_for
 from .text.document import Document
 from .pattern.matches import EVENT, Match
 from .records import Record, to_record
@@ -51,6 +52,29 @@ class RuleSet:
     def plan(self) -> Plan:
         return plan_cascade(self.rules)
 
+    @cached_property
+    def fields(self) -> frozenset[str]:
+        """Every token field its rules and contexts read."""
+        found = set()
+        for rule in self.rules:
+            found |= rule.matcher.fields
+        for context in self.contexts:
+            for case in context.cases:
+                for side in (case.before, case.after):
+                    if side is not None:
+                        found |= side.program.fields
+        return frozenset(found)
+
+    @cached_property
+    def layers(self) -> Layers:
+        """What of the linguistic layer the rules need: nothing, tags, or tags and trees."""
+        return layers_for(self.fields)
+
+    def prepare(self, doc: Document) -> Document:
+        """`doc` with the tags, trees and chunks its rules read filled in where it lacks them
+        (the tagger and parser run only when a rule needs what they give)."""
+        return add_syntax(doc, self.layers)
+
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
 
@@ -63,7 +87,7 @@ class RuleSet:
         """Records for one text or annotated document: events, and with `mentions` also the
         plain mentions and relations; `labels` keeps those of these labels (or under them);
         `hidden` adds what rules with `keep: false` found."""
-        doc = annotate(text_or_doc) if isinstance(text_or_doc, str) else text_or_doc
+        doc = self.prepare(annotate(text_or_doc) if isinstance(text_or_doc, str) else text_or_doc)
         return self.records(doc, self.matches(doc), mentions, labels, hidden)
 
     def records(self, doc: Document, found: Iterable[Match], mentions: bool = False,

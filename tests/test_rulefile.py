@@ -57,8 +57,8 @@ def evx_run(*args, timeout: int = 60) -> subprocess.CompletedProcess:
 # -- the matcher protocol -------------------------------------------------------------------------
 
 def test_a_new_kind_of_rule_runs_in_the_cascade_and_explain_without_changes(tmp_path, monkeypatch):
-    """A kind is one entry in KINDS and a class with find, prefilter and describe: the
-    cascade, the rule index and explain need nothing else."""
+    """A kind is one entry in KINDS and a class with find, prefilter, fields and describe:
+    the cascade, the rule index, the syntax stage and explain need nothing else."""
     from dataclasses import dataclass
     from evx.rulefile import kinds, matchers
 
@@ -69,6 +69,10 @@ def test_a_new_kind_of_rule_runs_in_the_cascade_and_explain_without_changes(tmp_
         @property
         def prefilter(self):
             return None
+
+        @property
+        def fields(self):
+            return frozenset({"word"})
 
         def find(self, state, anchors=None):
             for i, tok in enumerate(state.tokens):

@@ -14,6 +14,7 @@ from typing import Callable
 from . import nodes as n
 from ..errors import PatternError, did_you_mean
 from .prefilter import analyze, literal_alternatives, width
+from .visitor import walk
 from .program import (CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, AtEnd, AtStart, Close, Jump,
                       Look, Lookaround, Match, Mention, Open, Predicate, Program, Split, Token, describe)
 from .visitor import Visitor
@@ -52,7 +53,8 @@ def compile_pattern(pattern: n.Pattern, labels: Taxonomy, allow_captures: bool =
     if emitter.errors:      # a repeated body is emitted once per pass: report each error once
         unique = {(e.message, e.offset): e for e in reversed(emitter.errors)}
         raise PatternError.collected(sorted(unique.values(), key=lambda e: e.offset))
-    return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels))
+    fields = frozenset(node.field for node in walk(pattern) if isinstance(node, n.FieldTest))
+    return Program(tuple(emitter.code), frozenset(emitter.captures), analyze(pattern, labels), fields)
 
 
 @dataclass

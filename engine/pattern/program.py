@@ -132,6 +132,7 @@ class Program:
     code: tuple[Instruction, ...]
     captures: frozenset[str] = frozenset()
     prefilter: Prefilter = field(default_factory=Prefilter)
+    fields: frozenset[str] = frozenset()     # the token fields it tests, for the syntax stage
 
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.captures))

@@ -47,6 +47,10 @@ class Matcher(Protocol):
     def captures(self) -> frozenset[str]:
         """The argument names a match can have: none makes plain mentions, `trigger` events."""
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """The token fields it reads, so that the syntax stage fills those and only those."""
+
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:
         """(start, end, arguments) of each match in the sentence, leftmost first. `anchors`
@@ -78,6 +82,10 @@ class TokenMatcher:
     @property
     def prefilter(self) -> Prefilter | None:
         return self.program.prefilter
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return self.program.fields
 
     @property
     def captures(self) -> frozenset[str]:
@@ -158,6 +166,10 @@ class LexiconMatcher:
     @property
     def captures(self) -> frozenset[str]:
         return frozenset()
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset({self.lexicon.field})
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:

@@ -65,7 +65,7 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         return Result(item.id, [], error=InputError(message, *where(item)))
     began = perf_counter()
     try:
-        doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
+        doc = rules.prepare(annotate(item.text, item.id, item.date, item.meta, item.tokens))
     except DocumentError as err:
         return failed(f"bad tokens: {err.message}")
     except ValueError as err:

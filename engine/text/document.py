@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 TOKEN_FIELDS = ("word", "lower", "lemma", "tag", "pos", "chunk", "entity", "shape", "incoming", "outgoing")
 # The fields the tagger fills, and those that need the dependency parse (chunks are read off the tree).
 TAG_FIELDS = frozenset({"tag", "pos"})
-TREE_FIELDS = frozenset({"chunk", "incoming", "outgoing"})
+TREE_FIELDS = frozenset({"chunk", "incoming", "outgoing", "head"})
 PATTERN_FIELDS = TOKEN_FIELDS + ("mention",)
 
 

@@ -354,7 +354,7 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
             click.echo(f"evx: {item.format()}", err=True)
             continue
         try:
-            doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
+            doc = rules.prepare(annotate(item.text, item.id, item.date, item.meta, item.tokens))
         except (DocumentError, ValueError) as err:
             errors += 1
             message = err.message if isinstance(err, DocumentError) else str(err)

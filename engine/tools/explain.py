@@ -33,7 +33,7 @@ class RuleRun:
 
 
 def explain(rules: RuleSet, text: str | Document, only: str | None = None) -> tuple[Document, list[RuleRun], list[Match]]:
-    doc = annotate(text) if isinstance(text, str) else text
+    doc = rules.prepare(annotate(text) if isinstance(text, str) else text)
     runs: list[RuleRun] = []
     seen: set[tuple[str, int]] = set()
     # (sentence, step) -> what each rule of that step found there, to tell a rule that lacked
