@@ -120,7 +120,8 @@ def test_bench_reports_throughput_stages_rules_and_memory(rules_path, tmp_path):
     figures = json.loads(result.output)
     assert figures["documents"] == 20 and figures["sentences"] == 40 and figures["records"] == 0
     assert figures["tokens"] == 20 * 8
-    assert set(figures["seconds"]) == {"compile", "run", "annotate", "match", "write"}
+    assert set(figures["seconds"]) == {"compile", "run", "annotate", "syntax", "match", "write"}
+    assert figures["syntax"] == "none" and figures["seconds"]["syntax"] < figures["seconds"]["annotate"]
     assert "places" in figures["rules_seconds"] and figures["per_second"]["tokens"] > 0
     assert figures["peak_memory_mb"]["main"] > 0
     text = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus)]).output

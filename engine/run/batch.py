@@ -54,6 +54,7 @@ class Result:
     annotate_seconds: float = 0.0
     profile: Profile | None = None
     document: Document | None = None    # with Options.keep_document
+    syntax_seconds: float = 0.0         # tagging and parsing, when the rules need them
 
 
 def process(rules: RuleSet, item: Item, options: Options) -> Result:
@@ -65,12 +66,14 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         return Result(item.id, [], error=InputError(message, *where(item)))
     began = perf_counter()
     try:
-        doc = rules.prepare(annotate(item.text, item.id, item.date, item.meta, item.tokens))
+        doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
+        annotated = perf_counter()
+        doc = rules.prepare(doc)
     except DocumentError as err:
         return failed(f"bad tokens: {err.message}")
     except ValueError as err:
         return failed(f"bad tokens: {err}")
-    annotated = perf_counter()
+    prepared = perf_counter()
     profile = Profile() if options.profile else None
     try:
         records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
@@ -82,7 +85,7 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
         return failed(f"internal error: {type(err).__name__}: {err}")
     return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotated - began, profile,
-                  doc if options.keep_document else None)
+                  doc if options.keep_document else None, prepared - annotated)
 
 
 _worker: tuple[RuleSet, Options] | None = None
@@ -234,6 +237,7 @@ class Totals:
     records: int = 0
     errors: int = 0
     annotate_seconds: float = 0.0
+    syntax_seconds: float = 0.0
     write_seconds: float = 0.0
     profile: Profile = field(default_factory=Profile)
 
@@ -244,5 +248,6 @@ class Totals:
         self.records += len(result.records)
         self.errors += result.error is not None
         self.annotate_seconds += result.annotate_seconds
+        self.syntax_seconds += result.syntax_seconds
         if result.profile is not None:
             self.profile.merge(result.profile)

@@ -45,7 +45,8 @@ def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
             label[k] = kind
         start[lo] = True
 
-    for h in sorted(range(n), key=lambda i: _depth(i, heads)):     # phrases from the top down
+    top_down = sorted(range(n), key=lambda i: _depth(i, heads))    # phrases from the top down
+    for h in top_down:
         if label[h] is not None:
             continue
         if upos[h] in NOMINAL and not (upos[h] == "NUM" and rels[h] == "nummod"):
@@ -56,7 +57,7 @@ def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
         cops = [d for d in deps[h] if rels[d] == "cop" and label[d] is None]
         if cops:
             claim(_vp_members(h, cops[0], upos, rels, deps, include_head=False), cops[0], "VP")
-    for i in range(n):
+    for i in top_down:
         if label[i] is None:
             kind = "PRT" if rels[i] == "compound:prt" else _SINGLE.get(upos[i])
             if kind == "ADJP" or kind == "ADVP":
@@ -95,12 +96,14 @@ def _np_members(h: int, upos: list[str], rels: list[str], deps: list[list[int]])
             if d in members:
                 continue
             rel = rels[d]
-            if (_in_np(rel) and not (upos[d] == "VERB"))\
-                    or (rel == "case" and upos[d] == "PART")\
-                    or (rel == "advmod" and x != h and d < x)\
-                    or (rel == "punct" and upos[d] == "PUNCT" and d - 1 in members | {x} and d < x):
+            if _in_np(rel) or (rel == "case" and upos[d] == "PART") or (rel == "advmod" and x != h and d < x):
                 members.add(d)
                 todo.append(d)
+    # a hyphen between two parts of the phrase joins them: `a two - state solution`
+    for x in list(members):
+        for d in deps[x]:
+            if rels[d] == "punct" and d - 1 in members and d + 1 in members:
+                members.add(d)
     return members
 
 

@@ -540,10 +540,12 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="Slowest rules to list.")
+@click.option("--syntax", is_flag=True,
+              help="Also time the embedded tagger alone, and tagger and parser, on the corpus (one process).")
 @_outside_option
-def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None:
+def bench(rule_paths, corpus, jobs, as_json, top, syntax, allow_outside_imports) -> None:
     """Throughput on CORPUS: documents, sentences and tokens per second, time per stage and per
-    rule, peak memory."""
+    rule, peak memory; with --syntax, the tagger's and parser's own speed."""
     began = time.perf_counter()
     rules = _load(rule_paths, allow_outside_imports)
     compiled = time.perf_counter()
@@ -561,54 +563,14 @@ def bench(rule_paths, corpus, jobs, as_json, top, allow_outside_imports) -> None
                 json.dumps(record, ensure_ascii=False)
             totals.write_seconds += time.perf_counter() - start_write
     progress.close()
-    figures = bench_figures(totals, compiled - began, time.perf_counter() - compiled, jobs, len(rules.rules))
+    from .bench import bench_figures, render_bench, syntax_speed
+    figures = bench_figures(totals, compiled - began, time.perf_counter() - compiled, jobs, rules)
+    if syntax:
+        figures["syntax_speed"] = syntax_speed(read_inputs(corpus))
     if as_json:
         click.echo(json.dumps(figures, indent=2))
     else:
         click.echo(render_bench(figures, top), nl=False)
-
-
-def bench_figures(totals: "Totals", compile_seconds: float, run_seconds: float, jobs: int, n_rules: int) -> dict:
-    import resource
-    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    per = max(run_seconds, 1e-9)
-    return {
-        "rules": n_rules, "jobs": jobs,
-        "documents": totals.documents, "sentences": totals.sentences, "tokens": totals.tokens,
-        "records": totals.records, "errors": totals.errors,
-        "seconds": {"compile": round(compile_seconds, 4), "run": round(run_seconds, 4),
-                    "annotate": round(totals.annotate_seconds, 4),
-                    "match": {str(k): round(v, 4) for k, v in sorted(totals.profile.steps.items())},
-                    "write": round(totals.write_seconds, 4)},
-        "per_second": {"documents": round(totals.documents / per, 1), "sentences": round(totals.sentences / per, 1),
-                       "tokens": round(totals.tokens / per, 1)},
-        "rules_seconds": dict(sorted(((k, round(v, 5)) for k, v in totals.profile.rules.items()),
-                                     key=lambda kv: -kv[1])),
-        "peak_memory_mb": {"main": round(usage / 1024, 1), "workers": round(children / 1024, 1)},
-    }
-
-
-def render_bench(f: dict, top: int) -> str:
-    s, ps = f["seconds"], f["per_second"]
-    cpu = "summed over the workers' CPU time" if f["jobs"] > 1 else "in this process"
-    lines = [
-        f"{f['documents']:,} documents, {f['sentences']:,} sentences, {f['tokens']:,} tokens, "
-        f"{f['records']:,} records, {f['errors']} errors; {f['rules']} rules, {f['jobs']} job(s)",
-        f"throughput: {ps['tokens']:,.0f} tokens/s, {ps['sentences']:,.0f} sentences/s, "
-        f"{ps['documents']:,.1f} documents/s",
-        f"time: compile {s['compile']:.3f} s, run {s['run']:.3f} s",
-        f"stages ({cpu}): annotate {s['annotate']:.3f} s, "
-        + ", ".join(f"match priority {k} {v:.3f} s" for k, v in s["match"].items())
-        + f", write {s['write']:.3f} s",
-        f"peak memory: {f['peak_memory_mb']['main']:.1f} MB"
-        + (f" (workers {f['peak_memory_mb']['workers']:.1f} MB each at most)" if f["jobs"] > 1 else ""),
-    ]
-    if top and f["rules_seconds"]:
-        lines.append("slowest rules:")
-        for name, seconds in list(f["rules_seconds"].items())[:top]:
-            lines.append(f"  {seconds:9.4f} s  {name}")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,238 @@
+"""The linguistic layer as a stage: what a rule set asks for, what is filled and what is kept,
+and chunks read off trees. The models themselves are tested in test_tagger and test_parser."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import evx
+from evx.syntax.chunks import chunk_tags
+from evx.syntax.stage import ALL, NONE, Layers, add_syntax, layers_for
+from evx.syntax.treebank import read_treebank
+
+from conftest import load, provided
+
+
+class FakeAnnotator:
+    """Tags every word NOUN/NN and hangs every word on the first; counts what it was asked."""
+
+    def __init__(self):
+        self.tagged = []
+        self.parsed = []
+
+    def tag(self, sentences):
+        self.tagged.extend(list(s) for s in sentences)
+        return [(["NOUN"] * len(s), ["NN"] * len(s)) for s in sentences]
+
+    def parse(self, sentences, upos, xpos):
+        self.parsed.extend(list(zip(sentences, upos, xpos)))
+        return [([-1] + [0] * (len(s) - 1), ["root"] + ["dep"] * (len(s) - 1)) for s in sentences]
+
+
+@pytest.mark.parametrize("fields, tree, expected", [
+    (set(), False, NONE),
+    ({"word", "lemma", "mention", "shape", "entity"}, False, NONE),
+    ({"tag"}, False, Layers(tags=True)),
+    ({"pos", "lower"}, False, Layers(tags=True)),
+    ({"chunk"}, False, ALL),
+    ({"incoming"}, False, ALL),
+    ({"outgoing"}, False, ALL),
+    ({"head"}, False, ALL),
+    (set(), True, ALL),
+])
+def test_layers_follow_the_fields_tested(fields, tree, expected):
+    assert layers_for(fields, tree) == expected
+
+
+RULES = """
+rules:
+  - name: r
+    label: THING
+    pattern: '{pattern}'
+"""
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("[lemma=visit]", NONE),
+    ("[lower=the] [shape=Xxxxx]", NONE),
+    ("[tag=NN]", Layers(tags=True)),
+    ("[lemma=visit & !pos=NOUN]", Layers(tags=True)),
+    ("(?<= [pos=DET]) [lower=dog]", Layers(tags=True)),
+    ("[chunk=B-NP] [chunk=I-NP]*", ALL),
+    ("[outgoing=nsubj]", ALL),
+    ("[lower=x] (?! [incoming=/^obj/])", ALL),
+])
+def test_a_rule_set_asks_for_what_its_patterns_test(tmp_path, pattern, expected):
+    rules = load(tmp_path, RULES.format(pattern=pattern))
+    assert rules.layers == expected
+
+
+def test_contexts_count_as_well(tmp_path):
+    rules = load(tmp_path, """
+        contexts:
+          modality:
+            default: actual
+            cases:
+              - value: other
+                before: '[pos=AUX]'
+        rules:
+          - name: r
+            label: VISIT
+            pattern: '(?<trigger> [lemma=visit])'
+    """)
+    assert rules.layers == Layers(tags=True)
+
+
+def test_the_bundled_rules_need_no_model():
+    assert evx.load_rules().layers == NONE
+
+
+def test_a_lexicon_rule_reads_only_its_field(tmp_path):
+    rules = load(tmp_path, """
+        rules:
+          - name: places
+            label: Place
+            type: lexicon
+            phrases: [Paris]
+    """)
+    assert rules.fields == {"lower"}
+    assert rules.layers == NONE
+
+
+def test_nothing_asked_nothing_done():
+    doc = evx.annotate("Troops attacked the town.")
+    fake = FakeAnnotator()
+    assert add_syntax(doc, NONE, fake) is doc
+    assert fake.tagged == [] and fake.parsed == []
+
+
+def test_tags_only_never_parse():
+    doc = evx.annotate("Troops attacked the town. They left.")
+    fake = FakeAnnotator()
+    out = add_syntax(doc, Layers(tags=True), fake)
+    assert fake.parsed == [] and len(fake.tagged) == 2
+    assert all(t.pos == "NOUN" and t.tag == "NN" and t.incoming == "" and t.chunk == ""
+               for s in out.sentences for t in s.tokens)
+
+
+def test_trees_fill_heads_relations_outgoing_and_chunks():
+    doc = evx.annotate("Troops attacked the town.")
+    out = add_syntax(doc, ALL, FakeAnnotator())
+    tokens = out.sentences[0].tokens
+    assert [t.head for t in tokens] == [-1, 0, 0, 0, 0]
+    assert [t.incoming for t in tokens] == ["root"] + ["dep"] * 4
+    assert tokens[0].outgoing == ("dep",) * 4 and tokens[1].outgoing == ()
+    assert all(t.chunk for t in tokens)
+    # everything else is as before
+    assert [(t.start, t.end, t.word, t.lemma) for t in tokens] == \
+        [(t.start, t.end, t.word, t.lemma) for t in doc.sentences[0].tokens]
+    assert out.text == doc.text and out.id == doc.id
+
+
+def test_provided_fields_are_kept_and_only_empty_ones_filled():
+    doc = provided("Troops attacked the town", tag=["NNS", None, "DT", None], pos=[None, "VERB", None, None])
+    fake = FakeAnnotator()
+    tokens = add_syntax(doc, Layers(tags=True), fake).sentences[0].tokens
+    assert [t.tag for t in tokens] == ["NNS", "NN", "DT", "NN"]
+    assert [t.pos for t in tokens] == ["NOUN", "VERB", "NOUN", "NOUN"]
+
+
+def test_a_sentence_with_a_given_tree_is_not_parsed_again():
+    doc = provided("Troops attacked it . They left .",
+                   sentence=[0, 0, 0, 0, 1, 1, 1],
+                   head=[1, -1, 1, 1, None, None, None], dep=["nsubj", "root", "obj", "punct", None, None, None],
+                   tag=["NNS", "VBD", "PRP", ".", "PRP", "VBD", "."],
+                   pos=["NOUN", "VERB", "PRON", "PUNCT", "PRON", "VERB", "PUNCT"])
+    fake = FakeAnnotator()
+    out = add_syntax(doc, ALL, fake)
+    assert fake.tagged == [] and [words for words, _, _ in fake.parsed] == [["They", "left", "."]]
+    first = out.sentences[0].tokens
+    assert [t.incoming for t in first] == ["nsubj", "root", "obj", "punct"]
+    assert [t.head for t in first] == [1, -1, 1, 1]
+    assert [t.chunk for t in first] == ["B-NP", "B-VP", "B-NP", "O"]
+
+
+def test_the_tagger_gets_the_provided_tags_it_keeps():
+    doc = provided("Troops attacked", tag=["NNS", "VBD"], pos=["NOUN", "VERB"])
+    fake = FakeAnnotator()
+    add_syntax(doc, ALL, fake)
+    assert fake.parsed == [(["Troops", "attacked"], ["NOUN", "VERB"], ["NNS", "VBD"])]
+
+
+def test_the_bundled_rules_never_load_a_model():
+    """Run in a fresh interpreter: no tagger or parser module is even imported."""
+    code = (
+        "import sys, evx\n"
+        "from evx.syntax import stage\n"
+        "rules = evx.load_rules()\n"
+        "records = rules.extract('The president visited Paris on Monday.')\n"
+        "assert records, records\n"
+        "assert stage.models_loaded() == (False, False)\n"
+        "assert 'evx.syntax.tagger' not in sys.modules and 'evx.syntax.parser' not in sys.modules\n"
+        "assert 'numpy' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# Chunks, on trees written by hand (UPOS, head, relation) ---------------------------------
+
+def _chunks(rows):
+    upos = [r[1] for r in rows]
+    heads = [r[2] for r in rows]
+    rels = [r[3] for r in rows]
+    return [f"{r[0]}/{c}" for r, c in zip(rows, chunk_tags(upos, heads, rels))]
+
+
+def test_a_noun_phrase_takes_its_determiner_modifiers_and_compounds():
+    rows = [("the", "DET", 3, "det"), ("new", "ADJ", 3, "amod"), ("U.N.", "PROPN", 3, "compound"),
+            ("envoy", "NOUN", 4, "nsubj"), ("arrived", "VERB", -1, "root")]
+    assert _chunks(rows) == ["the/B-NP", "new/I-NP", "U.N./I-NP", "envoy/I-NP", "arrived/B-VP"]
+
+
+def test_a_verb_phrase_takes_auxiliaries_negation_and_adverbs_between():
+    rows = [("He", "PRON", 4, "nsubj"), ("has", "AUX", 4, "aux"), ("not", "PART", 4, "advmod"),
+            ("yet", "ADV", 4, "advmod"), ("arrived", "VERB", -1, "root")]
+    assert _chunks(rows) == ["He/B-NP", "has/B-VP", "not/I-VP", "yet/I-VP", "arrived/I-VP"]
+
+
+def test_prepositions_particles_subordinators_and_punctuation():
+    rows = [("They", "PRON", 1, "nsubj"), ("gave", "VERB", -1, "root"), ("up", "ADP", 1, "compound:prt"),
+            ("because", "SCONJ", 5, "mark"), ("troops", "NOUN", 5, "nsubj"), ("came", "VERB", 1, "advcl"),
+            ("from", "ADP", 8, "case"), ("the", "DET", 8, "det"), ("north", "NOUN", 5, "obl"),
+            (".", "PUNCT", 1, "punct")]
+    assert _chunks(rows) == ["They/B-NP", "gave/B-VP", "up/B-PRT", "because/B-SBAR", "troops/B-NP",
+                             "came/B-VP", "from/B-PP", "the/B-NP", "north/I-NP", "./O"]
+
+
+def test_adjacent_noun_phrases_each_begin():
+    rows = [("gave", "VERB", -1, "root"), ("Mary", "PROPN", 0, "iobj"), ("the", "DET", 3, "det"),
+            ("book", "NOUN", 0, "obj")]
+    assert _chunks(rows) == ["gave/B-VP", "Mary/B-NP", "the/B-NP", "book/I-NP"]
+
+
+def test_a_copula_is_a_verb_phrase_and_its_adjective_an_adjp():
+    rows = [("It", "PRON", 3, "nsubj"), ("was", "AUX", 3, "cop"), ("very", "ADV", 3, "advmod"),
+            ("quiet", "ADJ", -1, "root")]
+    assert _chunks(rows) == ["It/B-NP", "was/B-VP", "very/B-ADJP", "quiet/I-ADJP"]
+
+
+def test_names_with_titles_are_one_noun_phrase():
+    rows = [("President", "PROPN", 1, "nmod:desc"), ("Joe", "PROPN", 3, "nsubj"),
+            ("Biden", "PROPN", 1, "flat"), ("spoke", "VERB", -1, "root")]
+    assert _chunks(rows) == ["President/B-NP", "Joe/I-NP", "Biden/I-NP", "spoke/B-VP"]
+
+
+def test_chunks_of_every_sentence_of_a_treebank_are_well_formed():
+    """Every tag is O or B-X/I-X, and I-X only follows B-X or I-X of the same X."""
+    from pathlib import Path
+    for sentence in read_treebank(Path(__file__).parent / "data" / "ewt-dev-slice.conllu"):
+        rows = sentence.words
+        tags = chunk_tags([r.upos for r in rows], sentence.heads, [r.deprel for r in rows])
+        assert len(tags) == len(rows)
+        for i, tag in enumerate(tags):
+            assert tag == "O" or tag[:2] in ("B-", "I-"), tag
+            if tag.startswith("I-"):
+                assert i > 0 and tags[i - 1][2:] == tag[2:], (sentence.comment("text"), tags)
