@@ -116,7 +116,8 @@ def test_token_range_places_tokens_at_their_offsets():
 
 
 def test_token_range_cuts_a_given_space_that_is_too_long():
-    [item] = conllu(row(1, "a", misc="TokenRange=0:1|SpacesAfter=\\n\\n\\n") + row(2, "b", misc="TokenRange=3:4") + "\n")
+    [item] = conllu(row(1, "a", misc="TokenRange=0:1|SpacesAfter=\\n\\n\\n")
+                    + row(2, "b", misc="TokenRange=3:4") + "\n")
     assert item.text == "a\n\nb"
 
 
@@ -126,6 +127,12 @@ def test_udpipe_space_escapes_rebuild_the_text():
     [item] = conllu(src)
     assert item.text == " \nTabs\tand\r\na|b  x\\y|\\"
     check_offsets(document(item))
+
+
+def test_spaces_before_stands_for_the_space_the_token_before_leaves_unsaid():
+    [item] = conllu(row(1, "Title") + "\n" + row(1, "Body", misc="SpacesBefore=\\n\\n") + "\n"
+                    + row(1, "a", misc="SpacesAfter=\\s") + row(2, "b", misc="SpacesBefore=\\t") + "\n")
+    assert item.text == "Title\n\nBody a \tb"
 
 
 def test_spaces_in_token_gives_the_surface_of_a_token_with_spaces():
@@ -565,3 +572,28 @@ def test_annotate_needs_no_model_when_the_input_gives_everything(tmp_path, monke
         "Entity=B-PER|Chunk=B-NP", "TokenRange=0:4|Chunk=B-NP|Entity=B-PER").replace(
         "SpaceAfter=No|Chunk=B-VP", "TokenRange=5:12|SpaceAfter=No|Chunk=B-VP").replace(
         "\tChunk=O", "\tTokenRange=12:13|Chunk=O").replace("\tQomi\tQomi\t", "\tQomi\tqomi\t")
+
+
+def test_annotate_reads_conllu_from_standard_input(fake_models):
+    result = run("annotate", SAMPLE)
+    assert result.exit_code == 0, result.stderr
+    matched = run("match", "-", input=result.stdout)
+    assert matched.exit_code == 0, matched.stderr
+    assert [json.loads(line) for line in matched.stdout.splitlines()] == list(sample_records())
+
+
+def test_annotating_a_treebank_keeps_its_columns_and_is_a_fixed_point(tmp_path):
+    """The EWT slice gives tags and trees, so no model is needed: only chunks are added."""
+    first = tmp_path / "once.conllu"
+    result = run("annotate", SLICE, "-o", first)
+    assert result.exit_code == 0, result.stderr
+    given = read_treebank(SLICE)
+    written = read_treebank(first)
+    assert [s.comment("text") for s in written] == [s.comment("text") for s in given]
+    for old, new in zip(given, written):
+        assert [(w.form, w.upos, w.xpos, w.head, w.deprel) for w in new.words] == \
+            [(w.form, w.upos, w.xpos, w.head, w.deprel) for w in old.words]
+        assert all("Chunk=" in w.misc and "TokenRange=" in w.misc for w in new.words)
+    second = tmp_path / "twice.conllu"
+    assert run("annotate", first, "-o", second).exit_code == 0
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")

@@ -295,7 +295,8 @@ def _report(progress: "Progress", message: str) -> None:
 @click.argument("inputs", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(list(DOCUMENT_WRITERS)), default="conllu", show_default=True,
               help="; ".join(f"{name}: {cls.summary}" for name, cls in DOCUMENT_WRITERS.items()) + ".")
-@click.option("-o", "--output", type=click.Path(), help="Write here (atomically) instead of stdout; never one of the inputs.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write here (atomically) instead of stdout; never one of the inputs.")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
 def annotate(inputs, fmt, output, on_error) -> None:

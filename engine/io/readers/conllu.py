@@ -7,12 +7,13 @@ before any `# newdoc` form a document named after the file, as a `.txt` file is.
 Text and offsets. A document's text is rebuilt from its tokens so that
 `text[start:end] == word` for every token: each token's surface (the multiword line's FORM
 for `3-4 don't`, else the word's FORM; UDPipe's `SpacesInToken` when given) follows the
-whitespace before it. That whitespace is, in order of trust: UDPipe's `SpacesBefore` and
-`SpacesAfter` (with their escapes `\\s \\t \\n \\r \\p \\\\`), `SpaceAfter=No`, the gap
-the sentence's `# text` shows, and otherwise one space (none after the last token of the
-document). A `TokenRange=START:END` in MISC, in document characters, places its token there:
-the whitespace before it is cut or padded with spaces to fit, and a range that overlaps the
-token before it, or does not have the FORM's length, makes its sentence an error.
+whitespace before it. That whitespace is, in order of trust: UDPipe's `SpacesAfter` of the
+token before and `SpacesBefore` of this one (with their escapes `\\s \\t \\n \\r \\p \\\\`),
+`SpaceAfter=No`, the gap the sentence's `# text` shows, and otherwise one space (none after
+the last token of the document, none before a `SpacesBefore`). A `TokenRange=START:END` in
+MISC, in document characters, places its token there: the whitespace before it is cut or
+padded with spaces to fit, and a range that overlaps the token before it, or does not have
+the FORM's length, makes its sentence an error.
 
 Multiword tokens: when the words' forms spell the surface (ignoring case), each word gets
 its own characters (`don't` -> `do` + `n't`). Otherwise each word takes as much of the
@@ -339,7 +340,7 @@ class _Document:
         self.date: str | None = None
         self.pieces: list[str] = []
         self.length = 0
-        self.pending = ""                    # the space after the last token placed
+        self.pending: str | None = ""        # the space given after the last token placed; None: not given
         self.trailing = ""                   # what follows the last token if the document ends there
         self.tokens: list[dict] = []
         self.sentences = 0
@@ -352,7 +353,10 @@ class _Document:
         pending = self.pending
         starts: list[int] = []
         for unit in sent.units:
-            gap = (unit.before or "") + pending
+            if unit.before is None:
+                gap = DEFAULT_SPACE if pending is None else pending
+            else:       # a space not given before a SpacesBefore is none
+                gap = (pending or "") + unit.before
             if unit.span is not None:
                 start, end = unit.span
                 if end - start != len(unit.surface):
@@ -368,7 +372,7 @@ class _Document:
             starts.append(length)
             pieces.append(unit.surface)
             length += len(unit.surface)
-            pending = DEFAULT_SPACE if unit.after is None else unit.after
+            pending = unit.after
         offset = len(self.tokens)
         for k, a, b, fields in sent.tokens:
             tok = dict(fields, start=starts[k] + a, end=starts[k] + b, sentence=self.sentences)
