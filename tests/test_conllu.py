@@ -142,8 +142,14 @@ def test_spaces_in_token_gives_the_surface_of_a_token_with_spaces():
 
 
 def test_escapes_round_trip():
-    for text in ["", " ", "a b", "\t\n\r|\\", "\\s", "x\u00a0y"]:
+    for text in ["", " ", "a b", "\t\n\r|\\", "\\s", "x\u00a0y", "\u2028\x85", "\\u00A0", "é😀"]:
         assert unescape_misc(escape_misc(text)) == text
+    assert escape_misc("\u00a0\u2028 \t") == "\\u00A0\\u2028\\s\\t"
+
+
+def test_other_whitespace_is_read_from_its_code_point_as_ud_english_ewt_writes_it():
+    [item] = conllu(row(1, "have", misc="SpacesAfter=\\u00A0") + row(2, "been") + "\n")
+    assert item.text == "have\u00a0been"
 
 
 # -- multiword tokens ---------------------------------------------------------------------------
@@ -285,7 +291,8 @@ def test_heads_are_document_token_indices():
     (row(1, "x", head=5), 13, "head 5 is no word (the sentence has 1)"),
     (row(1, "x", head=1), 13, "head 1 is the word itself"),
     (row(1, "x", misc="SpaceAfter=No|TokenRange=4"), 44, "TokenRange '4' is not START:END with START < END"),
-    (row(1, "x", misc="SpacesAfter=a\\q"), 32, "SpacesAfter: unknown escape '\\\\q' (known: \\s \\t \\n \\r \\p \\\\)"),
+    (row(1, "x", misc="SpacesAfter=a\\q"), 32, "SpacesAfter: unknown escape '\\\\q' (known: \\s \\t \\n \\r \\p \\\\ \\uXXXX)"),
+    (row(1, "x", misc="SpacesAfter=\\uD800"), 31, "SpacesAfter: '\\\\uD800' is half of a surrogate pair, not a character"),
     (row(1, "xy", misc="TokenRange=0:3"), 31, "TokenRange=0:3 covers 3 characters, but the token 'xy' has 2"),
     (row(1, "x", misc="TokenRange=0:1"), 30, "TokenRange=0:1 starts before the end of the token before it (at 5)"),
     ("1-3\tabc" + "\t_" * 8 + "\n" + row(1, "a"), 1,
@@ -365,10 +372,12 @@ def test_ewt_slice_offsets_agree_with_its_text_lines():
 
 
 @pytest.mark.skipif(not EWT_DEV.exists(), reason="the UD treebanks are not here")
-def test_ewt_dev_offsets_agree_with_its_text_lines_and_documents():
-    assert check_against_text_lines(EWT_DEV) == 2001
-    with open(EWT_DEV, "rb") as handle:
-        assert len(list(read_conllu(handle, "dev"))) == 318      # its `# newdoc id` lines
+@pytest.mark.parametrize("part, sentences, documents", [("dev", 2001, 318), ("test", 2077, 316)])
+def test_ewt_offsets_agree_with_its_text_lines_and_documents(part, sentences, documents):
+    path = EWT_DEV.with_name(f"en_ewt-ud-{part}.conllu")      # test has a SpacesAfter=\u00A0
+    assert check_against_text_lines(path) == sentences
+    with open(path, "rb") as handle:
+        assert len(list(read_conllu(handle, part))) == documents      # its `# newdoc id` lines
 
 
 # -- inputs -------------------------------------------------------------------------------------

@@ -181,14 +181,19 @@ def read_treebank(path: str | Path) -> list[TreeSentence]:
         return list(read_sentences(handle, str(path)))
 
 
-# UDPipe's escapes for whitespace kept in MISC values (SpacesBefore, SpacesAfter, SpacesInToken)
+# UDPipe's escapes for whitespace kept in MISC values (SpacesBefore, SpacesAfter, SpacesInToken),
+# and `\uXXXX` for other whitespace (UD English EWT writes a no-break space as `\u00A0`)
 _UNESCAPES = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "p": "|", "\\": "\\"}
-_ESCAPES = str.maketrans({" ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p", "\\": "\\\\"})
+_SHORT_ESCAPES = {" ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p", "\\": "\\\\"}
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 def escape_misc(text: str) -> str:
-    """`text` as a MISC value: spaces, tabs, line breaks, `|` and `\\` escaped as UDPipe does."""
-    return text.translate(_ESCAPES)
+    """`text` as a MISC value: spaces, tabs, line breaks, `|` and `\\` escaped as UDPipe does,
+    any other whitespace (a no-break space, U+2028) as `\\uXXXX`."""
+    if text.isalnum():
+        return text
+    return "".join(_SHORT_ESCAPES.get(c) or (f"\\u{ord(c):04X}" if c.isspace() else c) for c in text)
 
 
 def unescape_misc(value: str) -> str:
@@ -202,8 +207,15 @@ def unescape_misc(value: str) -> str:
         ch = value[i]
         if ch == "\\":
             code = value[i + 1:i + 2]
+            if code == "u" and len(value) >= i + 6 and all(c in _HEX for c in value[i + 2:i + 6]):
+                point = int(value[i + 2:i + 6], 16)
+                if 0xD800 <= point <= 0xDFFF:
+                    raise ValueError(f"{value[i:i + 6]!r} is half of a surrogate pair, not a character", i)
+                out.append(chr(point))
+                i += 6
+                continue
             if code not in _UNESCAPES:
-                raise ValueError(f"unknown escape {value[i:i + 2]!r} (known: \\s \\t \\n \\r \\p \\\\)", i)
+                raise ValueError(f"unknown escape {value[i:i + 2]!r} (known: \\s \\t \\n \\r \\p \\\\ \\uXXXX)", i)
             out.append(_UNESCAPES[code])
             i += 2
         else:
