@@ -8,12 +8,12 @@ Text and offsets. A document's text is rebuilt from its tokens so that
 `text[start:end] == word` for every token: each token's surface (the multiword line's FORM
 for `3-4 don't`, else the word's FORM; UDPipe's `SpacesInToken` when given) follows the
 whitespace before it. That whitespace is, in order of trust: UDPipe's `SpacesAfter` of the
-token before and `SpacesBefore` of this one (with their escapes `\\s \\t \\n \\r \\p \\\\`),
-`SpaceAfter=No`, the gap the sentence's `# text` shows, and otherwise one space (none after
-the last token of the document, none before a `SpacesBefore`). A `TokenRange=START:END` in
-MISC, in document characters, places its token there: the whitespace before it is cut or
-padded with spaces to fit, and a range that overlaps the token before it, or does not have
-the FORM's length, makes its sentence an error.
+token before and `SpacesBefore` of this one (with their escapes `\\s \\t \\n \\r \\p \\\\`
+and `\\uXXXX`), `SpaceAfter=No`, the gap the sentence's `# text` shows, and otherwise one
+space (none after the last token of the document, none before a `SpacesBefore`). A
+`TokenRange=START:END` in MISC, in document characters, places its token there: the
+whitespace before it is cut or padded with spaces to fit, and a range that overlaps the
+token before it, or does not have the FORM's length, makes its sentence an error.
 
 Multiword tokens: when the words' forms spell the surface (ignoring case), each word gets
 its own characters (`don't` -> `do` + `n't`). Otherwise each word takes as much of the
