@@ -104,10 +104,12 @@ class DocumentError(EvxError):
 
 class InputError(EvxError):
     """An input, or one document of it, that cannot be read or run: reported with its file
-    (and line, for JSON Lines) while the other documents go on."""
+    (and line, for JSON Lines and CoNLL-U, and column where one is known) while the other
+    documents go on."""
 
-    def __init__(self, message: str, file: str, line: int | None = None, hint: str | None = None):
-        super().__init__(message, Location(file, line), hint)
+    def __init__(self, message: str, file: str, line: int | None = None, hint: str | None = None,
+                 column: int | None = None):
+        super().__init__(message, Location(file, line, column if line is not None else None), hint)
 
     @property
     def file(self) -> str:

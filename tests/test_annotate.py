@@ -211,6 +211,20 @@ def test_clitics(text, expected):
     assert words(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("I've", ["I", "'ve"]),
+    ("we've", ["we", "'ve"]),
+    ("they've", ["they", "'ve"]),
+    ("you've", ["you", "'ve"]),
+    ("could've", ["could", "'ve"]),
+    ("I’ve", ["I", "’ve"]),
+    ("THEY'VE", ["THEY", "'VE"]),
+    ("You've", ["You", "'ve"]),
+])
+def test_have_contractions_split_like_the_other_clitics(text, expected):
+    assert words(f"{text} seen it") == expected + ["seen", "it"]
+
+
 # ---------------------------------------------------------- hyphens, dashes
 
 @pytest.mark.parametrize("word", ["Afghanistan-related", "Tehrik-i-Taliban", "high-level",
@@ -231,6 +245,55 @@ def test_unspaced_dashes_are_tokens(dash):
 
 def test_trailing_hyphen_is_separate():
     assert words("pre- and post-war") == ["pre", "-", "and", "post-war"]
+
+
+# ------------------------------------------- hyphens that glue two words
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bridge Attack-LONDON — Police said", ["Bridge", "Attack", "-", "LONDON", "—", "Police", "said"]),
+    ("Over Kashmir Violence-ISLAMABAD, PAKISTAN —\u00a0-The head",
+     ["Over", "Kashmir", "Violence", "-", "ISLAMABAD", ",", "PAKISTAN", "—", "-", "The", "head"]),
+    ("Sanctuary Spaces-NEW YORK — In her", ["Sanctuary", "Spaces", "-", "NEW", "YORK", "—", "In", "her"]),
+    ("in Limbo-WASHINGTON, D.C. — For", ["in", "Limbo", "-", "WASHINGTON", ",", "D.C.", "—", "For"]),
+    ("Mosul Fight-PENTAGON/WASHINGTON – The", ["Mosul", "Fight", "-", "PENTAGON", "/", "WASHINGTON", "–", "The"]),
+    ("Bridge Attack-LONDON (Reuters) - Police", ["Bridge", "Attack", "-", "LONDON", "(", "Reuters", ")", "-", "Police"]),
+    ("Mugabe Re-election Challenge-HARARE -- The", ["Mugabe", "Re-election", "Challenge", "-", "HARARE", "--", "The"]),
+    ("Deaths in 3 Cities-SÃO PAULO — A", ["Deaths", "in", "3", "Cities", "-", "SÃO", "PAULO", "—", "A"]),
+])
+def test_headline_glued_to_its_dateline_is_split_at_the_hyphen(text, expected):
+    assert words(text) == expected
+    check_invariants(annotate(text))
+
+
+@pytest.mark.parametrize("text", [
+    "the anti-IS — and only that — coalition",      # a prefix before capitals
+    "an Ex-FBI — or so he says — agent",
+    "Peace Talks-WASHINGTON said nothing",           # no dash after the capitals
+    "the Coca-Cola — Pepsi rivalry",
+    "the Jean-LOUIS Smith — case",                   # lower case follows
+    "US-NATO — talks",                               # no lower-case letter before the hyphen
+])
+def test_hyphens_before_capitals_that_open_no_dateline_stay(text):
+    glued = [w for w in text.split() if "-" in w.strip("-")]
+    assert all(w in words(text) for w in glued)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("IS-attacks", ["IS", "-", "attacks"]),
+    ("IS-fighters", ["IS", "-", "fighters"]),
+    ("UN-chief", ["UN", "-", "chief"]),
+    ("IS-attack's", ["IS", "-", "attack", "'s"]),
+    ("IS\u2011attacks", ["IS", "\u2011", "attacks"]),
+])
+def test_acronym_glued_to_a_noun_is_split(text, expected):
+    assert words(f"after the {text} toll") == ["after", "the"] + expected + ["toll"]
+
+
+@pytest.mark.parametrize("word", ["US-led", "UN-backed", "IS-linked", "IS-held", "US-made", "NATO-led",
+                                  "AIDS-free", "US-style", "EU-wide", "GPS-tracking", "ISIS-inspired",
+                                  "X-ray", "F-16s", "COVID-19", "anti-IS", "U.S.-led", "Iran-backed"])
+def test_acronym_as_a_compound_modifier_stays_whole(word):
+    assert words(f"the {word} group") == ["the", word, "group"]
 
 
 # ------------------------------------------------------------------ numbers

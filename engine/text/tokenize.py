@@ -16,10 +16,19 @@ Tokenization choices (where English news is ambiguous):
   "they're" -> "they" "'re" (also 'll 've 'm 'd, and the curly apostrophe);
   a plural possessive apostrophe ("officials'") is its own token.  Names such
   as "O'Brien" or "Qur'an" stay whole.
-* Hyphenated words stay whole ("Tehrik-i-Taliban", "high-level"), as do
-  numbers with internal separators ("1,200", "3.5", "2024-01-15", "10:30",
-  "9/11") and alphanumerics ("21st", "1990s").  Currency and percent signs are
-  separate tokens: "$5" -> "$" "5", "5%" -> "5" "%".
+* Hyphenated words stay whole ("Tehrik-i-Taliban", "high-level", "US-led",
+  "AIDS-free"), as do numbers with internal separators ("1,200", "3.5",
+  "2024-01-15", "10:30", "9/11") and alphanumerics ("21st", "1990s").  Currency
+  and percent signs are separate tokens: "$5" -> "$" "5", "5%" -> "5" "%".
+* Two places where news glues words with a hyphen that it means as a space are
+  split at it, into the two words and the hyphen: a headline run into the
+  dateline in capitals that opens the story ("Bridge Attack-LONDON — Police" ->
+  "Attack" "-" "LONDON"; the dateline may go on in capitals, "Spaces-NEW YORK —",
+  and carry an agency, "Attack-LONDON (Reuters) -"), and an acronym glued to the
+  noun after it ("IS-attacks" -> "IS" "-" "attacks").  An acronym before a
+  participle or an adjective-making word ("US-led", "UN-backed", "IS-held",
+  "AIDS-free", "US-style") is a compound modifier, written as news writes
+  "Saudi-led", and stays whole.
 * Dashes used as punctuation ("—", "–", "--", a lone "-") and every quote,
   bracket and other symbol are tokens of their own; "..." and "…" are one token,
   as is any run of terminal punctuation such as "?!".
@@ -33,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate, chain
 
@@ -89,6 +99,33 @@ def _token_email_split_re() -> re.Pattern[str]:
 
 
 _NUMBER_AHEAD_RE = re.compile(r"[ \t\u00a0]{0,2}\d")
+
+# A hyphen inside a token that may glue two words: after a letter or digit and before two
+# capitals (a dateline), or after two capitals and before a lower-case letter (an acronym
+# and a noun). Only these places are looked at more closely (see _glued_edits). The ASCII
+# hyphen has a pattern of its own: a literal first character makes the scan ten times faster.
+_GLUED_AFTER = r"(?:(?<=[^\W_].)[A-Z\u00c0-\u00de]{2}|(?<=[A-Z]{2}.)[a-z])"
+_GLUED_RE = re.compile("-" + _GLUED_AFTER)
+_GLUED_UNICODE_RE = re.compile("[\u2010\u2011]" + _GLUED_AFTER)
+# What follows a dateline's first word: more words (in capitals: checked apart), a news agency
+# in parentheses, then a dash. Each word starts after a separator that no word holds, so the
+# pattern is linear.
+_DATELINE_REST_RE = re.compile(
+    r"(?P<place>(?:[ \u00a0,/]+[^\W\d_a-z][\w.'’]*){0,6})[ \u00a0]*(?:\([^()\n]{1,40}\)[ \u00a0]*)?"
+    r"(?:[\u2012-\u2015]|--|-(?=\s))")
+# Prefixes that make one word with the capitals after them ("anti-IS", "ex-FBI"), never a headline's end.
+_PREFIXES = frozenset(
+    "a all anti co counter cross de ex extra inter intra mid multi neo non over pan para post pre pro "
+    "pseudo re self semi sub super trans ultra un under vice".split())
+# Words after an acronym and a hyphen that make a compound modifier of it ("US-led", "AIDS-free"):
+# participles, and words that make adjectives.
+_MODIFIER_TAILS = frozenset(
+    "born bound bred brought built caught chosen cut done drawn driven fed flown fought found given "
+    "gone grown held hit hung kept known laid led left lost made meant met paid put read ridden run "
+    "said seen sent set shaken shot shown sold sought spent spoken spun stolen stricken struck stuck "
+    "sworn taken taught thrown told torn won worn written "
+    "centric compliant era exempt free friendly grade heavy like loyal minded negative only poor positive "
+    "proof ready rich sized specific standard style type wide worthy".split())
 _APOSTROPHES = "'’"
 
 # Abbreviations that precede a name or number: never the end of a sentence.
@@ -143,12 +180,58 @@ def tokenize(text: str) -> tuple[list[int], list[int], list[str]]:
     starts = offsets[0:-1:2]
     ends = offsets[1::2]
     words = parts[1::2]
+    glued = _glued_edits(text, starts, ends, words)
+    if glued:
+        starts, ends, words = _apply_edits(starts, ends, words, glued)
     edits = _abbreviation_edits(text, starts, ends, words)
     if "'" in text or "’" in text:
         edits += _clitic_edits(starts, words)
     if edits:
         starts, ends, words = _apply_edits(starts, ends, words, sorted(edits))
     return starts, ends, words
+
+
+def _glued_edits(text: str, starts: list[int], ends: list[int],
+                 words: list[str]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Split a token at a hyphen that glues a headline to its dateline ("Attack-LONDON —") or
+    an acronym to a noun ("IS-attacks")."""
+    edits = []
+    at = [m.start() for m in _GLUED_RE.finditer(text)]
+    if "\u2010" in text or "\u2011" in text:
+        at = sorted(at + [m.start() for m in _GLUED_UNICODE_RE.finditer(text)])
+    for h in at:
+        i = bisect_right(starts, h) - 1
+        if i < 0 or not starts[i] < h < ends[i] - 1 or (edits and edits[-1][0] == i):
+            continue
+        word, at = words[i], h - starts[i]
+        head, tail = word[:at], word[at + 1:]
+        if _is_dateline(text, ends[i], head, tail) or _is_acronym_and_noun(head, tail):
+            s = starts[i]
+            edits.append((i, i + 1, [(s, h, head), (h, h + 1, word[at]), (h + 1, ends[i], tail)]))
+    return edits
+
+
+def _is_dateline(text: str, end: int, head: str, tail: str) -> bool:
+    """`head-TAIL` ends a headline and starts a dateline: TAIL in capitals, what follows it more
+    capitals, perhaps an agency, and a dash; `head` with a lower-case letter and no prefix."""
+    if not (len(tail) >= 2 and tail.isalpha() and tail.isupper()):
+        return False
+    if head.upper() == head or head.rpartition("-")[2].lower() in _PREFIXES:
+        return False
+    rest = _DATELINE_REST_RE.match(text, end)
+    if rest is None:
+        return False
+    place = rest.group("place").replace(",", " ").replace("/", " ").split()
+    return all(w.upper() == w for w in place)
+
+
+def _is_acronym_and_noun(head: str, tail: str) -> bool:
+    """`ACRONYM-word`, the word in lower case (a clitic after it aside: "IS-attack's") and not
+    one that makes a compound modifier."""
+    word = tail.split("'", 1)[0].split("’", 1)[0]
+    return (len(head) >= 2 and head.isascii() and head.isalpha() and head.isupper()
+            and word.isalpha() and word.islower() and not word.endswith(("ed", "ing"))
+            and word not in _MODIFIER_TAILS)
 
 
 def _abbreviation_edits(text: str, starts: list[int], ends: list[int],

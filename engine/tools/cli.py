@@ -46,6 +46,7 @@ import click  # noqa: E402
 
 from ..errors import ClosedPipe, EvxError, InputError, OutputError, did_you_mean  # noqa: E402
 from ..io.writers import WRITERS  # noqa: E402
+from ..io.writers.annotation import DOCUMENT_WRITERS  # noqa: E402
 
 if TYPE_CHECKING:
     from ..api import RuleSet
@@ -139,18 +140,12 @@ _FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items
               help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
 @_outside_option
 def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
-    """Run rules over INPUTS (.txt, .jsonl, folders; '-' or nothing: stdin) and write records."""
+    """Run rules over INPUTS (.txt, .jsonl, .conllu, folders; '-' or nothing: stdin) and write records."""
     writer_class = WRITERS[fmt]
     if writer_class.writes_folder:
         _check_output_folder(fmt, output, inputs)
-    elif output is not None and os.path.isdir(output):
-        raise click.BadParameter(f"'{output}' is a folder; --format {fmt} writes one file", param_hint="-o")
-    if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
-    clash = _input_at(output, inputs)
-    if clash is not None:
-        raise click.BadParameter(f"'{output}' is one of the inputs ({clash}); writing the records there "
-                                 "would destroy it: choose another file", param_hint="-o")
+    else:
+        _check_output_file(fmt, output, inputs, "the records")
     rules = _load(rule_paths, allow_outside_imports)
     for label in labels:
         if rules.taxonomy.expand(label) is None:
@@ -204,6 +199,18 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
     sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
+
+
+def _check_output_file(fmt: str, output: str | None, inputs: Iterable[str], what: str) -> None:
+    """`-o FILE` names a file (or a device) in a folder that exists, and none of the inputs."""
+    if output is not None and os.path.isdir(output):
+        raise click.BadParameter(f"'{output}' is a folder; --format {fmt} writes one file", param_hint="-o")
+    if output is not None and output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.BadParameter(f"the folder of '{output}' does not exist", param_hint="-o")
+    clash = _input_at(output, inputs)
+    if clash is not None:
+        raise click.BadParameter(f"'{output}' is one of the inputs ({clash}); writing {what} there "
+                                 "would destroy it: choose another file", param_hint="-o")
 
 
 def _check_output_folder(fmt: str, output: str | None, inputs: Iterable[str]) -> None:
@@ -280,6 +287,95 @@ def _report(progress: "Progress", message: str) -> None:
     if progress.enabled:
         progress.stream.write("\r\x1b[K")
     click.echo(message, err=True)
+
+
+# -- evx annotate -------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(list(DOCUMENT_WRITERS)), default="conllu", show_default=True,
+              help="; ".join(f"{name}: {cls.summary}" for name, cls in DOCUMENT_WRITERS.items()) + ".")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write here (atomically) instead of stdout; never one of the inputs.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
+              help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
+def annotate(inputs, fmt, output, on_error) -> None:
+    """Annotate INPUTS (.txt, .jsonl, .conllu, folders; '-' or nothing: stdin) in full and write
+    them: sentences, tokens and offsets, lemmas, tags, trees and chunks. What an input gives
+    (JSON tokens, CoNLL-U columns) is kept; evx's tagger and parser fill what it leaves empty.
+    Both formats read back as the same documents, so `evx match` gives the same records on
+    the output as on the inputs."""
+    _check_output_file(fmt, output, inputs, "the documents")
+    from ..errors import DocumentError
+    from ..io.output import open_output
+    from ..io.readers import read_inputs, where
+    from ..syntax.modelfile import ModelError
+    from ..syntax.stage import ALL, add_syntax
+    from ..text.annotate import annotate as annotate_text
+    progress = _progress(inputs)
+    errors = 0
+
+    def bad(item, message: str) -> None:
+        nonlocal errors
+        errors += 1
+        _report(progress, f"evx: {InputError(message, *where(item)).format()}")
+    try:
+        with open_output(output) as out:
+            writer = DOCUMENT_WRITERS[fmt](out.stream)
+            with out.writing():
+                writer.begin()
+            for item in read_inputs(inputs):
+                if isinstance(item, InputError):
+                    progress.update(1)
+                    errors += 1
+                    _report(progress, f"evx: {item.format()}")
+                    continue
+                try:
+                    doc = add_syntax(annotate_text(item.text, item.id, item.date, item.meta, item.tokens), ALL)
+                except DocumentError as err:
+                    bad(item, f"bad tokens: {err.message}")
+                    continue
+                except (ModelError, ImportError):
+                    raise
+                except ValueError as err:
+                    bad(item, f"bad tokens: {err}")
+                    continue
+                except RecursionError:
+                    bad(item, "the document is too deeply nested to annotate")
+                    continue
+                except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
+                    bad(item, f"internal error: {type(err).__name__}: {err}")
+                    continue
+                progress.update(1, doc.token_count)
+                with out.writing():
+                    writer.document(doc)
+            with out.writing():
+                writer.end()
+    except (KeyboardInterrupt, Terminated) as stop:
+        progress.close()
+        what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
+        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") else f"evx: {what}",
+                   err=True)
+        sys.exit(code)
+    except ClosedPipe:
+        progress.close()
+        sys.exit(CLOSED_PIPE)
+    except OutputError as err:
+        progress.close()
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(CANNOT_WRITE)
+    except ModelError as err:
+        progress.close()
+        click.echo(f"evx: cannot annotate: {err.format()}", err=True)
+        sys.exit(FOUND_ERRORS)
+    except ImportError as err:
+        progress.close()
+        click.echo(f"evx: cannot annotate: the tagger and parser are not installed ({err})", err=True)
+        sys.exit(FOUND_ERRORS)
+    progress.close()
+    if errors:
+        click.echo(f"evx: {errors} input error(s)", err=True)
+    sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
 
 
 # -- evx check, evx test ------------------------------------------------------------------------

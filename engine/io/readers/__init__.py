@@ -1,4 +1,4 @@
-"""Input documents: `.txt` files, JSON Lines, folders and standard input.
+"""Input documents: `.txt` files, JSON Lines, CoNLL-U, folders and standard input.
 
 Reading never stops at a bad document: each problem is yielded as an `InputError` naming
 the file (and line for JSON Lines) while the documents around it go on.
@@ -13,16 +13,20 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from ...errors import InputError
+from .conllu import looks_like_conllu, read_conllu
 from .items import InputDoc, Item, printable_name, surrogate_at, where
 from .jsonl import json_document, parse_json_line, read_jsonl
 from .text import text_document
 
-__all__ = ["InputDoc", "InputError", "Item", "read_inputs", "read_stream", "read_jsonl", "folder_files",
+__all__ = ["InputDoc", "InputError", "Item", "read_inputs", "read_stream", "read_jsonl", "read_conllu", "folder_files",
            "count_documents", "where", "parse_json_line", "json_document"]
 
 STDIN = "<stdin>"
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+CONLLU_SUFFIXES = (".conllu",)
+# how many lines of standard input may come before its first word line for it to be taken as CoNLL-U
+SNIFF_LINES = 200
 
 
 def _read_text(handle: BinaryIO, name: str) -> Iterator[Item]:
@@ -32,6 +36,7 @@ def _read_text(handle: BinaryIO, name: str) -> Iterator[Item]:
 # a file's reader by its suffix; any other file is read as text
 READERS: dict[str, Callable[[BinaryIO, str], Iterator[Item]]] = {
     **{suffix: read_jsonl for suffix in JSONL_SUFFIXES},
+    **{suffix: read_conllu for suffix in CONLLU_SUFFIXES},
     **{suffix: _read_text for suffix in TEXT_SUFFIXES},
 }
 
@@ -85,9 +90,27 @@ def count_documents(paths: list[str]) -> int | None:
                         total += sum(1 for line in handle if line.strip())
                 except OSError:
                     total += 1
+            elif f.suffix.lower() in CONLLU_SUFFIXES:
+                total += _conllu_documents(f)
             else:
                 total += 1
     return total
+
+
+def _conllu_documents(path: Path) -> int:
+    """`# newdoc` lines, and one more for words before the first (a guess good enough for the
+    progress line: a bad sentence can make it one off)."""
+    count, words_first = 0, False
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if line.startswith(b"# newdoc"):
+                    count += 1
+                elif count == 0 and line[:1].isdigit():
+                    words_first = True
+    except OSError:
+        return 1
+    return count + words_first or 1
 
 
 def _undecodable(name: str) -> InputError:
@@ -109,7 +132,9 @@ def _read_file(path: Path) -> Iterator[Item]:
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
-    """Standard input is JSON Lines when its first non-blank line opens an object, else one text."""
+    """Standard input is JSON Lines when its first non-blank line opens an object; CoNLL-U when
+    comment lines (`#`) and blank lines lead to a word line of ten tab-separated columns (within
+    SNIFF_LINES lines); else one text."""
     head: list[bytes] = []
     for line in stream:
         head.append(line)
@@ -117,5 +142,13 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
             break
     if head and head[-1].lstrip()[:1] == b"{":
         yield from read_jsonl(itertools.chain(head, stream), name)
-    else:
-        yield text_document(b"".join(head) + stream.read(), name)
+        return
+    if head and head[-1][:1] in b"#0123456789":
+        for line in stream:
+            head.append(line)
+            if len(head) >= SNIFF_LINES or (line.strip() and not line.startswith(b"#")):
+                break
+        if looks_like_conllu(head):
+            yield from read_conllu(itertools.chain(head, stream), name)
+            return
+    yield text_document(b"".join(head) + stream.read(), name)
