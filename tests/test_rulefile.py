@@ -767,3 +767,13 @@ def test_a_symlink_loop_is_a_located_error(tmp_path, what):
             "taxonomy": "taxonomy: a.yml\nrules: []\n"}[what]
     err = one_error(write(tmp_path / "main.yml", text))
     assert "symbolic links" in err.message and at(err)[:2] == ("main.yml", 2 if what != "taxonomy" else 1)
+
+
+def test_an_import_passes_variables_whose_names_yaml_reads_as_numbers(tmp_path):
+    """`vars: {0: x}` names the variable '0': it is passed on, not a crash on the key."""
+    (tmp_path / "b.yml").write_text("rules:\n  - name: a\n    label: A\n    pattern: '${0}'\n", encoding="utf-8")
+    main = tmp_path / "a.yml"
+    main.write_text("rules:\n  - import: b.yml\n    vars: {0: visit}\n", encoding="utf-8")
+    rules = evx.load_rules(main)
+    assert [r.label for r in rules.rules] == ["A"]
+    assert [rec.to_dict()["text"] for rec in rules.extract("They visit Rome.", mentions=True)] == ["visit"]

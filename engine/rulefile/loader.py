@@ -321,11 +321,11 @@ def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folde
     if not target_folder.holds(full, state.allow_outside):
         state.error(f"import '{target}' leaves {target_folder.name}", at, state.outside_hint(target_folder))
         return
-    raw, _ = _vars(state, item, source)
+    raw, places = _vars(state, item, source)
     passed = {}
     for name, value in raw.items():
         try:
-            passed[name] = expand(value, variables, source.at(item["vars"].value_nodes[name]))
+            passed[name] = expand(value, variables, places[name])
         except EvxError as err:
             state.errors.append(err)
     _load_file(state, full, target_folder, rule_set, passed, variables, chain, at)
