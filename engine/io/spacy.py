@@ -1,0 +1,183 @@
+"""spaCy documents in: a `spacy.tokens.Doc` -> an evx `Document`, and spaCy pipelines as
+the annotator of `evx match --annotator spacy:PIPELINE`.
+
+The conversion takes what the Doc has and nothing else: its tokens (whitespace-only ones
+left out, as evx's tokenizer never makes them), its sentences when they are set, and its
+tags, parts of speech, lemmas, entities and tree only where the pipeline annotated them
+(`Doc.has_annotation`). What it lacks stays empty, for `RuleSet.prepare` to fill with evx's
+own tagger and parser as far as the rules need them; words, lower case and shapes are
+always evx's own, so patterns written against evx's tokens read the same fields.
+
+spaCy is imported only by the functions that need it: `from_spacy` is handed a Doc that
+spaCy made, and `pipeline` imports it to load one.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..errors import AnnotatorError, DocumentError
+from ..text.annotate import annotate
+from ..text.document import Document
+from ..text.tokenize import SPACE
+
+PREFIX = "spacy:"
+INSTALL_HINT = "pip install 'evx-events[spacy]'"
+
+# A token that holds nothing but whitespace (or zero-width characters, which evx's tokenizer
+# also treats as space): spaCy makes one for every run of spaces beyond the first.
+_BLANK_RE = re.compile(rf"[{SPACE}]+")
+
+
+def from_spacy(doc: Any, doc_id: str = "", date: str | None = None,
+               meta: dict | None = None) -> Document:
+    """The evx Document of a spaCy Doc, with exact character offsets into `doc.text`.
+
+    Sentences come from `doc.sents` when the Doc has sentence boundaries, else from evx's
+    sentence splitter over the Doc's tokens. `tag_`, `pos_`, `lemma_` (lower-cased, as evx's
+    lemmas are), entities (`B-TYPE`, `I-TYPE`) and the tree (`head`, `dep_`, with spaCy's
+    `ROOT` as `root`) are taken where the Doc has that annotation. A tree arc that leaves its
+    sentence raises DocumentError naming both tokens.
+    """
+    if not (hasattr(doc, "has_annotation") and hasattr(doc, "text") and hasattr(doc, "vocab")):
+        raise TypeError(f"from_spacy takes a spacy.tokens.Doc, got {type(doc).__name__}")
+    kept = [t.i for t in doc if not _BLANK_RE.fullmatch(t.text)]
+    position = {i: k for k, i in enumerate(kept)}
+    has = doc.has_annotation
+    tags, upos, lemmas, tree = has("TAG"), has("POS"), has("LEMMA"), has("DEP")
+    sentence_of = _sentence_ids(doc, kept, position) if has("SENT_START") else None
+    entity_of = _entities(doc, position) if has("ENT_IOB") else {}
+    heads = [_kept_head(doc, i, position) for i in kept] if tree else None
+    if heads is not None and sentence_of is not None:
+        _check_arcs(doc, kept, heads, sentence_of)
+    tokens = []
+    for k, i in enumerate(kept):
+        t = doc[i]
+        tok: dict[str, Any] = {"start": t.idx, "end": t.idx + len(t.text)}
+        if tags and t.tag_:
+            tok["tag"] = t.tag_
+        if upos and t.pos_:
+            tok["pos"] = t.pos_
+        if lemmas and t.lemma_:
+            tok["lemma"] = t.lemma_         # annotate() lower-cases it, as for JSON tokens
+        if k in entity_of:
+            tok["entity"] = entity_of[k]
+        if heads is not None:
+            tok["head"] = heads[k]
+            tok["dep"] = "root" if t.dep_ == "ROOT" else t.dep_
+        if sentence_of is not None:
+            tok["sentence"] = sentence_of[k]
+        tokens.append(tok)
+    return annotate(doc.text, doc_id, date, meta, tokens)
+
+
+def _sentence_ids(doc: Any, kept: list[int], position: dict[int, int]) -> list[int]:
+    """The sentence number of each kept token, from `doc.sents`; each token in exactly one."""
+    ids: list[int | None] = [None] * len(position)
+    for number, sentence in enumerate(doc.sents):
+        for t in sentence:
+            k = position.get(t.i)
+            if k is None:
+                continue
+            if ids[k] is not None:
+                raise DocumentError(f"the spaCy Doc puts token {t.i} {t.text!r} (characters "
+                                    f"{t.idx}..{t.idx + len(t.text)}) in two sentences")
+            ids[k] = number
+    for k, number in enumerate(ids):
+        if number is None:
+            t = doc[kept[k]]
+            raise DocumentError(f"the spaCy Doc puts token {t.i} {t.text!r} (characters "
+                                f"{t.idx}..{t.idx + len(t.text)}) in no sentence")
+    return ids  # type: ignore[return-value]
+
+
+def _entities(doc: Any, position: dict[int, int]) -> dict[int, str]:
+    """B-TYPE on the first kept token of each entity, I-TYPE on the others."""
+    found: dict[int, str] = {}
+    for ent in doc.ents:
+        inside = [position[t.i] for t in ent if t.i in position]
+        for n, k in enumerate(inside):
+            found[k] = f"{'I' if n else 'B'}-{ent.label_}"
+    return found
+
+
+def _kept_head(doc: Any, i: int, position: dict[int, int]) -> int:
+    """The kept token that token `i` hangs from (through any whitespace tokens between), or -1
+    for a root."""
+    h = doc[i].head.i
+    for _ in range(len(doc)):
+        if h == i:
+            return -1
+        if h in position:
+            return position[h]
+        up = doc[h].head.i
+        if up == h:                 # a whitespace token as the root: its dependents are roots
+            return -1
+        h = up
+    return -1
+
+
+def _check_arcs(doc: Any, kept: list[int], heads: list[int], sentence_of: list[int]) -> None:
+    for k, h in enumerate(heads):
+        if h >= 0 and sentence_of[h] != sentence_of[k]:
+            t, head = doc[kept[k]], doc[kept[h]]
+            raise DocumentError(
+                f"the spaCy parse crosses a sentence boundary: token {t.i} {t.text!r} (characters "
+                f"{t.idx}..{t.idx + len(t.text)}) has its head, token {head.i} {head.text!r} "
+                f"(characters {head.idx}..{head.idx + len(head.text)}), in another sentence")
+
+
+# -- pipelines as annotators ---------------------------------------------------------------------
+
+def pipeline_name(annotator: str) -> str | None:
+    """The spaCy pipeline an `--annotator` value names (`spacy:NAME`), None for `evx`;
+    ValueError for anything else."""
+    if annotator == "evx":
+        return None
+    if annotator.startswith(PREFIX) and annotator[len(PREFIX):].strip():
+        return annotator[len(PREFIX):]
+    raise ValueError(f"'{annotator}' is not an annotator: use 'evx' or 'spacy:PIPELINE' "
+                     "(an installed pipeline package or the folder of a saved one)")
+
+
+@lru_cache(maxsize=4)
+def pipeline(name: str) -> Any:
+    """`spacy.load(name)`, once per process; AnnotatorError when spaCy or the pipeline is missing."""
+    try:
+        import spacy
+    except ImportError:
+        raise AnnotatorError(f"--annotator spacy:{name} needs spaCy, which is not installed: "
+                             f"{INSTALL_HINT}") from None
+    try:
+        return spacy.load(name)
+    except OSError as err:
+        if not os.path.exists(name):
+            raise AnnotatorError(f"no spaCy pipeline '{name}': neither an installed pipeline package "
+                                 "nor a folder saved with nlp.to_disk") from None
+        raise AnnotatorError(f"'{name}' is not a spaCy pipeline: {_first_line(err)}") from None
+    except Exception as err:  # noqa: BLE001 - a broken pipeline is a message, not a traceback
+        raise AnnotatorError(f"cannot load the spaCy pipeline '{name}': {type(err).__name__}: "
+                             f"{_first_line(err)}") from None
+
+
+def annotate_with_pipeline(name: str, text: str, doc_id: str = "", date: str | None = None,
+                           meta: dict | None = None) -> Document:
+    """Run `text` through the pipeline `name` and convert the result; what goes wrong with this
+    document (the pipeline failing on it, a parse evx cannot take) is an AnnotatorError."""
+    nlp = pipeline(name)
+    try:
+        doc = nlp(text)
+    except Exception as err:  # noqa: BLE001 - one document's failure stays with it
+        raise AnnotatorError(f"the spaCy pipeline '{name}' failed: {type(err).__name__}: "
+                             f"{_first_line(err)}") from None
+    try:
+        return from_spacy(doc, doc_id, date, meta)
+    except DocumentError as err:
+        raise AnnotatorError(f"spaCy pipeline '{name}': {err.message}") from None
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
