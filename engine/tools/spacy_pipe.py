@@ -12,14 +12,19 @@ runs the rules and writes
 
 Records of the Doc carry `doc` = "" and have no date to resolve times against; use
 `from_spacy(doc, doc_id, date)` with `RuleSet.extract` for those.
+
+spaCy imports every registered factory's module whenever it makes a pipeline, evx installed
+or not in use: this module imports the engine only when a component is made.
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..api import RuleSet, load_rules
-from ..io.spacy import from_spacy
+if TYPE_CHECKING:
+    from ..api import RuleSet
 
 EXTENSION = "evx"
 
@@ -35,6 +40,7 @@ class EvxComponent:
         self.rules_path = rules
         self.mentions = mentions
         self.spans_key = spans_key
+        from ..api import load_rules
         self.rules: RuleSet = load_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -48,6 +54,7 @@ class EvxComponent:
 
     def extract(self, doc: Doc) -> list:
         """The records of one Doc (Record objects, not dicts)."""
+        from ..io.spacy import from_spacy
         document = self.rules.prepare(from_spacy(doc))
         return self.rules.records(document, self.rules.matches(document), self.mentions)
 
