@@ -41,36 +41,50 @@ def from_spacy(doc: Any, doc_id: str = "", date: str | None = None,
     `ROOT` as `root`) are taken where the Doc has that annotation. A tree arc that leaves its
     sentence raises DocumentError naming both tokens.
     """
-    if not (hasattr(doc, "has_annotation") and hasattr(doc, "text") and hasattr(doc, "vocab")):
-        raise TypeError(f"from_spacy takes a spacy.tokens.Doc, got {type(doc).__name__}")
-    kept = [t.i for t in doc if not _BLANK_RE.fullmatch(t.text)]
-    position = {i: k for k, i in enumerate(kept)}
+    _check_is_doc(doc)
     has = doc.has_annotation
     tags, upos, lemmas, tree = has("TAG"), has("POS"), has("LEMMA"), has("DEP")
-    sentence_of = _sentence_ids(doc, kept, position) if has("SENT_START") else None
-    entity_of = _entities(doc, position) if has("ENT_IOB") else {}
-    heads = [_kept_head(doc, i, position) for i in kept] if tree else None
-    if heads is not None and sentence_of is not None:
-        _check_arcs(doc, kept, heads, sentence_of)
-    tokens = []
-    for k, i in enumerate(kept):
-        t = doc[i]
-        tok: dict[str, Any] = {"start": t.idx, "end": t.idx + len(t.text)}
+    tokens: list[dict[str, Any]] = []
+    kept: list[int] = []
+    for t in doc:                   # one pass: every Token object spaCy makes costs
+        word = t.text
+        if _BLANK_RE.fullmatch(word):
+            continue
+        tok: dict[str, Any] = {"start": t.idx, "end": t.idx + len(word)}
         if tags and t.tag_:
             tok["tag"] = t.tag_
         if upos and t.pos_:
             tok["pos"] = t.pos_
         if lemmas and t.lemma_:
             tok["lemma"] = t.lemma_         # annotate() lower-cases it, as for JSON tokens
-        if k in entity_of:
-            tok["entity"] = entity_of[k]
-        if heads is not None:
-            tok["head"] = heads[k]
+        if tree:
             tok["dep"] = "root" if t.dep_ == "ROOT" else t.dep_
-        if sentence_of is not None:
-            tok["sentence"] = sentence_of[k]
+        kept.append(t.i)
         tokens.append(tok)
+    position = {i: k for k, i in enumerate(kept)}
+    if has("ENT_IOB"):
+        for k, entity in _entities(doc, position).items():
+            tokens[k]["entity"] = entity
+    sentence_of = _sentence_ids(doc, kept, position) if has("SENT_START") else None
+    if tree:
+        heads = _kept_heads(doc, kept, position)
+        if sentence_of is not None:
+            _check_arcs(doc, kept, heads, sentence_of)
+        for tok, head in zip(tokens, heads):
+            tok["head"] = head
+    if sentence_of is not None:
+        for tok, number in zip(tokens, sentence_of):
+            tok["sentence"] = number
     return annotate(doc.text, doc_id, date, meta, tokens)
+
+
+def _check_is_doc(doc: Any) -> None:
+    try:
+        from spacy.tokens import Doc
+    except ImportError:
+        Doc = None                  # noqa: N806 - without spaCy nothing is a Doc
+    if Doc is None or not isinstance(doc, Doc):
+        raise TypeError(f"from_spacy takes a spacy.tokens.Doc, got {type(doc).__name__}")
 
 
 def _sentence_ids(doc: Any, kept: list[int], position: dict[int, int]) -> list[int]:
@@ -103,20 +117,25 @@ def _entities(doc: Any, position: dict[int, int]) -> dict[int, str]:
     return found
 
 
-def _kept_head(doc: Any, i: int, position: dict[int, int]) -> int:
-    """The kept token that token `i` hangs from (through any whitespace tokens between), or -1
-    for a root."""
-    h = doc[i].head.i
-    for _ in range(len(doc)):
-        if h == i:
-            return -1
-        if h in position:
-            return position[h]
-        up = doc[h].head.i
-        if up == h:                 # a whitespace token as the root: its dependents are roots
-            return -1
-        h = up
-    return -1
+def _kept_heads(doc: Any, kept: list[int], position: dict[int, int]) -> list[int]:
+    """For each kept token, the kept token it hangs from (through any whitespace tokens
+    between), or -1 for a root."""
+    from spacy.attrs import HEAD
+    # heads as offsets, read in one go rather than through a Token object per token
+    offsets = doc.to_array([HEAD]).astype("int64").ravel().tolist()
+    heads = []
+    for i in kept:
+        h = i + offsets[i]
+        for _ in range(len(offsets)):
+            if h == i or h in position:
+                break
+            up = h + offsets[h]
+            if up == h:             # a whitespace token as the root: its dependents are roots
+                h = i
+                break
+            h = up
+        heads.append(-1 if h == i else position.get(h, -1))
+    return heads
 
 
 def _check_arcs(doc: Any, kept: list[int], heads: list[int], sentence_of: list[int]) -> None:
