@@ -476,6 +476,20 @@ def test_explain_and_eval_take_the_annotator(tmp_path, rules_path, blank_path):
     assert json.loads(theirs.stdout)["events"]["ALL"]["recall"] == 1
 
 
+def test_bench_and_diff_take_the_annotator(tmp_path, rules_path, blank_path):
+    text = tmp_path / "hyphen.txt"
+    text.write_text(HYPHENED, encoding="utf-8")
+    for annotator, found in (("evx", 0), (f"spacy:{blank_path}", 1)):
+        bench = run("bench", "-r", rules_path, "--annotator", annotator, "--json", text)
+        assert bench.exit_code == 0, bench.stderr
+        assert json.loads(bench.stdout)["records"] == found
+    # the same rule set twice changes nothing, but each run has the pipeline's tokens to match
+    diff = run("diff", "-r", rules_path, "-r", rules_path, "--annotator", f"spacy:{blank_path}", "--json", text)
+    assert diff.exit_code == 0, diff.stderr
+    compared = json.loads(diff.stdout)
+    assert compared["old"]["events"] == compared["new"]["events"] == 1 and compared["changes"] == []
+
+
 @pytest.mark.parametrize("command", ["match", "explain"])
 def test_no_such_pipeline_is_one_line(tmp_path, rules_path, command):
     missing = tmp_path / "no-such-pipeline"
