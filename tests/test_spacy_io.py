@@ -24,6 +24,7 @@ import evx  # noqa: E402
 from evx.errors import AnnotatorError, DocumentError  # noqa: E402
 from evx.io import spacy as spacy_io  # noqa: E402
 from evx.io.spacy import from_spacy  # noqa: E402
+from evx.run import batch  # noqa: E402
 from evx.syntax import stage  # noqa: E402
 from evx.tools.cli import main  # noqa: E402
 
@@ -552,3 +553,9 @@ def test_an_arc_across_sentences_from_a_pipeline_is_that_documents_error(monkeyp
     monkeypatch.setattr(spacy_io, "pipeline", lambda name: (lambda text: doc))
     with pytest.raises(AnnotatorError, match="spaCy pipeline 'odd': the spaCy parse crosses a sentence boundary"):
         spacy_io.annotate_with_pipeline("odd", "Qomi arrived. He left.")
+
+
+def test_batch_options_refuse_a_malformed_annotator():
+    with pytest.raises(ValueError, match="'spacy' is not an annotator"):
+        batch.Options(("rules.yml",), annotator="spacy")
+    assert batch.Options(("rules.yml",), annotator="spacy:en_core_web_sm").annotator == "spacy:en_core_web_sm"

@@ -44,6 +44,10 @@ class Options:
     keep_document: bool = False     # return the annotated Document too (for writers that need it)
     annotator: str = "evx"          # or "spacy:PIPELINE", for documents without their own tokens
 
+    def __post_init__(self) -> None:
+        from ..io.spacy import pipeline_name
+        pipeline_name(self.annotator)   # ValueError now for a malformed name, not at each document
+
 
 @dataclass
 class Result:
