@@ -438,7 +438,7 @@ def test_the_pipelines_tokens_are_the_ones_matched(tmp_path, rules_path, blank_p
 
 def test_match_with_a_pipeline_and_two_jobs_keeps_order(tmp_path, rules_path, blank_path):
     docs = tmp_path / "docs.jsonl"
-    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Hassan Qomi arrived in Kabul-based offices on day {i}."}) + "\n"
+    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": f"{HYPHENED[:-1]} on day {i}."}) + "\n"
                             for i in range(30)), encoding="utf-8")
     one = run("match", "-r", rules_path, "--annotator", f"spacy:{blank_path}", docs)
     two = run("match", "-r", rules_path, "--annotator", f"spacy:{blank_path}", "--jobs", "2", docs)
@@ -496,8 +496,8 @@ def test_no_such_pipeline_is_one_line(tmp_path, rules_path, command):
     missing = tmp_path / "no-such-pipeline"
     result = run(command, "-r", rules_path, "--annotator", f"spacy:{missing}", input="Qomi arrived.")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.splitlines() == [
-        f"evx: no spaCy pipeline '{missing}': neither an installed pipeline package nor a folder saved with nlp.to_disk"]
+    assert result.stderr.splitlines() == [f"evx: no spaCy pipeline '{missing}': neither an installed pipeline "
+                                          "package nor a folder saved with nlp.to_disk"]
 
 
 def test_a_folder_that_is_no_pipeline_is_one_line(tmp_path, rules_path):
