@@ -128,6 +128,7 @@ def test_every_token_is_its_text_and_no_token_is_whitespace(pieces, sentencizer)
     text = "".join(pieces)
     sdoc = (SPLITTING if sentencizer else PLAIN)(text)
     document = from_spacy(sdoc)
+    assert document.text == text
     tokens = [t for s in document.sentences for t in s.tokens]
     assert all(text[t.start:t.end] == t.word and t.word.strip(" \t\n\r\u00a0\u2028\u200b\u3000") for t in tokens)
     # exactly spaCy's tokens, less those of whitespace only

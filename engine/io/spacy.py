@@ -42,24 +42,31 @@ def from_spacy(doc: Any, doc_id: str = "", date: str | None = None,
     sentence raises DocumentError naming both tokens.
     """
     _check_is_doc(doc)
+    from spacy.attrs import DEP, IDX, LEMMA, ORTH, POS, SPACY, TAG
     has = doc.has_annotation
-    tags, upos, lemmas, tree = has("TAG"), has("POS"), has("LEMMA"), has("DEP")
+    # the columns this Doc has, read as arrays: a Token object per token and attribute costs
+    # more than all the rest of the conversion
+    fields = [(key, attr) for key, attr, name in (("tag", TAG, "TAG"), ("pos", POS, "POS"),
+                                                  ("lemma", LEMMA, "LEMMA"), ("dep", DEP, "DEP"))
+              if has(name)]
+    tree = any(key == "dep" for key, _ in fields)
+    rows = doc.to_array([IDX, ORTH, SPACY] + [attr for _, attr in fields]).tolist() if len(doc) else []
+    strings = doc.vocab.strings
+    pieces: list[str] = []          # the text, as Doc.text makes it (which makes a Token per token)
     tokens: list[dict[str, Any]] = []
     kept: list[int] = []
-    for t in doc:                   # one pass: every Token object spaCy makes costs
-        word = t.text
+    for i, (start, orth, space, *values) in enumerate(rows):
+        word = strings[orth]
+        pieces.append(word + " " if space else word)
         if _BLANK_RE.fullmatch(word):
             continue
-        tok: dict[str, Any] = {"start": t.idx, "end": t.idx + len(word)}
-        if tags and t.tag_:
-            tok["tag"] = t.tag_
-        if upos and t.pos_:
-            tok["pos"] = t.pos_
-        if lemmas and t.lemma_:
-            tok["lemma"] = t.lemma_         # annotate() lower-cases it, as for JSON tokens
+        tok: dict[str, Any] = {"start": start, "end": start + len(word)}
+        for (key, _), value in zip(fields, values):
+            if value:
+                tok[key] = strings[value]   # a lemma is lower-cased by annotate(), as for JSON tokens
         if tree:
-            tok["dep"] = "root" if t.dep_ == "ROOT" else t.dep_
-        kept.append(t.i)
+            tok["dep"] = "root" if tok.get("dep") == "ROOT" else tok.get("dep", "")
+        kept.append(i)
         tokens.append(tok)
     position = {i: k for k, i in enumerate(kept)}
     if has("ENT_IOB"):
@@ -75,7 +82,7 @@ def from_spacy(doc: Any, doc_id: str = "", date: str | None = None,
     if sentence_of is not None:
         for tok, number in zip(tokens, sentence_of):
             tok["sentence"] = number
-    return annotate(doc.text, doc_id, date, meta, tokens)
+    return annotate("".join(pieces), doc_id, date, meta, tokens)
 
 
 def _check_is_doc(doc: Any) -> None:
@@ -91,11 +98,12 @@ def _sentence_ids(doc: Any, kept: list[int], position: dict[int, int]) -> list[i
     """The sentence number of each kept token, from `doc.sents`; each token in exactly one."""
     ids: list[int | None] = [None] * len(position)
     for number, sentence in enumerate(doc.sents):
-        for t in sentence:
-            k = position.get(t.i)
+        for i in range(sentence.start, sentence.end):      # indices: no Token object each
+            k = position.get(i)
             if k is None:
                 continue
             if ids[k] is not None:
+                t = doc[i]
                 raise DocumentError(f"the spaCy Doc puts token {t.i} {t.text!r} (characters "
                                     f"{t.idx}..{t.idx + len(t.text)}) in two sentences")
             ids[k] = number
@@ -111,7 +119,7 @@ def _entities(doc: Any, position: dict[int, int]) -> dict[int, str]:
     """B-TYPE on the first kept token of each entity, I-TYPE on the others."""
     found: dict[int, str] = {}
     for ent in doc.ents:
-        inside = [position[t.i] for t in ent if t.i in position]
+        inside = [position[i] for i in range(ent.start, ent.end) if i in position]
         for n, k in enumerate(inside):
             found[k] = f"{'I' if n else 'B'}-{ent.label_}"
     return found
