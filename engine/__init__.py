@@ -21,9 +21,10 @@ _EXPORTS = {
     "Event": ".records", "Mention": ".records", "Record": ".records", "Relation": ".records", "Span": ".records",
     "annotate": ".text.annotate",
     "Document": ".text.document", "Sentence": ".text.document", "Token": ".text.document",
+    "from_spacy": ".io.spacy",
 }
 
-__all__ = ["annotate", "load_rules", "bundled_rules", "RuleSet", "Document", "Sentence", "Token",
+__all__ = ["annotate", "from_spacy", "load_rules", "bundled_rules", "RuleSet", "Document", "Sentence", "Token",
            "Event", "Relation", "Mention", "Record", "Span", "EvxError", "RuleErrors"]
 
 

@@ -5,7 +5,8 @@ traceback). A pattern is parsed and compiled without knowing where it came from,
 raises `PatternError` with an offset into the pattern text; the rule loader turns that
 offset into a `Location` in the YAML file. Input problems are `InputError`s naming the
 file and line; `DocumentError` is what the annotator raises for a document it cannot take
-as given; `OutputError` is an output that cannot be written.
+as given; `AnnotatorError` is a spaCy pipeline that cannot be loaded or that gave a
+document evx cannot take; `OutputError` is an output that cannot be written.
 """
 from __future__ import annotations
 
@@ -100,6 +101,11 @@ class PatternError(EvxError):
 class DocumentError(EvxError):
     """A document evx cannot read as given (bad tokens, fields or offsets); the reader adds
     the file and line it came from."""
+
+
+class AnnotatorError(EvxError):
+    """An outside annotator (a spaCy pipeline) that cannot be loaded, or that gave a document
+    evx cannot take: one line for the run, or for that document."""
 
 
 class InputError(EvxError):

@@ -1,1 +1,1 @@
-"""Reading input documents and writing records."""
+"""Reading input documents (files, standard input, spaCy Docs) and writing records."""

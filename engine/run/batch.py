@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from ..text.annotate import annotate
 from ..text.document import Document
 from ..cascade.run import Profile
-from ..errors import DocumentError, InputError
+from ..errors import AnnotatorError, DocumentError, InputError
 from ..io.readers import Item, where
 from ..io.writers import encode
 from ..api import RuleSet, load_rules
@@ -42,6 +42,11 @@ class Options:
     profile: bool = False
     encode: bool = False    # return records as JSON text: workers do the encoding, not the writer
     keep_document: bool = False     # return the annotated Document too (for writers that need it)
+    annotator: str = "evx"          # or "spacy:PIPELINE", for documents without their own tokens
+
+    def __post_init__(self) -> None:
+        from ..io.spacy import pipeline_name
+        pipeline_name(self.annotator)   # ValueError now for a malformed name, not at each document
 
 
 @dataclass
@@ -57,6 +62,25 @@ class Result:
     syntax_seconds: float = 0.0         # tagging and parsing, when the rules need them
 
 
+def annotate_document(text: str, doc_id: str = "", date: str | None = None, meta: dict | None = None,
+                      tokens: list | None = None, annotator: str = "evx") -> Document:
+    """A document annotated by `annotator`: evx's own, or `spacy:PIPELINE`. Tokens given with the
+    document are kept whatever the annotator; AnnotatorError when the pipeline fails on it."""
+    if annotator == "evx" or tokens is not None:
+        return annotate(text, doc_id, date, meta, tokens)
+    from ..io.spacy import annotate_with_pipeline, pipeline_name
+    return annotate_with_pipeline(pipeline_name(annotator), text, doc_id, date, meta)
+
+
+def load_annotator(annotator: str) -> None:
+    """Load the spaCy pipeline `annotator` names, if any, now rather than at the first document
+    (ValueError for a malformed name, AnnotatorError for a missing spaCy or pipeline)."""
+    from ..io.spacy import pipeline, pipeline_name
+    name = pipeline_name(annotator)
+    if name is not None:
+        pipeline(name)
+
+
 def process(rules: RuleSet, item: Item, options: Options) -> Result:
     """Annotate and match one document; whatever goes wrong stays with this document."""
     if isinstance(item, InputError):
@@ -66,9 +90,11 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         return Result(item.id, [], error=InputError(message, *where(item)))
     began = perf_counter()
     try:
-        doc = annotate(item.text, item.id, item.date, item.meta, item.tokens)
+        doc = annotate_document(item.text, item.id, item.date, item.meta, item.tokens, options.annotator)
         annotated = perf_counter()
         doc = rules.prepare(doc)
+    except AnnotatorError as err:
+        return failed(err.message)
     except DocumentError as err:
         return failed(f"bad tokens: {err.message}")
     except ValueError as err:
@@ -163,6 +189,8 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
     global _worker
     _worker = (rules, options)
     annotate("Warm up.")    # load the lemmatizer's tables once, before the workers fork
+    # and the spaCy pipeline, if one annotates: forked workers share it, spawned ones load their own
+    load_annotator(options.annotator)
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 

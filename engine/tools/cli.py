@@ -113,6 +113,37 @@ _outside_option = click.option("--allow-outside-imports", is_flag=True,
                                help="Let rule files import or read files outside their folder.")
 
 
+def _check_annotator(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value != "evx":
+        from ..io.spacy import pipeline_name
+        try:
+            pipeline_name(value)
+        except ValueError as err:
+            raise click.BadParameter(str(err)) from None
+    return value
+
+
+_annotator_option = click.option(
+    "--annotator", default="evx", show_default=True, metavar="evx|spacy:PIPELINE", callback=_check_annotator,
+    help="What tokenizes and annotates texts: evx's own annotator, or a spaCy pipeline (an installed "
+         "package or the folder of one saved with nlp.to_disk; pip install 'evx-events[spacy]'). "
+         "Documents that come with their own tokens keep them.")
+
+
+def _load_annotator(annotator: str) -> None:
+    """The annotator's spaCy pipeline, loaded before any input is read: a missing spaCy or
+    pipeline ends the command with one line."""
+    if annotator == "evx":
+        return
+    from ..errors import AnnotatorError
+    from ..run.batch import load_annotator
+    try:
+        load_annotator(annotator)
+    except AnnotatorError as err:
+        click.echo(f"evx: {err.message}", err=True)
+        sys.exit(USAGE)
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="evx-events", prog_name="evx")
 def main() -> None:
@@ -138,8 +169,9 @@ _FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items
               help="Worker processes.")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
+@_annotator_option
 @_outside_option
-def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, allow_outside_imports) -> None:
+def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, annotator, allow_outside_imports) -> None:
     """Run rules over INPUTS (.txt, .jsonl, .conllu, folders; '-' or nothing: stdin) and write records."""
     writer_class = WRITERS[fmt]
     if writer_class.writes_folder:
@@ -155,13 +187,15 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, all
         for label in _mention_only_labels(rules, labels):
             click.echo(f"evx: --label '{label}' names no event or relation type, only mentions, and mentions "
                        "are written only with --mentions: add --mentions to see them", err=True)
+    _load_annotator(annotator)
 
     from ..io.output import open_output
     from ..io.readers import read_inputs
     from ..run import batch
     from ..io.writers import RunSetup
     options = batch.Options(_rule_paths(rule_paths), mentions, tuple(labels) or None, allow_outside_imports,
-                            encode=writer_class.takes_encoded, keep_document=writer_class.needs_document)
+                            encode=writer_class.takes_encoded, keep_document=writer_class.needs_document,
+                            annotator=annotator)
     progress = _progress(inputs)
     errors = 0
     try:
@@ -299,19 +333,21 @@ def _report(progress: "Progress", message: str) -> None:
               help="Write here (atomically) instead of stdout; never one of the inputs.")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail", show_default=True,
               help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
-def annotate(inputs, fmt, output, on_error) -> None:
+@_annotator_option
+def annotate(inputs, fmt, output, on_error, annotator) -> None:
     """Annotate INPUTS (.txt, .jsonl, .conllu, folders; '-' or nothing: stdin) in full and write
     them: sentences, tokens and offsets, lemmas, tags, trees and chunks. What an input gives
     (JSON tokens, CoNLL-U columns) is kept; evx's tagger and parser fill what it leaves empty.
     Both formats read back as the same documents, so `evx match` gives the same records on
     the output as on the inputs."""
     _check_output_file(fmt, output, inputs, "the documents")
-    from ..errors import DocumentError
+    _load_annotator(annotator)
+    from ..errors import AnnotatorError, DocumentError
     from ..io.output import open_output
     from ..io.readers import read_inputs, where
+    from ..run.batch import annotate_document
     from ..syntax.modelfile import ModelError
     from ..syntax.stage import ALL, add_syntax
-    from ..text.annotate import annotate as annotate_text
     progress = _progress(inputs)
     errors = 0
 
@@ -331,7 +367,11 @@ def annotate(inputs, fmt, output, on_error) -> None:
                     _report(progress, f"evx: {item.format()}")
                     continue
                 try:
-                    doc = add_syntax(annotate_text(item.text, item.id, item.date, item.meta, item.tokens), ALL)
+                    doc = add_syntax(annotate_document(item.text, item.id, item.date, item.meta, item.tokens,
+                                                       annotator), ALL)
+                except AnnotatorError as err:
+                    bad(item, err.message)
+                    continue
                 except DocumentError as err:
                     bad(item, f"bad tokens: {err.message}")
                     continue
@@ -423,8 +463,9 @@ def test(rule_paths, only, allow_outside_imports) -> None:
 @click.option("-r", "--rules", "rule_paths", multiple=True, type=click.Path(), help="Rule file or folder (repeatable).")
 @click.option("--rule", "only", help="Explain only this rule.")
 @click.argument("text", required=False)
+@_annotator_option
 @_outside_option
-def explain(rule_paths, only, text, allow_outside_imports) -> None:
+def explain(rule_paths, only, text, annotator, allow_outside_imports) -> None:
     """Show TEXT's tokens and, for each rule, where it matched and where and why it stopped.
 
     TEXT defaults to standard input, read as `evx match` reads it: JSON Lines (each
@@ -435,14 +476,20 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
     if only is not None and rules.rule(only) is None:
         hint = did_you_mean(only, [r.name for r in rules.rules])
         raise click.BadParameter(f"no rule named '{only}'" + (f"; {hint}" if hint else ""), param_hint="--rule")
+    _load_annotator(annotator)
+    from ..errors import AnnotatorError, DocumentError
+    from ..run.batch import annotate_document
     from . import explain as explain_mod
     if text is not None:
-        doc, runs, found = explain_mod.explain(rules, text, only)
+        try:
+            doc = annotate_document(text, annotator=annotator)
+        except AnnotatorError as err:
+            click.echo(f"evx: {err.message}", err=True)
+            sys.exit(FOUND_ERRORS)
+        doc, runs, found = explain_mod.explain(rules, doc, only)
         click.echo(explain_mod.render(doc, runs, found, rules), nl=False)
         return
-    from ..errors import DocumentError
     from ..io.readers import STDIN, read_stream, where
-    from ..text.annotate import annotate
     errors = 0
     for item in read_stream(sys.stdin.buffer, STDIN):
         if isinstance(item, InputError):
@@ -450,7 +497,11 @@ def explain(rule_paths, only, text, allow_outside_imports) -> None:
             click.echo(f"evx: {item.format()}", err=True)
             continue
         try:
-            doc = rules.prepare(annotate(item.text, item.id, item.date, item.meta, item.tokens))
+            doc = rules.prepare(annotate_document(item.text, item.id, item.date, item.meta, item.tokens, annotator))
+        except AnnotatorError as err:
+            errors += 1
+            click.echo(f"evx: {InputError(err.message, *where(item)).format()}", err=True)
+            continue
         except (DocumentError, ValueError) as err:
             errors += 1
             message = err.message if isinstance(err, DocumentError) else str(err)
@@ -527,21 +578,27 @@ def _reading_ends_the_run(path: str | None):
 @click.option("--type", "types", multiple=True, help="Score only this event type (repeatable).")
 @click.option("--html", "html_report", type=click.Path(dir_okay=False),
               help="Also write a report page here: the scores with bars, every mistake in its sentence.")
+@_annotator_option
 @_outside_option
-def eval_command(rule_paths, gold, as_json, show, types, html_report, allow_outside_imports) -> None:
+def eval_command(rule_paths, gold, as_json, show, types, html_report, annotator, allow_outside_imports) -> None:
     if html_report is not None and not os.path.isdir(os.path.dirname(os.path.abspath(html_report))):
         raise click.BadParameter(f"the folder of '{html_report}' does not exist", param_hint="--html")
     if html_report is not None and os.path.exists(html_report) and os.path.samefile(html_report, gold):
         raise click.BadParameter(f"'{html_report}' is the gold file; writing the report there would destroy it",
                                  param_hint="--html")
     rules = _load(rule_paths, allow_outside_imports)
-    from ..text.annotate import annotate
+    _load_annotator(annotator)
+    from ..errors import AnnotatorError
+    from ..run.batch import annotate_document
     from . import evaluate
     scores = evaluate.Scores()
     with _reading_ends_the_run(gold):
         with open(gold, "rb") as handle:
             for doc in evaluate.read_gold(handle, gold):
-                annotated = annotate(doc["text"], str(doc["id"]), doc.get("date"))
+                try:
+                    annotated = annotate_document(doc["text"], str(doc["id"]), doc.get("date"), annotator=annotator)
+                except AnnotatorError as err:
+                    raise AnnotatorError(f"document {doc['id']}: {err.message}") from None
                 predicted = [r.to_dict() for r in rules.extract(annotated)]
                 gold_events = doc.get("events", [])
                 if types:
@@ -580,8 +637,9 @@ def eval_command(rule_paths, gold, as_json, show, types, html_report, allow_outs
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--summary", is_flag=True, help="Only the tables, not each change.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes.")
+@_annotator_option
 @_outside_option
-def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside_imports) -> None:
+def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, annotator, allow_outside_imports) -> None:
     """The events OLD finds and NEW does not (lost), NEW finds and OLD does not (gained), and
     those of one trigger whose arguments or attributes changed, per type and per rule, over
     CORPUS (.txt, .jsonl, folders; '-': stdin) or, with --gold, over the gold documents."""
@@ -595,6 +653,7 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside
         raise click.BadParameter("give the documents to compare on, or --gold GOLD.jsonl", param_hint="CORPUS")
     old_rules = _load(rule_paths[:1], allow_outside_imports)
     new_rules = _load(rule_paths[1:], allow_outside_imports)
+    _load_annotator(annotator)
     from ..io.readers import InputDoc, read_inputs
     from ..run import batch
     from . import diff, evaluate
@@ -607,7 +666,7 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside
             items = list(read_inputs(corpus))
     runs = []
     for rules, path in ((old_rules, rule_paths[0]), (new_rules, rule_paths[1])):
-        options = batch.Options((path,), allow_outside_imports=allow_outside_imports)
+        options = batch.Options((path,), allow_outside_imports=allow_outside_imports, annotator=annotator)
         runs.append(diff.run_records(rules, items, options, jobs))
     (old_runs, old_errors), (new_runs, new_errors) = runs
     errors = list({e.format(): e for e in old_errors + new_errors}.values())    # a bad input once, not twice
@@ -638,16 +697,19 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, allow_outside
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="Slowest rules to list.")
 @click.option("--syntax", is_flag=True,
               help="Also time the embedded tagger alone, and tagger and parser, on the corpus (one process).")
+@_annotator_option
 @_outside_option
-def bench(rule_paths, corpus, jobs, as_json, top, syntax, allow_outside_imports) -> None:
+def bench(rule_paths, corpus, jobs, as_json, top, syntax, annotator, allow_outside_imports) -> None:
     """Throughput on CORPUS: documents, sentences and tokens per second, time per stage and per
     rule, peak memory; with --syntax, the tagger's and parser's own speed."""
+    _load_annotator(annotator)     # a pipeline's loading is neither compiling nor running
     began = time.perf_counter()
     rules = _load(rule_paths, allow_outside_imports)
     compiled = time.perf_counter()
     from ..io.readers import read_inputs
     from ..run import batch
-    options = batch.Options(_rule_paths(rule_paths), profile=True, allow_outside_imports=allow_outside_imports)
+    options = batch.Options(_rule_paths(rule_paths), profile=True, allow_outside_imports=allow_outside_imports,
+                            annotator=annotator)
     totals = batch.Totals()
     progress = _progress(corpus)
     with contextlib.closing(batch.run(rules, read_inputs(corpus), options, jobs)) as results:
