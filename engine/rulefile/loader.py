@@ -321,11 +321,13 @@ def _import(state: _State, item: YMap, source: Source, path: Path, folder: Folde
     if not target_folder.holds(full, state.allow_outside):
         state.error(f"import '{target}' leaves {target_folder.name}", at, state.outside_hint(target_folder))
         return
-    raw, places = _vars(state, item, source)
+    raw, _ = _vars(state, item, source)
+    # each value's place, by the name _vars gives it (YAML may read a name as a number)
+    places = {str(name): node for name, node in item["vars"].value_nodes.items()} if raw else {}
     passed = {}
     for name, value in raw.items():
         try:
-            passed[name] = expand(value, variables, places[name])
+            passed[name] = expand(value, variables, source.at(places[name]))
         except EvxError as err:
             state.errors.append(err)
     _load_file(state, full, target_folder, rule_set, passed, variables, chain, at)
