@@ -33,6 +33,9 @@ PHRASE_BARRIERS = frozenset("""
 acl advcl appos cc ccomp conj dep parataxis punct xcomp
 """.split())
 
+# ... nor the reached token's own markers: the word that ties it to its head
+MARKERS = frozenset({"case", "mark"})
+
 
 def universal_part(relation: str) -> str:
     """`acl` of `acl:relcl`: the relation without its subtype."""

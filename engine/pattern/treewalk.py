@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .paths import ACCEPT, AHEAD, BRANCH, DOWN, FILTER, JUMP, UP, PathProgram
-from .relations import joins_phrase
+from .relations import MARKERS, joins_phrase, universal_part
 
 
 class Tree:
@@ -149,9 +149,12 @@ def phrase(tree: Tree, token: int) -> tuple[int, int]:
     """The span (start, end exclusive) of a token's phrase.
 
     The token and what it governs, not crossing clausal, coordinated, appositive or
-    punctuation relations (relations.PHRASE_BARRIERS); with the `punct` dependents of
-    those tokens, which may stand inside the phrase; the longest run of consecutive tokens
-    from that set around the token, without punctuation at either end.
+    punctuation relations (relations.PHRASE_BARRIERS), nor the token's own `case` and
+    `mark` dependents (the preposition or subordinator that ties the phrase to what the
+    path came from: "by the envoy" is "the envoy"; deeper down they stay: "the capital of
+    Iran"); with the `punct` dependents of those tokens, which may stand inside the
+    phrase; the longest run of consecutive tokens of that set around the token, without
+    punctuation at either end.
     """
     relations, dependents = tree.relations, tree.dependents
     members = {token}
@@ -161,6 +164,8 @@ def phrase(tree: Tree, token: int) -> tuple[int, int]:
         t = work.pop()
         for d in dependents[t]:
             rel = relations[d]
+            if t == token and universal_part(rel) in MARKERS:
+                continue
             if joins_phrase(rel):
                 if d not in members:
                     members.add(d)
