@@ -370,6 +370,66 @@ def test_the_phrase_of_a_token(rows, start, phrase_text):
     assert " ".join(t.word for t in sentence.tokens[lo:hi]) == phrase_text
 
 
+PHRASE_RELATIONS = ("det", "nmod", "case", "mark", "punct", "acl:relcl", "conj", "obj", "appos", "cc:preconj")
+
+
+@st.composite
+def phrase_trees(draw):
+    """Random trees (not always projective) over relations that join, mark and bar phrases."""
+    size = draw(st.integers(1, 12))
+    order = draw(st.permutations(range(size)))
+    heads = [-1] * size
+    for k in range(1, size):
+        heads[order[k]] = order[draw(st.integers(0, k - 1))]
+    rels = [draw(st.sampled_from(PHRASE_RELATIONS)) if heads[i] >= 0 else "root" for i in range(size)]
+    tokens = tuple(Token(i, 2 * i, 2 * i + 1, "w", "w", "w", "x", head=heads[i], incoming=rels[i])
+                   for i in range(size))
+    return Sentence(0, 0, 2 * size, tokens)
+
+
+def naive_phrase(tree: Tree, token: int) -> tuple[int, int]:
+    """The phrase as its definition says, by sets."""
+    barriers = {"acl", "advcl", "appos", "cc", "ccomp", "conj", "dep", "parataxis", "punct", "xcomp"}
+    members, work = {token}, [token]
+    while work:
+        t = work.pop()
+        for d in tree.dependents[t]:
+            base = tree.relations[d].split(":")[0]
+            if base not in barriers and not (t == token and base in ("case", "mark")) and d not in members:
+                members.add(d)
+                work.append(d)
+    inside = members | {d for t in members for d in tree.dependents[t] if tree.relations[d] == "punct"}
+    lo = hi = token
+    while lo - 1 in inside:
+        lo -= 1
+    while hi + 1 in inside:
+        hi += 1
+    while lo not in members:
+        lo += 1
+    while hi not in members:
+        hi -= 1
+    return lo, hi + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrase_trees())
+def test_every_phrase_is_what_its_definition_says(sentence):
+    tree = Tree(SentenceState(sentence))
+    for token in range(len(sentence.tokens)):
+        assert phrase(tree, token) == naive_phrase(tree, token)
+
+
+def test_heads_in_a_cycle_end_the_walk(tmp_path):
+    """Given tokens may make a cycle of heads; paths and phrases still end."""
+    doc = evx.annotate("a b c", tokens=[
+        {"start": 0, "end": 1, "head": 1, "dep": "obj", "tag": "X", "pos": "X"},
+        {"start": 2, "end": 3, "head": 2, "dep": "obj", "tag": "X", "pos": "X"},
+        {"start": 4, "end": 5, "head": 0, "dep": "obj", "tag": "X", "pos": "X"}])
+    rules = graph_rules(tmp_path, "trigger = a\nr = (>>)+")
+    [(trigger, found)] = events(rules, doc)
+    assert trigger == "a" and len(found["r"]) == 3 and all(text in "a b c" for text in found["r"])
+
+
 def test_an_argument_twelve_tokens_away_past_a_relative_clause(tmp_path):
     rules = graph_rules(tmp_path, """
         trigger = [lemma=blast]

@@ -20,7 +20,7 @@ class Tree:
     dependents, and the lookahead tables made so far. `state` is the VM's SentenceState
     (filters that test `mention` read it)."""
 
-    __slots__ = ("state", "tokens", "n", "heads", "relations", "dependents", "_tables")
+    __slots__ = ("state", "tokens", "n", "heads", "relations", "dependents", "_tables", "_order", "_phrases")
 
     def __init__(self, state):
         self.state = state
@@ -33,6 +33,44 @@ class Tree:
             if h >= 0:
                 self.dependents[h].append(i)
         self._tables: dict[int, tuple[PathProgram, frozenset[int]]] = {}
+        self._order: tuple[list[int], list[int]] | None = None
+        self._phrases: dict[int, tuple[int, int]] = {}
+
+    def phrase_order(self) -> tuple[list[int], list[int]]:
+        """A depth-first walk of the tree along the edges a phrase takes (relations.joins_phrase):
+        (first, after) such that token i lies in the phrase subtree of t exactly when
+        first[t] <= first[i] < after[t]. A cycle of heads (which given tokens can make) is
+        cut where the walk meets it."""
+        if self._order is None:
+            n = self.n
+            below: list[list[int]] = [[] for _ in range(n)]
+            tops = []
+            for i in range(n):
+                h = self.heads[i]
+                if h >= 0 and joins_phrase(self.relations[i]):
+                    below[h].append(i)
+                else:
+                    tops.append(i)
+            first, after = [-1] * n, [-1] * n
+            clock = 0
+            for top in tops + list(range(n)):
+                if first[top] >= 0:
+                    continue
+                first[top] = clock
+                clock += 1
+                stack = [(top, iter(below[top]))]
+                while stack:
+                    node, rest = stack[-1]
+                    child = next(rest, None)
+                    if child is None:
+                        after[node] = clock
+                        stack.pop()
+                    elif first[child] < 0:
+                        first[child] = clock
+                        clock += 1
+                        stack.append((child, iter(below[child])))
+            self._order = (first, after)
+        return self._order
 
     def holds(self, program: PathProgram) -> frozenset[int]:
         """The tokens from which `program` reaches some token (a lookahead's table)."""
@@ -44,6 +82,8 @@ class Tree:
 
 
 def _passes(relation: str | None, search, label: str) -> bool:
+    """Whether a step's test takes a relation: exactly `relation`, else one that `search`
+    finds something in, else (both None) any."""
     if relation is not None:
         return label == relation
     return search is None or search(label) is not None
@@ -59,20 +99,26 @@ def reach(program: PathProgram, tree: Tree, starts: Iterable[int]) -> list[int]:
     seen: set[int] = set()
     found: set[int] = set()
     stack = [(0, t) for t in starts if 0 <= t < n]
-    pop, push = stack.pop, stack.append
+    pop, push, mark = stack.pop, stack.append, seen.add
     while stack:
         pc, t = pop()
         key = t * width + pc
         if key in seen:
             continue
-        seen.add(key)
+        mark(key)
         ins = code[pc]
         op = ins[0]
         if op == DOWN:
             relation, search = ins[1], ins[2]
-            for d in dependents[t]:
-                if _passes(relation, search, relations[d]):
-                    push((pc + 1, d))
+            pc += 1
+            if relation is not None:
+                for d in dependents[t]:
+                    if relations[d] == relation:
+                        push((pc, d))
+            else:
+                for d in dependents[t]:
+                    if search is None or search(relations[d]) is not None:
+                        push((pc, d))
         elif op == UP:
             h = heads[t]
             if h >= 0 and _passes(ins[1], ins[2], relations[t]):
@@ -109,21 +155,19 @@ def _ahead_table(program: PathProgram, tree: Tree) -> frozenset[int]:
     state = tree.state
     width = len(code)
     seen: set[int] = set()
-    accept = [pc for pc, ins in enumerate(code) if ins[0] == ACCEPT]
-    stack = [(pc, t) for pc in accept for t in range(n)]
-    pop, push = stack.pop, stack.append
+    stack = [(pc, t) for pc, ins in enumerate(code) if ins[0] == ACCEPT for t in range(n)]
+    pop, push, mark = stack.pop, stack.append, seen.add
     out: set[int] = set()
     while stack:
         pc, t = pop()
         key = t * width + pc
         if key in seen:
             continue
-        seen.add(key)
-        if pc == 0:
-            out.add(t)
+        mark(key)
         for before in into[pc]:
             push((before, t))
         if pc == 0:
+            out.add(t)
             continue
         ins = code[pc - 1]
         op = ins[0]
@@ -155,31 +199,36 @@ def phrase(tree: Tree, token: int) -> tuple[int, int]:
     Iran"); with the `punct` dependents of those tokens, which may stand inside the
     phrase; the longest run of consecutive tokens of that set around the token, without
     punctuation at either end.
+
+    Whether a token is governed so is one comparison of its place in a walk of the tree
+    (made once per sentence), so a phrase costs its own length.
     """
-    relations, dependents = tree.relations, tree.dependents
-    members = {token}
-    marks: set[int] = set()
-    work = [token]
-    while work:
-        t = work.pop()
-        for d in dependents[t]:
-            rel = relations[d]
-            if t == token and universal_part(rel) in MARKERS:
-                continue
-            if joins_phrase(rel):
-                if d not in members:
-                    members.add(d)
-                    work.append(d)
-            elif rel == "punct" or rel.startswith("punct:"):
-                marks.add(d)
-    inside = members | marks
+    kept = tree._phrases.get(token)
+    if kept is not None:
+        return kept
+    first, after = tree.phrase_order()
+    heads, relations = tree.heads, tree.relations
+    markers = [(first[d], after[d]) for d in tree.dependents[token] if universal_part(relations[d]) in MARKERS]
+    lo_at, hi_at = first[token], after[token]
+
+    def member(i: int) -> bool:
+        at = first[i]
+        return lo_at <= at < hi_at and not any(a <= at < b for a, b in markers)
+
+    def inside(i: int) -> bool:
+        if member(i):
+            return True
+        rel = relations[i]
+        return universal_part(rel) == "punct" and heads[i] >= 0 and member(heads[i])
+
     lo = hi = token
-    while lo - 1 in inside:
+    while lo > 0 and inside(lo - 1):
         lo -= 1
-    while hi + 1 in inside:
+    while hi + 1 < tree.n and inside(hi + 1):
         hi += 1
-    while lo not in members:
+    while not member(lo):
         lo += 1
-    while hi not in members:
+    while not member(hi):
         hi -= 1
-    return lo, hi + 1
+    kept = tree._phrases[token] = (lo, hi + 1)
+    return kept
