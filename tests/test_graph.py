@@ -1011,3 +1011,94 @@ def test_on_gold_ewt_trees_each_subject_is_its_phrase(tmp_path):
         for subject, span in zip(subjects, spans):
             assert span.start <= subject.start and subject.end <= span.end
             assert text[span.start:span.end] == span.text
+
+
+# -- fuzzing: every graph pattern loads or fails at a place in its file ------------------------------
+
+GRAPH_FILE = """\
+taxonomy:
+  - Entity: [Actor, Location]
+  - Event: [VISIT]
+events:
+  VISIT: {{roles: [visitor, destination, origin], required: [visitor]}}
+rules:
+  - {{name: actors, label: Actor, type: lexicon, phrases: [The delegation]}}
+  - {{name: places, label: Location, type: lexicon, phrases: [Kabul, Tehran]}}
+  - name: fuzzed
+    label: VISIT
+    type: graph
+    priority: 2
+    pattern: {pattern}
+"""
+edges = st.sampled_from([">nsubj", "<nsubj", ">obl:agent", "<xcomp", ">>", "<<", ">", "<", ">nsubjj", ">dobj",
+                         ">/^obl/", "</^nsubj/i", ">/(/", ">/x/q", ">1", "> nsubj", "<<<", ">>nsubj"])
+path_filters = st.sampled_from(["[pos=NOUN]", "[lemma=/^(to|in)$/]", "[]", "[lema=x]", "[mention=Location]",
+                                "[mention=Plac]", "[pos=", "[incoming=obl & !lemma=from]"])
+path_quantifiers = st.sampled_from(["", "", "", "?", "*", "+", "{2}", "{0,3}", "{3,1}", "*?", "{1001}", "{,}"])
+path_pieces = st.recursive(
+    st.builds(lambda a, q: a + q, st.one_of(edges, path_filters), path_quantifiers),
+    lambda inner: st.one_of(
+        st.builds(" ".join, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(" | ".join, st.lists(inner, min_size=2, max_size=3)),
+        st.builds(lambda kind, body, q: f"{kind}{body}){q}", st.sampled_from(["(", "(?= ", "(?! ", "(?<= "]),
+                  inner, path_quantifiers),
+    ),
+    max_leaves=6,
+)
+heads = st.sampled_from(["visitor", "visitor:Actor", "destination:Location?", "origin?", "visiter", "x:Locaton",
+                         "trigger", "1bad", "origin:Location", "destination :Location ?"])
+triggers = st.sampled_from(["[lemma=arrive]", "[lemma=/^(visit|arrive)$/ & pos=VERB]", "arrived", "@Actor", "",
+                            "(?<x> arrived)", "[lemma=arrive", "${verb}", "[lemma=arrive] in?"])
+
+
+@st.composite
+def graph_patterns(draw) -> str:
+    lines = [f"trigger = {draw(triggers)}"] if draw(st.integers(0, 9)) else []
+    for _ in range(draw(st.integers(0, 3))):
+        lines.append(f"{draw(heads)} = {draw(path_pieces)}")
+    text = "\n".join(lines)
+    for _ in range(draw(st.integers(0, 2))):          # and a mutation or two
+        if not text:
+            break
+        i = draw(st.integers(0, len(text)))
+        piece = draw(st.sampled_from(list("[]()|&!=?*+{}<>:/#\n ") + ["", "${x}", "(?="]))
+        text = text[:i] + piece + text[i + draw(st.integers(0, 2)):]
+    return text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph_patterns(), st.sampled_from(["block", "json"]))
+def test_graph_patterns_load_or_fail_at_a_place(tmp_path_factory, pattern, style):
+    folder = tmp_path_factory.mktemp("fuzz")
+    if style == "block":
+        value = "|\n" + "".join("      " + line + "\n" for line in pattern.split("\n"))
+    else:
+        value = json.dumps(pattern)
+    path = folder / "rules.yml"
+    path.write_text("vars: {verb: arrive}\n" + GRAPH_FILE.format(pattern=value), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        rules = evx.load_rules(path)
+    except evx.RuleErrors as err:
+        for e in err.errors:
+            loc = e.location
+            assert loc is not None and loc.file == str(path), e.message
+            assert 1 <= loc.line <= len(lines) and 1 <= loc.column <= len(lines[loc.line - 1]) + 1, (loc, e.message)
+        return
+    rules.extract(tree_doc(ARRIVED + "\n" + PASSIVE))     # what loads also runs
+
+
+# -- the README's section ---------------------------------------------------------------------------
+
+def test_the_readme_graph_rule_does_what_the_readme_shows(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Graph rules"):]
+    rules = write_rules(tmp_path, re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    shown = re.search(r"\$ evx explain -r visit-graph.yml --rule visit-verb < docs/arrived.jsonl\n\.\.\.\n(.*?)```",
+                      section, re.S).group(1)
+    document = (ROOT / "docs" / "arrived.jsonl").read_text(encoding="utf-8")
+    result = runner().invoke(main, ["explain", "-r", str(rules), "--rule", "visit-verb"], input=document)
+    assert result.exit_code == 0, result.stderr
+    assert shown in result.stdout
+    result = runner().invoke(main, ["check", str(rules)])
+    assert result.exit_code == 0, result.stderr
