@@ -566,6 +566,21 @@ def test_a_graph_rule_set_from_the_compile_cache_gives_the_same_records(visit_ru
     assert entry.read_bytes().startswith(b"evx-cache-1 ruleset ")
 
 
+def test_a_graph_pattern_parsed_once_comes_from_the_pattern_cache(visit_rules, tmp_path, monkeypatch):
+    from evx import cache
+    from evx.pattern import parser
+    monkeypatch.setenv("EVX_CACHE", "on")
+    monkeypatch.setenv("EVX_CACHE_DIR", str(tmp_path / "cache"))
+    first = evx.load_rules(visit_rules)
+    monkeypatch.setattr(cache, "unchanged", lambda files: False)       # past the rule-set cache
+    lark = parser._lark
+    monkeypatch.setattr(parser, "_lark", lambda start="start": pytest.fail("parsed again") if start == "graph"
+                        else lark(start))
+    second = evx.load_rules(visit_rules)
+    doc = tree_doc(ARRIVED + "\n" + WANTS)
+    assert [r.to_dict() for r in second.extract(doc)] == [r.to_dict() for r in first.extract(doc)] != []
+
+
 def test_paths_and_graph_patterns_round_trip_as_plain_data():
     from evx import plaindata
     graph = parse_graph("trigger = [lemma=visit] @Place?\nwho:Actor? = (>nsubj | <xcomp >/^nsubj/i)+ "
@@ -577,6 +592,8 @@ def test_paths_and_graph_patterns_round_trip_as_plain_data():
     assert _comparable(kept) == _comparable(program) and kept.source == program.source
     tree = Tree(SentenceState(tree_doc(ARRIVED).sentences[0]))
     assert reach(kept, tree, [2]) == reach(program, tree, [2]) == [0]
+    import pickle
+    assert reach(pickle.loads(pickle.dumps(program)), tree, [2]) == [0]      # after use, its closures left out
 
 
 def _comparable(program):
@@ -949,6 +966,31 @@ def test_evx_explain_says_why_a_trigger_made_no_event(visit_rules):
     assert "        -> reached 3 'envoy', inside no Location mention: nothing (optional)\n" in out
     assert re.search(r"rule visit-verb \[VISIT\] priority 2: skipped, every match needs a token with lemma in "
                      r"\{arrive, travel, visit\}", out)
+
+
+def test_evx_explain_says_where_the_trigger_pattern_stopped(tmp_path):
+    from evx.tools.explain import explain, render
+    rules = graph_rules(tmp_path, "trigger = [lemma=arrive] [lower=in] [lower=tehran]\nwho = >nsubj")
+    out = render(*explain(rules, tree_doc(ARRIVED), only="g"), rules)
+    assert ("rule g [EV] priority 1: no trigger candidate: the trigger pattern matches nowhere\n"
+            "    from 2 'arrived': stopped at token 4 'Kabul', wanted [lower=tehran]\n") in out
+    rules = graph_rules(tmp_path, "trigger = [lemma=arrive & tag=VBZ]\nwho = >nsubj")
+    out = render(*explain(rules, tree_doc(ARRIVED), only="g"), rules)
+    assert ("rule g [EV] priority 1: no trigger candidate: no match; every start fails at its first token "
+            "(wanted [lemma=arrive & tag=VBZ])") in out
+
+
+def test_variables_in_graph_patterns(tmp_path):
+    rules = graph_rules(tmp_path, "trigger = [lemma in ${verbs}]\nwho = >${subject} | >${subject}:pass",
+                        extra="vars: {verbs: [arrive, visit], subject: nsubj}")
+    assert events(rules, tree_doc(ARRIVED + "\n" + PASSIVE)) == [("arrived", {"who": ["The delegation"]}),
+                                                                   ("visited", {"who": ["Kabul"]})]
+    path = write_rules(tmp_path, "rules:\n  - name: g\n    label: EV\n    type: graph\n    pattern: |\n"
+                                 "      trigger = [lemma=visit]\n      who = >${subjet}\n")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    [err] = info.value.errors
+    assert err.message == "unknown variable 'subjet'" and (err.location.line, err.location.column) == (7, 14)
 
 
 # -- the embedded parser's trees ------------------------------------------------------------------

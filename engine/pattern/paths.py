@@ -100,6 +100,10 @@ class PathProgram:
     def __repr__(self) -> str:
         return f"<PathProgram {len(self.code)} instructions: {self.source}>"
 
+    def __reduce__(self):
+        """Only the instructions: what `plain` made of them holds closures, made again on use."""
+        return PathProgram, (self.code, self.source)
+
     @cached_property
     def plain(self) -> tuple[tuple, ...]:
         """The code as the walker reads it, by position: (DOWN or UP, relation, search or

@@ -126,7 +126,7 @@ class GraphMatcher:
             said = TokenMatcher(self.trigger).describe(state, ())
             lines = [f"    {line.strip()}" for line in said.lines]
             summary = said.summary or "the trigger pattern matches nowhere"
-            return Description(f"no trigger candidate ({summary})", tuple(lines))
+            return Description(f"no trigger candidate: {summary}", tuple(lines))
         walk = _Walk(Tree(state))
         words = [t.word for t in state.tokens]
         lines: list[str] = []
