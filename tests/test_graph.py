@@ -25,7 +25,7 @@ from evx.pattern.vm import SentenceState
 from evx.rulefile.taxonomy import Taxonomy
 from evx.text.document import Sentence, Token
 from evx.tools.cli import main
-from trees import LookupAnnotator, jsonl_line, sentences_of, tree_doc
+from trees import LookupAnnotator, jsonl_line, tree_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -263,7 +263,8 @@ def test_every_reached_token_is_an_argument_once_in_token_order(tmp_path):
         participant = (>obj | >nsubj) >conj* | >nsubj | >obj >conj?
         place = >obl
     """)
-    assert events(rules, tree_doc(MET)) == [("met", {"participant": ["Ann", "Bob", "Carl", "Dana"], "place": ["Paris"]})]
+    assert events(rules, tree_doc(MET)) == [("met", {"participant": ["Ann", "Bob", "Carl", "Dana"],
+                                                     "place": ["Paris"]})]
 
 
 def test_paths_start_from_every_token_of_the_trigger(tmp_path):
@@ -824,6 +825,29 @@ def test_a_schema_role_the_rule_never_defines_is_an_error(tmp_path):
     assert err.message == ("VISIT requires role 'visitor', which rule 'g' does not define, so none of its "
                            "events would be kept")
     assert (err.location.line, err.location.column) == (8, 7)
+
+
+def test_a_question_mark_on_a_role_the_schema_requires_is_a_warning(tmp_path):
+    path = write_rules(tmp_path, """\
+        events:
+          EV: {roles: [who, where], required: [who]}
+        rules:
+          - name: g
+            label: EV
+            type: graph
+            pattern: |
+              trigger = [lemma=arrive]
+              who? = >obj
+              where? = >obl
+        """)
+    rules = evx.load_rules(path)
+    [warning] = rules.warnings
+    assert warning.message == "role 'who' is required by the schema of EV, so its '?' has no effect"
+    assert (warning.location.line, warning.location.column) == (9, 7)
+    assert [role.optional for role in rules.rule("g").matcher.roles] == [False, True]
+    assert events(rules, tree_doc(ARRIVED)) == []
+    result = runner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0 and f"{path}:9:7: warning: role 'who'" in result.stderr
 
 
 def test_a_role_label_no_earlier_rule_finds_is_an_error(tmp_path):

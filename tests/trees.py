@@ -83,4 +83,5 @@ class LookupAnnotator:
         return [([r["upos"] for r in rows], [r["xpos"] for r in rows]) for rows in map(self._rows, sentences)]
 
     def parse(self, sentences, upos, xpos):
-        return [([int(r["head"]) - 1 for r in rows], [r["deprel"] for r in rows]) for rows in map(self._rows, sentences)]
+        return [([int(r["head"]) - 1 for r in rows], [r["deprel"] for r in rows])
+                for rows in map(self._rows, sentences)]

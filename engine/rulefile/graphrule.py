@@ -124,9 +124,8 @@ class GraphMatcher:
         candidates = list(find_matches(self.trigger, state))
         if not candidates:
             said = TokenMatcher(self.trigger).describe(state, ())
-            lines = [f"    {line.strip()}" for line in said.lines]
             summary = said.summary or "the trigger pattern matches nowhere"
-            return Description(f"no trigger candidate: {summary}", tuple(lines))
+            return Description(f"no trigger candidate: {summary}", said.lines)
         walk = _Walk(Tree(state))
         words = [t.word for t in state.tokens]
         lines: list[str] = []

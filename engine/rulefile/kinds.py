@@ -8,7 +8,7 @@ entry in KINDS.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 from .. import cache
@@ -312,6 +312,17 @@ def _graph(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> 
         state.error(f"rule '{name}': the pattern is nested too deeply to compile", source.at(node))
     if not _check_graph_roles(state, spec, graph, source, node) or matcher is None:
         return None
+    schema = state.schemas.get(spec["labels"][0])
+    if schema is not None and any(role.optional and role.name in schema.required for role in graph.roles):
+        # the cascade drops an event without the role whatever the rule says: say so, and let
+        # the rule know it, so that explain and the rule index agree with what is kept
+        for role in graph.roles:
+            if role.optional and role.name in schema.required:
+                state.warn(f"role '{role.name}' is required by the schema of {spec['labels'][0]}, so its '?' "
+                           f"has no effect", source.inside(node, role.at),
+                           "drop the '?', or take the role out of the schema's 'required'")
+        matcher = replace(matcher, roles=tuple(replace(role, optional=False) if role.name in schema.required
+                                               else role for role in matcher.roles))
     return Built(matcher, tuple(_graph_mention_uses(graph, taxonomy)), lambda offset: source.inside(node, offset))
 
 
