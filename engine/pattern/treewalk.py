@@ -213,13 +213,15 @@ def phrase(tree: Tree, token: int) -> tuple[int, int]:
 
     def member(i: int) -> bool:
         at = first[i]
-        return lo_at <= at < hi_at and not any(a <= at < b for a, b in markers)
+        if not lo_at <= at < hi_at:
+            return False
+        return not markers or not any(a <= at < b for a, b in markers)
 
     def inside(i: int) -> bool:
         if member(i):
             return True
         rel = relations[i]
-        return universal_part(rel) == "punct" and heads[i] >= 0 and member(heads[i])
+        return (rel == "punct" or rel.startswith("punct:")) and heads[i] >= 0 and member(heads[i])
 
     lo = hi = token
     while lo > 0 and inside(lo - 1):
