@@ -331,6 +331,13 @@ def _expected(names) -> str:
 def parse(source: str, variables: Mapping[str, object] | None = None, cache: dict | None = None) -> n.Pattern:
     """Parse pattern text into an AST whose offsets point into `source` as written; raise
     PatternError likewise. `cache` maps (source, expanded text) to ASTs already built."""
+    return _parsed(source, variables, cache, (source,), _parse_expanded)
+
+
+def _parsed(source: str, variables: Mapping[str, object] | None, cache: dict | None, key: tuple, parse_text):
+    """What `parse_text(expanded text, offset map)` makes of `source` after its variables,
+    looked up first in `cache` under `key` + the expanded text; PatternError with offsets
+    into `source` as written."""
     if len(source) > MAX_PATTERN:
         raise PatternError(f"the pattern is {len(source):,} characters long; the most is {MAX_PATTERN:,}", 0,
                            "split it into several rules, or put long word lists in a lexicon rule")
@@ -339,17 +346,17 @@ def parse(source: str, variables: Mapping[str, object] | None = None, cache: dic
     if len(expansion.text) > MAX_PATTERN:
         raise PatternError(f"with its variables the pattern is {len(expansion.text):,} characters long; "
                            f"the most is {MAX_PATTERN:,}", 0, "put long word lists in a lexicon rule")
-    key = (source, expansion.text)
+    key = (*key, expansion.text)
     if cache is not None and key in cache:
         return cache[key]
     try:
-        ast = _parse_expanded(expansion.text, expansion.original_offset)
+        made = parse_text(expansion.text, expansion.original_offset)
     except PatternError as err:
         raise PatternError.collected([PatternError(e.message, expansion.original_offset(e.offset), e.hint)
                                       for e in err.all()]) from None
     if cache is not None:
-        cache[key] = ast
-    return ast
+        cache[key] = made
+    return made
 
 
 def _parse_expanded(text: str, origin) -> n.Pattern:
@@ -370,34 +377,21 @@ def parse_graph(source: str, variables: Mapping[str, object] | None = None,
                 cache: dict | None = None) -> GraphPattern:
     """Parse a graph pattern (`trigger = PATTERN`, then `role[:Label][?] = PATH` lines) as
     `parse` does a token pattern: offsets into `source` as written, PatternError likewise."""
-    if len(source) > MAX_PATTERN:
-        raise PatternError(f"the pattern is {len(source):,} characters long; the most is {MAX_PATTERN:,}", 0,
-                           "split it into several rules")
-    expansion = expand_vars(source, variables or {})
-    _check_nesting(expansion.text)
-    if len(expansion.text) > MAX_PATTERN:
-        raise PatternError(f"with its variables the pattern is {len(expansion.text):,} characters long; "
-                           f"the most is {MAX_PATTERN:,}", 0, "put long word lists in a lexicon rule")
-    key = ("graph:" + source, expansion.text)     # never the key of a token pattern
-    if cache is not None and key in cache:
-        return cache[key]
-    text = expansion.text
+    # a graph pattern's key in the cache is never that of a token pattern
+    return _parsed(source, variables, cache, ("graph:" + source,), _parse_graph_text)
+
+
+def _parse_graph_text(text: str, origin) -> GraphPattern:
+    if not _strip_comments(text).strip():
+        raise PatternError("empty pattern", 0, _GRAPH_FORM)
     try:
-        if not _strip_comments(text).strip():
-            raise PatternError("empty pattern", 0, _GRAPH_FORM)
-        try:
-            tree = _lark("graph").parse(text)
-        except UnexpectedInput as err:
-            raise _graph_syntax_error(err, text) from None
-        builder = _Builder(expansion.original_offset, text)
-        graph = builder.build(tree)
-        if builder.errors:
-            raise PatternError.collected(sorted(builder.errors, key=lambda e: e.offset))
-    except PatternError as err:
-        raise PatternError.collected([PatternError(e.message, expansion.original_offset(e.offset), e.hint)
-                                      for e in err.all()]) from None
-    if cache is not None:
-        cache[key] = graph
+        tree = _lark("graph").parse(text)
+    except UnexpectedInput as err:
+        raise _graph_syntax_error(err, text) from None
+    builder = _Builder(origin, text)
+    graph = builder.build(tree)
+    if builder.errors:
+        raise PatternError.collected(sorted(builder.errors, key=lambda e: e.offset))
     return graph
 
 
