@@ -5,9 +5,13 @@ token should stay flat as the sentence grows, whatever the quantifiers.
 `deep` is a chain (each token the head of the one before it, the last the root), `wide` a
 star (the first token the head of all the others). Each path starts from one leaf (the
 first token of the chain, the last of the star) and reaches every token. These need no
-corpus: `python -m pytest benchmarks/test_graph_paths.py`.
+corpus: `python -m pytest benchmarks/test_graph_paths.py`. The last one runs graph rules over
+the gold trees of EWT's development set, and skips without the treebank.
 """
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +87,71 @@ def test_graph_rule(benchmark, sentences, throughput, tmp_path, shape, n):
     [event] = benchmark(rules.matches, doc)
     assert len(event.arguments["r"]) == n
     throughput(benchmark, n)
+
+
+# the treebanks next to the repository, or the CoNLL-U file named by EVX_BENCH_TREEBANK
+TREEBANK = Path(os.environ.get("EVX_BENCH_TREEBANK") or Path(__file__).resolve().parent.parent.parent
+                / "shared" / "treebanks" / "UD_English-EWT" / "en_ewt-ud-dev.conllu")
+
+
+@pytest.fixture(scope="module")
+def ewt_docs():
+    """The EWT development set with its gold trees, as documents of 50 sentences each."""
+    if not TREEBANK.exists():
+        pytest.skip(f"no treebank at {TREEBANK}")
+    from evx.syntax.treebank import read_treebank
+    sentences = read_treebank(TREEBANK)
+    docs = []
+    for at in range(0, len(sentences), 50):
+        words, tokens, pos = [], [], 0
+        for number, sentence in enumerate(sentences[at:at + 50]):
+            first = len(tokens)
+            for w in sentence.words:
+                head = int(w.head)
+                tokens.append({"start": pos, "end": pos + len(w.form), "lemma": w.lemma, "pos": w.upos,
+                               "tag": w.xpos, "head": first + head - 1 if head else -1, "dep": w.deprel,
+                               "sentence": number})
+                words.append(w.form)
+                pos += len(w.form) + 1
+        docs.append(evx.annotate(" ".join(words), tokens=tokens))
+    return docs
+
+
+def test_graph_rules_on_gold_trees(benchmark, ewt_docs, throughput, tmp_path):
+    """Three graph rules on every verb and noun of EWT's development set (gold trees): a dense
+    case, as nearly every sentence has triggers and every trigger walks its paths."""
+    path = tmp_path / "dense.yml"
+    path.write_text("""\
+rules:
+  - name: clause
+    label: CLAUSE
+    type: graph
+    pattern: |
+      trigger = [pos=VERB]
+      subject = >nsubj | >nsubj:pass | <xcomp >nsubj
+      object? = >obj | >iobj
+      oblique? = >obl (?= >case [lemma in (in, to, from, at, on)])
+  - name: noun
+    label: NOUN
+    type: graph
+    pattern: |
+      trigger = [pos=NOUN]
+      owner? = >nmod:poss
+      modifier? = >amod | >compound
+      governor? = </^(obj|nsubj)/
+  - name: far
+    label: FAR
+    type: graph
+    pattern: |
+      trigger = [pos=PROPN]
+      clause? = (<< [pos!=VERB])* << [pos=VERB]
+      top? = <<* [incoming=root]
+""", encoding="utf-8")
+    rules = evx.load_rules(path)
+    tokens = sum(doc.token_count for doc in ewt_docs)
+
+    def run():
+        return sum(len(rules.matches(doc)) for doc in ewt_docs)
+    found = benchmark.pedantic(run, rounds=3, iterations=1)
+    assert found > 5_000
+    throughput(benchmark, tokens)

@@ -51,25 +51,28 @@ class Tree:
                     below[h].append(i)
                 else:
                     tops.append(i)
-            first, after = [-1] * n, [-1] * n
-            clock = 0
+            first = [-1] * n
+            up = [-1] * n                   # the parent in the walk
+            order: list[int] = []
             for top in tops + list(range(n)):
                 if first[top] >= 0:
                     continue
-                first[top] = clock
-                clock += 1
-                stack = [(top, iter(below[top]))]
+                stack = [top]
                 while stack:
-                    node, rest = stack[-1]
-                    child = next(rest, None)
-                    if child is None:
-                        after[node] = clock
-                        stack.pop()
-                    elif first[child] < 0:
-                        first[child] = clock
-                        clock += 1
-                        stack.append((child, iter(below[child])))
-            self._order = (first, after)
+                    node = stack.pop()
+                    if first[node] >= 0:
+                        continue            # met again: a cycle, cut here
+                    first[node] = len(order)
+                    order.append(node)
+                    for child in reversed(below[node]):
+                        if first[child] < 0:
+                            up[child] = node
+                            stack.append(child)
+            size = [1] * n
+            for node in reversed(order):
+                if up[node] >= 0:
+                    size[up[node]] += size[node]
+            self._order = (first, [first[i] + size[i] for i in range(n)])
         return self._order
 
     def holds(self, program: PathProgram) -> frozenset[int]:
