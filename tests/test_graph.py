@@ -1168,3 +1168,22 @@ def test_the_readme_graph_rule_does_what_the_readme_shows(tmp_path):
     assert shown in result.stdout
     result = runner().invoke(main, ["check", str(rules)])
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_mention_test_in_a_path_no_earlier_rule_can_satisfy_is_an_error(tmp_path):
+    path = write_rules(tmp_path, """\
+        rules:
+          - {name: places, label: Place, type: lexicon, phrases: [Kabul], priority: 2}
+          - name: g
+            label: EV
+            type: graph
+            pattern: |
+              trigger = [lemma=arrive]
+              where = >obl [mention=Place]
+              not_there? = >obl (?! [mention=Place])
+        """)
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    messages = [(e.location.line, e.message) for e in info.value.errors]
+    assert messages == [
+        (8, "rule 'g' (priority 1) uses mention=Place but nothing finds Place before it runs, so it never matches")]

@@ -20,7 +20,7 @@ from ..pattern.parser import parse, parse_graph
 from ..pattern.paths import GraphPattern
 from ..pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor, walk
 from .files import NotReadable, real_path, resolve
-from .graphrule import build_graph_matcher
+from .graphrule import GraphMatcher, build_graph_matcher
 from .matchers import LexiconMatcher, Matcher, TokenMatcher
 from .taxonomy import Taxonomy
 from .yamlsource import YList
@@ -312,18 +312,25 @@ def _graph(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> 
         state.error(f"rule '{name}': the pattern is nested too deeply to compile", source.at(node))
     if not _check_graph_roles(state, spec, graph, source, node) or matcher is None:
         return None
-    schema = state.schemas.get(spec["labels"][0])
-    if schema is not None and any(role.optional and role.name in schema.required for role in graph.roles):
-        # the cascade drops an event without the role whatever the rule says: say so, and let
-        # the rule know it, so that explain and the rule index agree with what is kept
-        for role in graph.roles:
-            if role.optional and role.name in schema.required:
-                state.warn(f"role '{role.name}' is required by the schema of {spec['labels'][0]}, so its '?' "
-                           f"has no effect", source.inside(node, role.at),
-                           "drop the '?', or take the role out of the schema's 'required'")
-        matcher = replace(matcher, roles=tuple(replace(role, optional=False) if role.name in schema.required
-                                               else role for role in matcher.roles))
+    matcher = _required_by_schema(state, spec, graph, matcher, lambda offset: source.inside(node, offset))
     return Built(matcher, tuple(_graph_mention_uses(graph, taxonomy)), lambda offset: source.inside(node, offset))
+
+
+def _required_by_schema(state: "_State", spec: dict, graph: GraphPattern, matcher: GraphMatcher,
+                        locate: Callable[[int], Location]) -> GraphMatcher:
+    """The matcher with the roles its schema requires required, whatever their `?` says:
+    the cascade drops an event without one in any case, and so explain and the rule index
+    agree with what is kept. A `?` that has no effect gets a warning."""
+    label = spec["labels"][0]
+    schema = state.schemas.get(label)
+    if schema is None or not any(role.optional and role.name in schema.required for role in graph.roles):
+        return matcher
+    for role in graph.roles:
+        if role.optional and role.name in schema.required:
+            state.warn(f"role '{role.name}' is required by the schema of {label}, so its '?' has no effect",
+                       locate(role.at), "drop the '?', or take the role out of the schema's 'required'")
+    return replace(matcher, roles=tuple(replace(role, optional=False) if role.name in schema.required else role
+                                        for role in matcher.roles))
 
 
 def _check_graph_roles(state: "_State", spec: dict, graph: GraphPattern, source, node) -> bool:
@@ -356,26 +363,42 @@ def _check_graph_roles(state: "_State", spec: dict, graph: GraphPattern, source,
 
 
 def _graph_mention_uses(graph: GraphPattern, taxonomy: Taxonomy) -> list[MentionUse]:
-    """The trigger's mention uses, the `mention` tests of the paths' filters (negated inside
-    `(?! )`), and each role's label."""
+    """The trigger's mention uses, the `mention` tests of the paths' filters, and each
+    role's label."""
     uses = _mention_uses(graph.trigger, taxonomy)
-    constraint_uses = _ConstraintUses(taxonomy)
-
-    def visit(path: nodes.Path, negated: bool) -> None:
-        if isinstance(path, nodes.PathFilter):
-            uses.extend(constraint_uses.visit(path.constraint, negated))
-        elif isinstance(path, nodes.PathLookahead):
-            visit(path.body, negated != path.negated)
-        else:
-            for below in path.children():
-                if isinstance(below, nodes.PathNode):
-                    visit(below, negated)
+    in_paths = _PathMentionUses(taxonomy)
     for role in graph.roles:
-        visit(role.path, False)
+        uses.extend(in_paths.visit(role.path, False))
         wanted = taxonomy.expand(role.label) if role.label is not None else None
         if wanted is not None:
             uses.append(MentionUse(f"{role.name}:{role.label}", wanted, role.label_at))
     return uses
+
+
+class _PathMentionUses(Visitor, over=nodes.PathNode):
+    """The `mention` tests of a path's filters; `negated` says whether they stand inside an
+    odd number of `(?! )`."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.constraint_uses = _ConstraintUses(taxonomy)
+
+    def visit_PathFilter(self, node: nodes.PathFilter, negated: bool) -> tuple[MentionUse, ...]:
+        return self.constraint_uses.visit(node.constraint, negated)
+
+    def visit_PathLookahead(self, node: nodes.PathLookahead, negated: bool) -> tuple[MentionUse, ...]:
+        return self.visit(node.body, negated != node.negated)
+
+    def visit_PathSequence(self, node: nodes.PathSequence | nodes.PathAlternation,
+                           negated: bool) -> tuple[MentionUse, ...]:
+        return tuple(use for item in node.children() for use in self.visit(item, negated))
+
+    visit_PathAlternation = visit_PathSequence
+
+    def visit_PathRepeat(self, node: nodes.PathRepeat, negated: bool) -> tuple[MentionUse, ...]:
+        return self.visit(node.body, negated)
+
+    def visit_Edge(self, node: nodes.Edge, negated: bool) -> tuple[MentionUse, ...]:
+        return ()
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
