@@ -375,7 +375,8 @@ def store_lexicon(phrases: list[str], lexicon) -> None:
 
 def _patterns(value) -> bool:
     from .pattern import nodes
-    kinds = typing.get_args(nodes.Pattern)
+    from .pattern.paths import GraphPattern
+    kinds = (*typing.get_args(nodes.Pattern), GraphPattern)
     return isinstance(value, dict) and all(
         type(k) is tuple and len(k) == 2 and type(k[0]) is str and type(k[1]) is str and isinstance(v, kinds)
         for k, v in value.items())

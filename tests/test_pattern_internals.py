@@ -9,7 +9,7 @@ import pytest
 from evx.pattern import nodes as n
 from evx.pattern import visitor
 from evx.pattern.parser import parse
-from evx.pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor
+from evx.pattern.visitor import ConstraintNode, Node, PathNode, PatternNode, ValueNode, Visitor
 
 
 # -- one walk over the AST -------------------------------------------------------------------------
@@ -17,6 +17,7 @@ from evx.pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Vi
 def _passes() -> list[type[Visitor]]:
     import evx.pattern.compiler  # noqa: F401  (defines its passes)
     import evx.pattern.prefilter  # noqa: F401
+    import evx.pattern.paths  # noqa: F401
     return list(visitor._PASSES)
 
 
@@ -24,7 +25,7 @@ def test_every_node_class_is_in_a_family():
     classes = [value for value in vars(n).values()
                if isinstance(value, type) and value.__module__ == n.__name__ and not issubclass(value, Visitor)]
     assert classes
-    kinds = set(visitor.node_kinds(ValueNode, ConstraintNode, PatternNode))
+    kinds = set(visitor.node_kinds(ValueNode, ConstraintNode, PatternNode, PathNode))
     for cls in classes:
         assert cls in kinds, cls
 
@@ -32,7 +33,7 @@ def test_every_node_class_is_in_a_family():
 def test_every_pass_handles_every_kind_of_its_families():
     passes = _passes()
     names = {p.__name__ for p in passes}
-    assert {"_Source", "_Emitter", "_Predicates", "_Width", "_First", "_Needs"} <= names
+    assert {"_Source", "_Emitter", "_Predicates", "_Width", "_First", "_Needs", "_PathSource", "_PathEmitter"} <= names
     for p in passes:
         for kind in visitor.node_kinds(*p.families):
             assert callable(getattr(p, "visit_" + kind.__name__)), (p, kind)

@@ -122,7 +122,8 @@ def test_a_key_of_another_kind_is_a_located_error(tmp_path):
             pattern: Ann
         """
     err = one_error(write(tmp_path / "rules.yml", text))
-    assert "'pattern' is a key of token rules, and this is a lexicon rule" in err.message
+    assert "'pattern' is a key of token and graph rules, and this is a lexicon rule" in err.message
+    assert err.hint == "set type: token or type: graph"
     assert at(err)[1:] == locate(text, "pattern: Ann")
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from .visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor, walk
+from .visitor import ConstraintNode, Node, PathNode, PatternNode, ValueNode, Visitor, walk
 
-__all__ = ["Node", "ValueNode", "ConstraintNode", "PatternNode", "walk", "constraint_tests", "to_source",
-           "value_source", "constraint_source"]
+__all__ = ["Node", "ValueNode", "ConstraintNode", "PatternNode", "PathNode", "walk", "constraint_tests",
+           "to_source", "value_source", "constraint_source", "path_source"]
 
 
 # -- values and token constraints -------------------------------------------------------------
@@ -182,6 +182,74 @@ class Anchor(PatternNode):
 Pattern = Union[TokenPattern, Sequence, Alternation, Repeat, Capture, MentionRef, Lookaround, Anchor]
 
 
+# -- paths over the dependency tree (graph rules) --------------------------------------------------
+
+@dataclass(frozen=True)
+class Edge(PathNode):
+    """`>rel` (head to dependent) or `<rel` (dependent to head); the relation is a literal
+    (the label exactly), a regex (searched in it) or None (`>>`, `<<`: any)."""
+    down: bool
+    relation: Literal | Regex | None
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return () if self.relation is None else (self.relation,)
+
+
+@dataclass(frozen=True)
+class PathFilter(PathNode):
+    """`[constraint]`: keep the tokens that satisfy it."""
+    constraint: Constraint
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.constraint,)
+
+
+@dataclass(frozen=True)
+class PathLookahead(PathNode):
+    """`(?= path)`, `(?! path)`: keep the tokens from which the path does (not) reach a token."""
+    body: "Path"
+    negated: bool
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+
+@dataclass(frozen=True)
+class PathSequence(PathNode):
+    items: tuple["Path", ...]
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+
+@dataclass(frozen=True)
+class PathAlternation(PathNode):
+    """Every token that any option reaches (a path has no preferences: it reaches a set)."""
+    options: tuple["Path", ...]
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.options
+
+
+@dataclass(frozen=True)
+class PathRepeat(PathNode):
+    body: "Path"
+    min: int
+    max: int | None         # None: unbounded
+    at: int = field(default=0, compare=False)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body,)
+
+
+Path = Union[Edge, PathFilter, PathLookahead, PathSequence, PathAlternation, PathRepeat]
+
+
 def constraint_tests(constraint: Constraint):
     """Yield every FieldTest inside a constraint."""
     return (node for node in walk(constraint) if isinstance(node, FieldTest))
@@ -285,8 +353,50 @@ class _Operator(Visitor, over=ValueNode):
         return " !in " if negated else " in "
 
 
+class _PathSource(Visitor, over=PathNode):
+    """A path as text that parses back to the same nodes."""
+
+    def visit_Edge(self, node: Edge) -> str:
+        arrow = ">" if node.down else "<"
+        if node.relation is None:
+            return arrow * 2
+        if isinstance(node.relation, Regex):
+            return arrow + _SOURCE.visit(node.relation)
+        return arrow + node.relation.text
+
+    def visit_PathFilter(self, node: PathFilter) -> str:
+        return f"[{_SOURCE.visit(node.constraint)}]"
+
+    def visit_PathLookahead(self, node: PathLookahead) -> str:
+        return f"(?{'!' if node.negated else '='} {self.visit(node.body)})"
+
+    def visit_PathSequence(self, node: PathSequence) -> str:
+        return " ".join(self._grouped(item, (PathSequence, PathAlternation)) for item in node.items)
+
+    def visit_PathAlternation(self, node: PathAlternation) -> str:
+        return " | ".join(self._grouped(option, PathAlternation) for option in node.options)
+
+    def visit_PathRepeat(self, node: PathRepeat) -> str:
+        if (node.min, node.max) == (0, 1):
+            quant = "?"
+        elif (node.min, node.max) == (0, None):
+            quant = "*"
+        elif (node.min, node.max) == (1, None):
+            quant = "+"
+        elif node.min == node.max:
+            quant = f"{{{node.min}}}"
+        else:
+            quant = f"{{{node.min},{'' if node.max is None else node.max}}}"
+        return self._grouped(node.body, (PathSequence, PathAlternation, PathRepeat)) + quant
+
+    def _grouped(self, node: Path, kinds) -> str:
+        text = self.visit(node)
+        return f"({text})" if isinstance(node, kinds) else text
+
+
 _SOURCE = _Source()
 _OPERATOR = _Operator()
+_PATH_SOURCE = _PathSource()
 
 
 def value_source(value: Value) -> str:
@@ -301,3 +411,8 @@ def constraint_source(c: Constraint, outer: int = 0) -> str:
 def to_source(node: Pattern) -> str:
     """The pattern as text: parsing it gives the same AST."""
     return _SOURCE.visit(node)
+
+
+def path_source(node: Path) -> str:
+    """The path as text: parsing it gives the same nodes."""
+    return _PATH_SOURCE.visit(node)

@@ -17,6 +17,8 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import nodes as n
+from .paths import GraphPattern, RoleDefinition
+from .relations import RELATIONS
 from ..text.document import PATTERN_FIELDS
 from ..errors import PatternError, did_you_mean
 
@@ -239,9 +241,11 @@ _LOAD_OPTIONS = dict(postlex=None, transformer=None, lexer_callbacks={}, use_byt
                      g_regex_flags=0, regex=False, propagate_positions=False, tree_class=None, _plugins={})
 
 
-@lru_cache(maxsize=1)
-def _lark() -> Lark:
-    """The parser; Lark's analysis of the grammar is kept in the compile cache.
+@lru_cache(maxsize=2)
+def _lark(start: str = "start") -> Lark:
+    """The parser from one of the grammar's start rules (`start` for token patterns, `graph`
+    for graph patterns, each with tables of its own); Lark's analysis of the grammar is kept
+    in the compile cache.
 
     The tree keeps every token, the grammar's quoted literals too, and positions are taken
     from them as the tree is walked: Lark's own position tracking would double the parse.
@@ -251,13 +255,13 @@ def _lark() -> Lark:
     """
     import lark
     from .. import cache
-    key = f"lark{lark.__version__}"
+    key = f"lark{lark.__version__}" + ("" if start == "start" else f"-{start}")
     kept = cache.load_grammar_tables(key)
     if kept is not None:
-        parser = _lark_from_tables(kept)
+        parser = _lark_from_tables(kept, start)
         if parser is not None:
             return parser
-    parser = Lark(_grammar(), **_LARK_OPTIONS)
+    parser = Lark(_grammar(), start=start, **_LARK_OPTIONS)
     cache.store_grammar_tables(key, _lark_tables(parser))
     return parser
 
@@ -270,7 +274,7 @@ def _lark_tables(parser: Lark) -> dict:
     return {"data": data, "memo": memo}
 
 
-def _lark_from_tables(tables) -> Lark | None:
+def _lark_from_tables(tables, start: str = "start") -> Lark | None:
     """A parser from kept tables, or None unless they are whole and made from this grammar
     with these options: their rules are the grammar's (the tree walk calls a method per rule
     name) and their options ours."""
@@ -280,6 +284,8 @@ def _lark_from_tables(tables) -> Lark | None:
         if not names <= _rule_names() | _inlined(names):
             return None
         if any(getattr(parser.options, k) != v for k, v in _LARK_OPTIONS.items()):
+            return None
+        if list(parser.options.start) != [start]:
             return None
         return parser
     except Exception:   # noqa: BLE001 - tables Lark cannot load, whatever the reason, are no tables
@@ -312,7 +318,8 @@ _READABLE = {
     "CAPTURE_OPEN": "'(?<name>'", "LOOKAROUND_OPEN": "a lookaround", "MENTION": "'@Label'",
     "FIELD": "a field name", "OP": "'=' or '!='", "STRING": "a string", "REGEX": "a /regex/",
     "WORD": "a word", "$END": "the end of the pattern", "SET_OP": "'in' or '!in'", "COMMA": "','",
-    "SET_WORD": "a word",
+    "SET_WORD": "a word", "EDGE": "a step (>rel, <rel, >>, <<)", "ROLE_HEAD": "a role (role = PATH)",
+    "TRIGGER_HEAD": "'trigger ='",
 }
 
 
@@ -324,6 +331,13 @@ def _expected(names) -> str:
 def parse(source: str, variables: Mapping[str, object] | None = None, cache: dict | None = None) -> n.Pattern:
     """Parse pattern text into an AST whose offsets point into `source` as written; raise
     PatternError likewise. `cache` maps (source, expanded text) to ASTs already built."""
+    return _parsed(source, variables, cache, (source,), _parse_expanded)
+
+
+def _parsed(source: str, variables: Mapping[str, object] | None, cache: dict | None, key: tuple, parse_text):
+    """What `parse_text(expanded text, offset map)` makes of `source` after its variables,
+    looked up first in `cache` under `key` + the expanded text; PatternError with offsets
+    into `source` as written."""
     if len(source) > MAX_PATTERN:
         raise PatternError(f"the pattern is {len(source):,} characters long; the most is {MAX_PATTERN:,}", 0,
                            "split it into several rules, or put long word lists in a lexicon rule")
@@ -332,17 +346,17 @@ def parse(source: str, variables: Mapping[str, object] | None = None, cache: dic
     if len(expansion.text) > MAX_PATTERN:
         raise PatternError(f"with its variables the pattern is {len(expansion.text):,} characters long; "
                            f"the most is {MAX_PATTERN:,}", 0, "put long word lists in a lexicon rule")
-    key = (source, expansion.text)
+    key = (*key, expansion.text)
     if cache is not None and key in cache:
         return cache[key]
     try:
-        ast = _parse_expanded(expansion.text, expansion.original_offset)
+        made = parse_text(expansion.text, expansion.original_offset)
     except PatternError as err:
         raise PatternError.collected([PatternError(e.message, expansion.original_offset(e.offset), e.hint)
                                       for e in err.all()]) from None
     if cache is not None:
-        cache[key] = ast
-    return ast
+        cache[key] = made
+    return made
 
 
 def _parse_expanded(text: str, origin) -> n.Pattern:
@@ -357,6 +371,57 @@ def _parse_expanded(text: str, origin) -> n.Pattern:
     if builder.errors:
         raise PatternError.collected(builder.errors)
     return pattern
+
+
+def parse_graph(source: str, variables: Mapping[str, object] | None = None,
+                cache: dict | None = None) -> GraphPattern:
+    """Parse a graph pattern (`trigger = PATTERN`, then `role[:Label][?] = PATH` lines) as
+    `parse` does a token pattern: offsets into `source` as written, PatternError likewise."""
+    # a graph pattern's key in the cache is never that of a token pattern
+    return _parsed(source, variables, cache, ("graph:" + source,), _parse_graph_text)
+
+
+def _parse_graph_text(text: str, origin) -> GraphPattern:
+    if not _strip_comments(text).strip():
+        raise PatternError("empty pattern", 0, _GRAPH_FORM)
+    try:
+        tree = _lark("graph").parse(text)
+    except UnexpectedInput as err:
+        raise _graph_syntax_error(err, text) from None
+    builder = _Builder(origin, text)
+    graph = builder.build(tree)
+    if builder.errors:
+        raise PatternError.collected(sorted(builder.errors, key=lambda e: e.offset))
+    return graph
+
+
+_GRAPH_FORM = "a graph pattern is `trigger = PATTERN`, then one `role[:Label][?] = PATH` a line"
+
+
+def _graph_syntax_error(err: UnexpectedInput, text: str) -> PatternError:
+    """Lark's error, said in terms of graph patterns where that is clearer."""
+    pos = getattr(err, "pos_in_stream", None)
+    if isinstance(err, UnexpectedToken):
+        pos = err.token.start_pos if err.token.type != "$END" else len(text.rstrip())
+    if pos is None:
+        pos = len(text.rstrip())
+    expected = set(getattr(err, "allowed", None) or getattr(err, "expected", None) or ())
+    before = _strip_comments(text[:pos]).rstrip()
+    if "TRIGGER_HEAD" in expected and not before:
+        return PatternError("a graph pattern begins with its trigger: trigger = PATTERN", pos, _GRAPH_FORM)
+    if before.endswith("=") and ("EDGE" in expected or "WORD" in expected):
+        head = before.rsplit("\n", 1)[-1].strip()
+        what = "a pattern" if head.startswith("trigger") else "a path"
+        return PatternError(f"'{head}' needs {what} after it", len(before) - 1,
+                            "a path is steps such as >nsubj, <xcomp, >> or [pos=NOUN]" if what == "a path"
+                            else "the trigger is a token pattern, as in trigger = [lemma=visit]")
+    found = _syntax_error(err, text)
+    if "EDGE" in expected and "WORD" not in expected and not isinstance(err, UnexpectedEOF) \
+            and pos < len(text.rstrip()):
+        return PatternError(found.message, found.offset,
+                            "a path is steps: >rel, <rel, >/regex/, >>, <<, [constraint], (?= PATH), "
+                            "groups and quantifiers; a new role begins a line with role = PATH")
+    return found
 
 
 def _strip_comments(text: str) -> str:
@@ -388,6 +453,8 @@ def _syntax_error(err: UnexpectedInput, text: str) -> PatternError:
 # -- parse tree -> nodes ------------------------------------------------------------------------
 
 _LITERAL = object()     # a quoted literal of the grammar, in a tree: kept for its position only
+# the parts of a ROLE_HEAD token (the grammar's terminal): name, label, `?`
+_ROLE_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*)?(\?)?[ \t]*=")
 
 
 class _Builder:
@@ -557,6 +624,102 @@ class _Builder:
                 f"unknown field '{name}'", field_token.start_pos,
                 (did_you_mean(name, PATTERN_FIELDS) or "") + " fields: " + ", ".join(PATTERN_FIELDS)))
 
+    # graph patterns
+    def graph(self, start, children):
+        head, trigger, *roles = children
+        if isinstance(trigger, n.Sequence) and not trigger.items:
+            self.errors.append(PatternError("'trigger =' needs a pattern after it", head.end_pos - 1,
+                                            "the trigger is a token pattern, as in trigger = [lemma=visit]"))
+        for node in n.walk(trigger):
+            if isinstance(node, n.Capture) or (isinstance(node, n.MentionRef) and node.name):
+                self.errors.append(PatternError(
+                    "the trigger pattern cannot capture: its whole match is the trigger", node.at,
+                    "find the arguments with role lines: role = PATH"))
+        seen: dict[str, RoleDefinition] = {}
+        for role in roles:
+            if role.name == "trigger":
+                self.errors.append(PatternError("the trigger is defined once, on the first line", role.at))
+            elif role.name in seen:
+                self.errors.append(PatternError(f"role '{role.name}' is defined twice", role.at,
+                                                "join its paths with '|' in one definition"))
+            else:
+                seen[role.name] = role
+        return GraphPattern(trigger, tuple(seen.values()), self.at(head.start_pos))
+
+    def role_definition(self, start, children):
+        head, path = children
+        m = _ROLE_HEAD.match(str(head))
+        name, label, optional = m.group(1), m.group(2), m.group(3) is not None
+        label_at = self.at(head.start_pos + m.start(2)) if label else self.at(head.start_pos)
+        return RoleDefinition(name, label, optional, path, self.at(head.start_pos), label_at)
+
+    def path(self, start, options):
+        return n.PathAlternation(tuple(options), self.at(start))
+
+    def path_sequence(self, start, items):
+        if len(items) == 1:
+            return items[0]
+        return n.PathSequence(tuple(items), self.at(start))
+
+    def path_atom(self, start, children):
+        (inside,) = children
+        return inside
+
+    def path_repeat(self, start, children):
+        body, quant = children
+        text = str(quant)
+        if len(text) > 1 and text.endswith("?"):
+            self.errors.append(PatternError("a path has no lazy quantifiers", quant.start_pos + len(text) - 1,
+                                            f"a path reaches every token it can, so write {text[:-1]}"))
+            text = text[:-1]
+        if text == "?":
+            low, high = 0, 1
+        elif text == "*":
+            low, high = 0, None
+        elif text == "+":
+            low, high = 1, None
+        else:
+            low, high = self._bounds(text[1:-1], quant.start_pos)
+        if isinstance(body, (n.PathFilter, n.PathLookahead)):
+            self.errors.append(PatternError("a test cannot be repeated", quant.start_pos,
+                                            "a filter or lookahead stays on its token: repeat the steps "
+                                            "around it, as in (>> [pos=NOUN])*"))
+        return n.PathRepeat(body, low, high, self.at(start))
+
+    def path_edge(self, start, children):
+        (token,) = children
+        text = str(token)
+        down = text[0] == ">"
+        at = self.at(token.start_pos)
+        if text in (">>", "<<"):
+            return n.Edge(down, None, at)
+        rest = text[1:]
+        if not rest:
+            self.errors.append(PatternError(f"the step '{text}' needs a relation", token.start_pos,
+                                            f"write {text}nsubj, {text}/^obl/ or {text}{text} for any relation"))
+            return n.Edge(down, None, at)
+        if rest.startswith("/"):
+            return n.Edge(down, self._regex_value(token, 1), at)
+        if rest not in RELATIONS:
+            known = did_you_mean(rest, RELATIONS)
+            self.errors.append(PatternError(
+                f"unknown relation '{rest}'", token.start_pos + 1,
+                (known + " " if known else "") + "relations are UD's with the subtypes of English EWT; "
+                f"a label of another scheme matches as a regex: {text[0]}/^{rest}$/"))
+        return n.Edge(down, n.Literal(rest), at)
+
+    def path_filter(self, start, children):
+        (constraint,) = children
+        return n.PathFilter(constraint if constraint is not None else n.AnyToken(), self.at(start))
+
+    def path_lookahead(self, start, children):
+        opener, body = children
+        kind = str(opener)
+        if kind.startswith("(?<"):
+            self.errors.append(PatternError("a path looks ahead only: (?= PATH) or (?! PATH)", opener.start_pos,
+                                            "to test the head, look ahead upwards: (?= <nsubj [pos=VERB])"))
+        return n.PathLookahead(body, negated=kind.endswith("!"), at=self.at(start))
+
     # values
     def literal(self, start, children):
         return n.Literal(str(children[0]))
@@ -566,8 +729,11 @@ class _Builder:
         return n.Literal(re.sub(r"\\(.)", r"\1", raw, flags=re.S))
 
     def regex(self, start, children):
-        token: Token = children[0]
-        text = str(token)
+        return self._regex_value(children[0], 0)
+
+    def _regex_value(self, token: Token, skip: int) -> n.Regex:
+        """The regex written in `token` after its first `skip` characters, checked."""
+        text = str(token)[skip:]
         close = text.rindex("/")
         source, flags = text[1:close].replace("\\/", "/"), text[close + 1:]
         if flags not in ("", "i"):
@@ -575,7 +741,7 @@ class _Builder:
             hint = did_you_mean(flags, ["i"])
             self.errors.append(PatternError(
                 f"unknown regex flag '{flags[bad]}'" if flags[bad] != "i" else "the flag 'i' is given twice",
-                token.start_pos + close + 1 + bad,
+                token.start_pos + skip + close + 1 + bad,
                 (hint + " " if hint else "") + "a regex takes one flag, i (ignore case), as in /^police$/i"))
         ignore_case = "i" in flags
         try:
@@ -583,8 +749,8 @@ class _Builder:
                 warnings.simplefilter("ignore", FutureWarning)   # "possible nested set": still valid
                 re.compile(source, re.IGNORECASE if ignore_case else 0)
         except re.error as err:
-            offset = token.start_pos + 1 + (err.pos or 0)
+            offset = token.start_pos + skip + 1 + (err.pos or 0)
             self.errors.append(PatternError(f"bad regex: {err.msg}", offset))
         except (OverflowError, RecursionError) as err:     # e.g. a{99999999999}
-            self.errors.append(PatternError(f"bad regex: {err}", token.start_pos + 1))
+            self.errors.append(PatternError(f"bad regex: {err}", token.start_pos + skip + 1))
         return n.Regex(source, ignore_case)

@@ -1,6 +1,6 @@
 """The AST's node families and the one way to write a pass over them.
 
-Every node class belongs to a family (values, token constraints, patterns) by subclassing
+Every node class belongs to a family (values, token constraints, patterns, paths) by subclassing
 its base, and says what is below it with `children()`. A pass is a `Visitor` subclass that
 names the families it handles (`class Width(Visitor, over=PatternNode)`) and defines one
 `visit_<NodeClass>` method per node class of those families. That is checked when the pass
@@ -35,7 +35,7 @@ class Node:
         families = [base for base in _FAMILIES if issubclass(cls, base)]
         if not families:
             raise TypeError(f"node class {cls.__name__} belongs to no family: subclass ValueNode, "
-                            f"ConstraintNode or PatternNode")
+                            f"ConstraintNode, PatternNode or PathNode")
         lacking = [f"{visitor.__module__}.{visitor.__qualname__}" for visitor in _PASSES
                    if any(base in visitor.families for base in families) and not hasattr(visitor, _method(cls))]
         if lacking:
@@ -60,6 +60,11 @@ class ConstraintNode(Node, family=True):
 
 class PatternNode(Node, family=True):
     """A piece of a token sequence; each keeps `at`, its offset in the pattern source."""
+    __slots__ = ()
+
+
+class PathNode(Node, family=True):
+    """A piece of a path over the dependency tree (graph rules); each keeps `at`."""
     __slots__ = ()
 
 

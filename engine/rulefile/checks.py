@@ -71,7 +71,9 @@ def _check_cascade(state: "_State", rules: list[Rule], built: Mapping[str, Built
 
 def _label_of(use: MentionUse) -> str:
     written = use.written.lstrip("@!")
-    return written.split("=", 1)[1] if "=" in written else written
+    if "=" in written:
+        return written.split("=", 1)[1]
+    return written.rpartition(":")[2]       # `role:Label`, a graph rule's role
 
 
 def _check_example(state: "_State", example: Example, taxonomy: Taxonomy) -> None:

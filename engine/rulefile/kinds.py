@@ -8,7 +8,7 @@ entry in KINDS.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 from .. import cache
@@ -16,9 +16,11 @@ from ..errors import EvxError, Location, PatternError, did_you_mean
 from ..pattern import nodes
 from ..pattern.compiler import compile_pattern
 from ..pattern.lexicon import Lexicon, build_lexicon, read_phrases
-from ..pattern.parser import parse
+from ..pattern.parser import parse, parse_graph
+from ..pattern.paths import GraphPattern
 from ..pattern.visitor import ConstraintNode, Node, PatternNode, ValueNode, Visitor, walk
 from .files import NotReadable, real_path, resolve
+from .graphrule import GraphMatcher, build_graph_matcher
 from .matchers import LexiconMatcher, Matcher, TokenMatcher
 from .taxonomy import Taxonomy
 from .yamlsource import YList
@@ -279,8 +281,129 @@ def _built(phrases: list[str], tokenize, sensitive: bool) -> Lexicon:
     return lexicon
 
 
+# -- graph rules ----------------------------------------------------------------------------------
+
+def _graph(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -> Built | None:
+    data, source = draft.node, draft.source
+    name = spec["name"]
+    pattern = data.get("pattern")
+    if not isinstance(pattern, str):
+        state.error(f"graph rule '{name}' needs a 'pattern'", source.at(data.value_nodes.get("pattern", data.node)),
+                    "trigger = PATTERN on the first line, then one role = PATH a line")
+        return None
+    node = data.value_nodes["pattern"]
+
+    def located(err: PatternError) -> None:
+        state.errors.extend(EvxError(e.message, source.inside(node, e.offset), _hint(e, draft)) for e in err.all())
+    try:
+        graph = parse_graph(pattern, draft.variables, state.patterns.scope(source.text, draft.variables))
+    except PatternError as err:
+        located(err)
+        return None
+    except RecursionError:
+        state.error(f"rule '{name}': the pattern is nested too deeply to compile", source.at(node))
+        return None
+    matcher = None
+    try:
+        matcher = build_graph_matcher(graph, taxonomy, pattern)
+    except PatternError as err:
+        located(err)
+    except RecursionError:
+        state.error(f"rule '{name}': the pattern is nested too deeply to compile", source.at(node))
+    if not _check_graph_roles(state, spec, graph, source, node) or matcher is None:
+        return None
+    matcher = _required_by_schema(state, spec, graph, matcher, lambda offset: source.inside(node, offset))
+    return Built(matcher, tuple(_graph_mention_uses(graph, taxonomy)), lambda offset: source.inside(node, offset))
+
+
+def _required_by_schema(state: "_State", spec: dict, graph: GraphPattern, matcher: GraphMatcher,
+                        locate: Callable[[int], Location]) -> GraphMatcher:
+    """The matcher with the roles its schema requires required, whatever their `?` says:
+    the cascade drops an event without one in any case, and so explain and the rule index
+    agree with what is kept. A `?` that has no effect gets a warning."""
+    label = spec["labels"][0]
+    schema = state.schemas.get(label)
+    if schema is None or not any(role.optional and role.name in schema.required for role in graph.roles):
+        return matcher
+    for role in graph.roles:
+        if role.optional and role.name in schema.required:
+            state.warn(f"role '{role.name}' is required by the schema of {label}, so its '?' has no effect",
+                       locate(role.at), "drop the '?', or take the role out of the schema's 'required'")
+    return replace(matcher, roles=tuple(replace(role, optional=False) if role.name in schema.required else role
+                                        for role in matcher.roles))
+
+
+def _check_graph_roles(state: "_State", spec: dict, graph: GraphPattern, source, node) -> bool:
+    """A graph rule finds events: its label needs a schema when others have one, its roles
+    must be the schema's, and it must define every role the schema requires (an event
+    without one is dropped, so the rule would never keep an event)."""
+    label = spec["labels"][0]
+    schema = state.schemas.get(label)
+    if schema is None:
+        if state.schemas:
+            state.error(f"rule '{spec['name']}' finds events of {label}, which has no schema under 'events:'",
+                        spec["label_at"], did_you_mean(label, state.schemas) or
+                        f"declare it: events: {{{label}: {{roles: [...]}}}}")
+            return False
+        return True
+    ok = True
+    for role in graph.roles:
+        if role.name not in schema.roles:
+            state.error(f"role '{role.name}' is not a role of {label}", source.inside(node, role.at),
+                        did_you_mean(role.name, schema.roles) or "roles: " + ", ".join(schema.roles))
+            ok = False
+    defined = {role.name for role in graph.roles}
+    for required in schema.required:
+        if required not in defined:
+            state.error(f"{label} requires role '{required}', which rule '{spec['name']}' does not define, so "
+                        f"none of its events would be kept", source.inside(node, graph.trigger_at),
+                        f"add a line: {required} = PATH")
+            ok = False
+    return ok
+
+
+def _graph_mention_uses(graph: GraphPattern, taxonomy: Taxonomy) -> list[MentionUse]:
+    """The trigger's mention uses, the `mention` tests of the paths' filters, and each
+    role's label."""
+    uses = _mention_uses(graph.trigger, taxonomy)
+    in_paths = _PathMentionUses(taxonomy)
+    for role in graph.roles:
+        uses.extend(in_paths.visit(role.path, False))
+        wanted = taxonomy.expand(role.label) if role.label is not None else None
+        if wanted is not None:
+            uses.append(MentionUse(f"{role.name}:{role.label}", wanted, role.label_at))
+    return uses
+
+
+class _PathMentionUses(Visitor, over=nodes.PathNode):
+    """The `mention` tests of a path's filters; `negated` says whether they stand inside an
+    odd number of `(?! )`."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.constraint_uses = _ConstraintUses(taxonomy)
+
+    def visit_PathFilter(self, node: nodes.PathFilter, negated: bool) -> tuple[MentionUse, ...]:
+        return self.constraint_uses.visit(node.constraint, negated)
+
+    def visit_PathLookahead(self, node: nodes.PathLookahead, negated: bool) -> tuple[MentionUse, ...]:
+        return self.visit(node.body, negated != node.negated)
+
+    def visit_PathSequence(self, node: nodes.PathSequence | nodes.PathAlternation,
+                           negated: bool) -> tuple[MentionUse, ...]:
+        return tuple(use for item in node.children() for use in self.visit(item, negated))
+
+    visit_PathAlternation = visit_PathSequence
+
+    def visit_PathRepeat(self, node: nodes.PathRepeat, negated: bool) -> tuple[MentionUse, ...]:
+        return self.visit(node.body, negated)
+
+    def visit_Edge(self, node: nodes.Edge, negated: bool) -> tuple[MentionUse, ...]:
+        return ()
+
+
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("token", ("pattern",), _token),
     Kind("lexicon", ("lexicon", "phrases", "case"), _lexicon),
+    Kind("graph", ("pattern",), _graph),
 )}
 DEFAULT_KIND = "token"

@@ -31,7 +31,7 @@ from .yamlsource import Source, YList, YMap, load_yaml
 
 TOP_KEYS = ("taxonomy", "events", "vars", "contexts", "enrich", "rules")
 COMMON_KEYS = ("name", "label", "priority", "type", "keep", "attributes", "normalize", "examples", "description")
-KIND_KEYS = tuple(key for kind in KINDS.values() for key in kind.keys)
+KIND_KEYS = tuple(dict.fromkeys(key for kind in KINDS.values() for key in kind.keys))
 RULE_KEYS = COMMON_KEYS + KIND_KEYS
 CONTEXT_KEYS = ("default", "cases")
 CASE_KEYS = ("value", "before", "after", "types")
@@ -531,7 +531,7 @@ def _read_rule(state: _State, draft: _Draft) -> dict | None:
         if key_name in KIND_KEYS:
             owners = [k.name for k in KINDS.values() if key_name in k.keys]
             state.error(f"'{key_name}' is a key of {' and '.join(owners)} rules, and this is a {kind} rule",
-                        source.at(key_node), f"set type: {owners[0]}" if len(owners) == 1 else None)
+                        source.at(key_node), "set type: " + " or type: ".join(owners))
         else:
             state.error(f"unknown rule key '{key_name}'", source.at(key_node),
                         did_you_mean(str(key_name), RULE_KEYS) or "keys: " + ", ".join(RULE_KEYS))

@@ -90,10 +90,14 @@ def _token_table(sentence: Sentence, matches: list[Match]) -> list[str]:
             tag = m.label if m.keep else f"({m.label})"
             if tag not in covering[i]:
                 covering[i].append(tag)
-    rows = [["#", "word", "lower", "lemma", "shape", "tag", "entity", "mentions"]]
+    # with a tree, each token's head (its number, "-" for none) and relation, for graph rules
+    rows = [["#", "word", "lower", "lemma", "shape", "tag", "entity", "head", "dep", "mentions"]]
     for tok, labels in zip(sentence.tokens, covering):
-        rows.append([str(tok.index), tok.word, tok.lower, tok.lemma, tok.shape, tok.tag, tok.entity, " ".join(labels)])
-    used = [i for i in range(len(rows[0])) if i < 5 or i == 7 or any(r[i] for r in rows[1:])]
+        head = (str(tok.head) if tok.head >= 0 else "-") if tok.incoming else ""
+        rows.append([str(tok.index), tok.word, tok.lower, tok.lemma, tok.shape, tok.tag, tok.entity, head,
+                     tok.incoming, " ".join(labels)])
+    last = len(rows[0]) - 1
+    used = [i for i in range(len(rows[0])) if i < 5 or i == last or any(r[i] for r in rows[1:])]
     widths = {i: max(len(r[i]) for r in rows) for i in used}
     return ["  " + "  ".join(r[i].ljust(widths[i]) for i in used).rstrip() for r in rows]
 

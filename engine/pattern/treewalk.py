@@ -1,0 +1,239 @@
+"""The walker that runs compiled paths (paths.py) over the dependency tree of one sentence.
+
+A walk is plain reachability over (instruction, token) states, each visited at most once,
+so a path costs at most sentence length times path size from any set of start tokens,
+whatever its quantifiers: a step down looks at a token's dependents, and the dependents of
+all tokens together are the sentence once over. A lookahead is answered from a table of
+the tokens it holds at, made once per sentence by the same reachability run backwards from
+the accepting state, so nested lookaheads stay linear too.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .paths import ACCEPT, AHEAD, BRANCH, DOWN, FILTER, JUMP, UP, PathProgram
+from .relations import MARKERS, joins_phrase, universal_part
+
+
+class Tree:
+    """One sentence's tree as the walker reads it: each token's head, relation and
+    dependents, and the lookahead tables made so far. `state` is the VM's SentenceState
+    (filters that test `mention` read it)."""
+
+    __slots__ = ("state", "tokens", "n", "heads", "relations", "dependents", "_tables", "_order", "_phrases")
+
+    def __init__(self, state):
+        self.state = state
+        self.tokens = state.tokens
+        n = self.n = len(self.tokens)
+        self.heads = [t.head if 0 <= t.head < n else -1 for t in self.tokens]
+        self.relations = [t.incoming for t in self.tokens]
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
+        for i, h in enumerate(self.heads):
+            if h >= 0:
+                self.dependents[h].append(i)
+        self._tables: dict[int, tuple[PathProgram, frozenset[int]]] = {}
+        self._order: tuple[list[int], list[int]] | None = None
+        self._phrases: dict[int, tuple[int, int]] = {}
+
+    def phrase_order(self) -> tuple[list[int], list[int]]:
+        """A depth-first walk of the tree along the edges a phrase takes (relations.joins_phrase):
+        (first, after) such that token i lies in the phrase subtree of t exactly when
+        first[t] <= first[i] < after[t]. A cycle of heads (which given tokens can make) is
+        cut where the walk meets it."""
+        if self._order is None:
+            n = self.n
+            below: list[list[int]] = [[] for _ in range(n)]
+            tops = []
+            for i in range(n):
+                h = self.heads[i]
+                if h >= 0 and joins_phrase(self.relations[i]):
+                    below[h].append(i)
+                else:
+                    tops.append(i)
+            first = [-1] * n
+            up = [-1] * n                   # the parent in the walk
+            order: list[int] = []
+            for top in tops + list(range(n)):
+                if first[top] >= 0:
+                    continue
+                stack = [top]
+                while stack:
+                    node = stack.pop()
+                    if first[node] >= 0:
+                        continue            # met again: a cycle, cut here
+                    first[node] = len(order)
+                    order.append(node)
+                    for child in reversed(below[node]):
+                        if first[child] < 0:
+                            up[child] = node
+                            stack.append(child)
+            size = [1] * n
+            for node in reversed(order):
+                if up[node] >= 0:
+                    size[up[node]] += size[node]
+            self._order = (first, [first[i] + size[i] for i in range(n)])
+        return self._order
+
+    def holds(self, program: PathProgram) -> frozenset[int]:
+        """The tokens from which `program` reaches some token (a lookahead's table)."""
+        kept = self._tables.get(id(program))
+        if kept is None:
+            # the program is kept beside its table, so that its id means it while the tree lives
+            kept = self._tables[id(program)] = (program, _ahead_table(program, self))
+        return kept[1]
+
+
+def _passes(relation: str | None, search, label: str) -> bool:
+    """Whether a step's test takes a relation: exactly `relation`, else one that `search`
+    finds something in, else (both None) any."""
+    if relation is not None:
+        return label == relation
+    return search is None or search(label) is not None
+
+
+def reach(program: PathProgram, tree: Tree, starts: Iterable[int]) -> list[int]:
+    """The tokens the path reaches from any of `starts`, in sentence order."""
+    code = program.plain
+    n = tree.n
+    tokens, heads, relations, dependents = tree.tokens, tree.heads, tree.relations, tree.dependents
+    state = tree.state
+    width = len(code)
+    seen: set[int] = set()
+    found: set[int] = set()
+    stack = [(0, t) for t in starts if 0 <= t < n]
+    pop, push, mark = stack.pop, stack.append, seen.add
+    while stack:
+        pc, t = pop()
+        key = t * width + pc
+        if key in seen:
+            continue
+        mark(key)
+        ins = code[pc]
+        op = ins[0]
+        if op == DOWN:
+            relation, search = ins[1], ins[2]
+            pc += 1
+            if relation is not None:
+                for d in dependents[t]:
+                    if relations[d] == relation:
+                        push((pc, d))
+            else:
+                for d in dependents[t]:
+                    if search is None or search(relations[d]) is not None:
+                        push((pc, d))
+        elif op == UP:
+            h = heads[t]
+            if h >= 0 and _passes(ins[1], ins[2], relations[t]):
+                push((pc + 1, h))
+        elif op == FILTER:
+            if ins[1](tokens[t], state):
+                push((pc + 1, t))
+        elif op == AHEAD:
+            if (t in tree.holds(ins[1])) != ins[2]:
+                push((pc + 1, t))
+        elif op == BRANCH:
+            push((ins[2], t))
+            push((ins[1], t))
+        elif op == JUMP:
+            push((ins[1], t))
+        elif op == ACCEPT:
+            found.add(t)
+        else:                                   # pragma: no cover
+            raise AssertionError(f"bad path opcode {op}")
+    return sorted(found)
+
+
+def _ahead_table(program: PathProgram, tree: Tree) -> frozenset[int]:
+    """The tokens t such that (0, t) reaches (ACCEPT, any token): the walk run backwards.
+
+    A state (pc, t) is reached backwards from (pc + 1, t') when the step at pc leads from t
+    to t': for a step down, t is the head of t'; for a step up, t is a dependent of t'; a
+    filter or lookahead stays on its token. Branches and jumps lead back through
+    `jumps_into`."""
+    code = program.plain
+    into = program.jumps_into
+    n = tree.n
+    tokens, heads, relations, dependents = tree.tokens, tree.heads, tree.relations, tree.dependents
+    state = tree.state
+    width = len(code)
+    seen: set[int] = set()
+    stack = [(pc, t) for pc, ins in enumerate(code) if ins[0] == ACCEPT for t in range(n)]
+    pop, push, mark = stack.pop, stack.append, seen.add
+    out: set[int] = set()
+    while stack:
+        pc, t = pop()
+        key = t * width + pc
+        if key in seen:
+            continue
+        mark(key)
+        for before in into[pc]:
+            push((before, t))
+        if pc == 0:
+            out.add(t)
+            continue
+        ins = code[pc - 1]
+        op = ins[0]
+        if op == DOWN:
+            h = heads[t]
+            if h >= 0 and _passes(ins[1], ins[2], relations[t]):
+                push((pc - 1, h))
+        elif op == UP:
+            relation, search = ins[1], ins[2]
+            for d in dependents[t]:
+                if _passes(relation, search, relations[d]):
+                    push((pc - 1, d))
+        elif op == FILTER:
+            if ins[1](tokens[t], state):
+                push((pc - 1, t))
+        elif op == AHEAD:
+            if (t in tree.holds(ins[1])) != ins[2]:
+                push((pc - 1, t))
+    return frozenset(out)
+
+
+def phrase(tree: Tree, token: int) -> tuple[int, int]:
+    """The span (start, end exclusive) of a token's phrase.
+
+    The token and what it governs, not crossing clausal, coordinated, appositive or
+    punctuation relations (relations.PHRASE_BARRIERS), nor the token's own `case` and
+    `mark` dependents (the preposition or subordinator that ties the phrase to what the
+    path came from: "by the envoy" is "the envoy"; deeper down they stay: "the capital of
+    Iran"); with the `punct` dependents of those tokens, which may stand inside the
+    phrase; the longest run of consecutive tokens of that set around the token, without
+    punctuation at either end.
+
+    Whether a token is governed so is one comparison of its place in a walk of the tree
+    (made once per sentence), so a phrase costs its own length.
+    """
+    kept = tree._phrases.get(token)
+    if kept is not None:
+        return kept
+    first, after = tree.phrase_order()
+    heads, relations = tree.heads, tree.relations
+    markers = [(first[d], after[d]) for d in tree.dependents[token] if universal_part(relations[d]) in MARKERS]
+    lo_at, hi_at = first[token], after[token]
+
+    def member(i: int) -> bool:
+        at = first[i]
+        if not lo_at <= at < hi_at:
+            return False
+        return not markers or not any(a <= at < b for a, b in markers)
+
+    def inside(i: int) -> bool:
+        if member(i):
+            return True
+        rel = relations[i]
+        return (rel == "punct" or rel.startswith("punct:")) and heads[i] >= 0 and member(heads[i])
+
+    lo = hi = token
+    while lo > 0 and inside(lo - 1):
+        lo -= 1
+    while hi + 1 < tree.n and inside(hi + 1):
+        hi += 1
+    while not member(lo):
+        lo += 1
+    while not member(hi):
+        hi -= 1
+    kept = tree._phrases[token] = (lo, hi + 1)
+    return kept
