@@ -1,0 +1,267 @@
+"""Part-of-speech tagger: UPOS and Penn Treebank XPOS from words, an averaged perceptron.
+
+The model is linear in features of a word and of the words up to two places either side,
+plus the tags already chosen on its left. Every word feature belongs to one word type
+seen from one place (the word itself, or a neighbour at -2, -1, +1, +2), so the score
+that a word type contributes from each place is summed once and kept in a table; a
+sentence's static scores are then five row gathers per token, for all sentences at once.
+Tags are chosen greedily left to right, one position at a time across all sentences, and
+a second pass adds the first pass's tags on the right. Each label is a (UPOS, XPOS) pair,
+so the two tags always agree with each other.
+"""
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .modelfile import ModelError, decode_strings, load_model
+
+KIND = "tagger"
+DEFAULT_MODEL = Path(__file__).parent / "data" / "tagger.npz"
+
+# The places a word's features are seen from; 0 is the word itself.
+PLACES = (0, -2, -1, 1, 2)
+BEFORE, AFTER = "<s>", "</s>"
+# Words longer than this are cut for their features (the tags do not depend on the rest).
+_MAX_FEATURE_CHARS = 40
+# New word types are remembered up to this many; beyond it they are scored afresh each call.
+_CACHE_LIMIT = 200_000
+
+
+_ASCII_SHAPE = str.maketrans({**{c: "X" for c in string.ascii_uppercase},
+                              **{c: "x" for c in string.ascii_lowercase},
+                              **{c: "d" for c in string.digits}})
+_RUNS = {run: re.compile(r"(.)\1{%d,}" % run) for run in (1, 3)}
+
+
+def shape(word: str, run: int = 3) -> str:
+    """The word's letters as X/x, digits as d, other characters kept, runs cut at `run` (1 or 3)."""
+    w = word[:_MAX_FEATURE_CHARS]
+    if w.isascii():
+        mapped = w.translate(_ASCII_SHAPE)
+    else:
+        mapped = "".join("X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
+                         for ch in w)
+    return _RUNS[run].sub(r"\1" * run, mapped)
+
+
+def type_features(word: str) -> tuple[list[str], ...]:
+    """The features of `word` seen from each of PLACES (itself, then its neighbours), as strings."""
+    if word in (BEFORE, AFTER):
+        return tuple([f"{place}l={word}"] if place else [] for place in PLACES)
+    w = word[:_MAX_FEATURE_CHARS]
+    low = w.lower()
+    n = len(low)
+    brief = shape(w, 1)
+    own = [f"w={w}", f"l={low}", f"sh={shape(w, 3)}", f"ss={brief}"]
+    own += [f"s{k}={low[-k:]}" for k in (1, 2, 3, 4, 5) if n > k]
+    own += [f"p{k}={low[:k]}" for k in (1, 2, 3) if n > k]
+    if "-" in w[1:]:
+        own.append("hy")
+    if "d" in brief:
+        own.append("dg")
+    if w[:1].isupper():
+        own.append("cap=" + ("all" if n > 1 and w.isupper() else "first"))
+        if n > 3:
+            own.append(f"cs3={low[-3:]}")
+    near = [f"l={low}", f"ss={brief}"] + ([f"s3={low[-3:]}"] if n > 3 else [])
+    far = [f"l={low}"]
+    return (own, [f"-2{f}" for f in far], [f"-1{f}" for f in near], [f"1{f}" for f in near],
+            [f"2{f}" for f in far])
+
+
+def history_offsets(n_static: int, n_labels: int) -> tuple[int, int, int, int, int]:
+    """Where the rows of the tag features begin, after the word features: left tag -1, left
+    tag -2, the pair of both, right tag +1 and right tag +2 (of the first pass). Each tag
+    slot has one more value than there are labels, for a place outside the sentence."""
+    k = n_labels + 1
+    t1 = n_static
+    t2 = t1 + k
+    t12 = t2 + k
+    r1 = t12 + k * k
+    r2 = r1 + k
+    return t1, t2, t12, r1, r2
+
+
+def n_rows(n_static: int, n_labels: int) -> int:
+    k = n_labels + 1
+    return history_offsets(n_static, n_labels)[-1] + k
+
+
+class Tagger:
+    """UPOS and XPOS for each word of each sentence; see the module docstring for the model."""
+
+    def __init__(self, header: dict[str, Any], features: list[str], labels: list[tuple[str, str]],
+                 weights: np.ndarray, second: np.ndarray | None):
+        self.header = header
+        self._index = {f: i + 1 for i, f in enumerate(features)}    # row 0: no feature
+        self._labels = labels
+        self._upos = [u for u, _ in labels]
+        self._xpos = [x for _, x in labels]
+        # (rows, labels) float32 holding whole numbers, so that every sum is exact: the first
+        # pass, and the second one if the model has it.
+        self._passes = [weights] + ([second] if second is not None else [])
+        self._types: dict[str, int] = {}
+        n = len(labels)
+        self._offsets = history_offsets(len(features) + 1, n)
+        self._tables = [np.zeros((0, len(PLACES), n), np.float32) for _ in self._passes]
+        self._type_ids([BEFORE, AFTER])
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Tagger":
+        """The tagger in `path`, by default the one shipped with evx; ModelError if unusable."""
+        path = DEFAULT_MODEL if path is None else Path(path)
+        header, arrays = load_model(path, KIND)
+        return cls(header, *_unpack(path, header, arrays))
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def _type_ids(self, words: list[str]) -> list[int]:
+        """Type ids of `words`, scoring the types not seen before (all of them at once)."""
+        types = self._types
+        new = [w for w in dict.fromkeys(words) if w not in types]
+        if new and len(types) + len(new) > _CACHE_LIMIT:
+            # Full: start afresh (a type's scores do not depend on when they were computed).
+            types.clear()
+            self._tables = [t[:0] for t in self._tables]
+            new = [BEFORE, AFTER] + [w for w in dict.fromkeys(words) if w not in (BEFORE, AFTER)]
+        if new:
+            index = self._index
+            get = index.get
+            per_type = [type_features(w) for w in new]
+            rows = [[i for i in map(get, feats[p]) if i] for p in range(len(PLACES)) for feats in per_type]
+            width = max(1, max(map(len, rows)))
+            ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0: all zeros
+            for t, weights in enumerate(self._passes):
+                vec = weights[ids[:, 0]]
+                for j in range(1, width):
+                    vec += weights[ids[:, j]]
+                vec = vec.reshape(len(PLACES), len(new), -1).transpose(1, 0, 2)
+                self._tables[t] = np.concatenate([self._tables[t], vec])
+            base = len(types)
+            for k, w in enumerate(new):
+                types[w] = base + k
+        return [types[w] for w in words]
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[str]]]:
+        """(UPOS, XPOS) for each word of each sentence."""
+        sentences = [list(s) for s in sentences]
+        for s in sentences:
+            for w in s:
+                if not isinstance(w, str):
+                    raise TypeError(f"a sentence holds words as strings, got {type(w).__name__}")
+        words = [w for s in sentences for w in s]
+        if not words:
+            return [([], []) for _ in sentences]
+        ids = np.array(self._type_ids(words), np.int64)
+        lengths = np.array([len(s) for s in sentences], np.int64)
+        labels = self._decode(ids, lengths).tolist()
+        out = []
+        pos = 0
+        upos, xpos = self._upos, self._xpos
+        for n in lengths.tolist():
+            chosen = labels[pos:pos + n]
+            out.append(([upos[k] for k in chosen], [xpos[k] for k in chosen]))
+            pos += n
+        return out
+
+    def _decode(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The label of every word, the words of all sentences laid end to end."""
+        n_words = len(ids)
+        first = np.cumsum(lengths) - lengths                  # flat index of each sentence's word 0
+        within = np.arange(n_words) - np.repeat(first, lengths)
+        length = np.repeat(lengths, lengths)
+        # Two places of padding before and after each sentence.
+        where = np.arange(n_words) + 2 + 4 * np.repeat(np.arange(len(lengths)), lengths)
+        padded = np.full(n_words + 4 * len(lengths), self._types[BEFORE], np.int64)
+        padded[where] = ids
+        after = self._types[AFTER]
+        padded[where[within == length - 1] + 1] = after
+        padded[where[within == length - 1] + 2] = after
+        order = np.argsort(-lengths, kind="stable")
+        word0, by_len = first[order], lengths[order]
+        right = None
+        for t, weights in enumerate(self._passes):
+            table = self._tables[t]
+            static = table[padded[where], 0]
+            for p, place in enumerate(PLACES[1:], 1):
+                static += table[padded[where + place], p]
+            if right is not None:
+                static += self._right_scores(weights, right, within, length)
+            right = self._greedy(static, weights, word0, by_len)
+        return right
+
+    def _right_scores(self, weights: np.ndarray, right: np.ndarray, within: np.ndarray,
+                      length: np.ndarray) -> np.ndarray:
+        """Scores of the first pass's labels one and two places to the right."""
+        outside = len(self._labels)
+        _, _, _, r1, r2 = self._offsets
+        nxt = np.full(len(right), outside, np.int64)
+        nxt2 = np.full(len(right), outside, np.int64)
+        nxt[:-1] = np.where(within[:-1] + 1 < length[:-1], right[1:], outside)
+        nxt2[:-2] = np.where(within[:-2] + 2 < length[:-2], right[2:], outside)
+        return weights[r1 + nxt] + weights[r2 + nxt2]
+
+    def _greedy(self, static: np.ndarray, weights: np.ndarray, word0: np.ndarray,
+                by_len: np.ndarray) -> np.ndarray:
+        """Labels left to right, each position of all sentences (longest first) at once."""
+        outside = len(self._labels)
+        k = outside + 1
+        t1, t2, t12, _, _ = self._offsets
+        out = np.empty(len(static), np.int64)
+        prev1 = np.full(len(word0), outside, np.int64)
+        prev2 = np.full(len(word0), outside, np.int64)
+        active = len(word0)
+        for p in range(int(by_len[0]) if len(by_len) else 0):
+            while by_len[active - 1] <= p:
+                active -= 1
+            at = word0[:active] + p
+            a1, a2 = prev1[:active], prev2[:active]
+            best = (static[at] + weights[t1 + a1] + weights[t2 + a2] + weights[t12 + a1 * k + a2]).argmax(axis=1)
+            out[at] = best
+            prev2[:active] = a1
+            prev1[:active] = best
+        return out
+
+
+def _unpack(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]):
+    """Features, labels and dense weights from a model's arrays; ModelError if inconsistent."""
+    try:
+        features = decode_strings(arrays["features"])
+        raw_labels = decode_strings(arrays["labels"])
+        labels = [tuple(s.split("\t")) for s in raw_labels]
+        if not labels or any(len(pair) != 2 for pair in labels):
+            raise ModelError(f"{path}: labels are not (UPOS, XPOS) pairs")
+        passes = []
+        for name in ("first", "second"):
+            if f"{name}_indptr" not in arrays:
+                passes.append(None)
+                continue
+            passes.append(_dense(path, name, arrays, n_rows(len(features) + 1, len(labels)), len(labels)))
+    except KeyError as exc:
+        raise ModelError(f"{path}: not a complete tagger model (no {exc})") from None
+    except (UnicodeDecodeError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: damaged tagger model ({exc})") from None
+    if passes[0] is None:
+        raise ModelError(f"{path}: not a complete tagger model (no first pass)")
+    return features, labels, passes[0], passes[1]
+
+
+def _dense(path: Path, name: str, arrays: dict[str, np.ndarray], rows: int, cols: int) -> np.ndarray:
+    """The weights of one pass, stored sparse (rows in CSR form) as whole numbers."""
+    indptr = arrays[f"{name}_indptr"].astype(np.int64)
+    columns = arrays[f"{name}_cols"].astype(np.int64)
+    values = arrays[f"{name}_vals"].astype(np.float32)
+    if (len(indptr) != rows + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0)
+            or indptr[-1] != len(columns) or len(columns) != len(values)
+            or (len(columns) and (columns.min() < 0 or columns.max() >= cols))):
+        raise ModelError(f"{path}: the {name} pass's weights do not fit its features and labels")
+    dense = np.zeros((rows, cols), np.float32)
+    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    dense[row_of, columns] = values
+    dense[0] = 0
+    return dense
