@@ -35,7 +35,7 @@ import numpy as np
 
 import evx
 from evx.syntax.modelfile import encode_strings, save_model
-from evx.syntax.tagger import AFTER, BEFORE, DEFAULT_MODEL, PLACES, Tagger, history_offsets, n_rows, type_features
+from evx.syntax.tagger import AFTER, BEFORE, DEFAULT_MODEL, PLACES, Tagger, history_offsets, lowered, n_rows, pair_features, type_features
 from evx.syntax.treebank import read_treebank
 
 TREEBANK = "UD_English-EWT"
@@ -51,6 +51,8 @@ class Settings:
     second_pass: bool = True
     prune: float = 0.0          # drop averaged weights smaller than this (in updates) ...
     levels: int = 127           # ... and quantise the rest to this many steps either side of 0
+    dropout: float = 0.0        # a word's identity is hidden from an update with chance a/(a+count)
+    mix: int = 1                # models trained on differently shuffled data, their weights summed
     labels: str = "joint"       # joint (UPOS, XPOS) pairs; upos or xpos: one of them only (to compare)
 
 
@@ -87,6 +89,7 @@ class Encoder:
                     if word not in cache:
                         cache[word] = type_features(word)
                     counts.update(cache[word][p])
+            counts.update(pair_features([lowered(w) for w in padded]))
         self.features = sorted(f for f, c in counts.items() if c >= min_count and "\n" not in f)
         self.index = {f: i + 1 for i, f in enumerate(self.features)}
         self.mode = labels
@@ -125,6 +128,9 @@ class Encoder:
             parts = [table[ids[2 + place:2 + place + n], starts[p]:starts[p + 1]] for p, place in enumerate(PLACES)]
             blocks.append(np.concatenate(parts, axis=1) if n else np.zeros((0, table.shape[1]), np.int32))
         feats = np.concatenate(blocks)
+        pairs = [self.index.get(f, 0) for forms in data.forms
+                 for f in pair_features([lowered(w) for w in [BEFORE, BEFORE, *forms, AFTER, AFTER]])]
+        feats = np.concatenate([feats, np.array(pairs, np.int32).reshape(len(feats), 2)], axis=1)
         gold = np.array([self.label_index.get(self.label(u, x), -1) for us, xs in zip(data.upos, data.xpos)
                          for u, x in zip(us, xs)], np.int64)
         offsets = np.cumsum([0] + [len(f) for f in data.forms])
@@ -174,8 +180,9 @@ def greedy(w: np.ndarray, static: np.ndarray, offsets: tuple[int, ...], k: int) 
 
 
 def right_rows(pred: np.ndarray, offsets: tuple[int, ...], k: int) -> np.ndarray:
+    """The rows of the first pass's labels at +1 and +2 of each word, for the second pass."""
     outside = k - 1
-    r1, r2 = offsets[3:]
+    r1, r2 = offsets[3:5]
     nxt = np.append(pred[1:], outside)
     nxt2 = np.append(pred[2:], [outside, outside])[:len(pred)]
     return np.stack([r1 + nxt, r2 + nxt2], axis=1)
@@ -205,6 +212,9 @@ def train(data: Data, settings: Settings, dev: Data | None, log=print) -> tuple[
     enc = Encoder(data, settings.min_count, settings.labels)
     known = {w for forms in data.forms for w in forms}
     feats, gold, sent_offsets = enc.encode(data)
+    counts = Counter(w for forms in data.forms for w in forms)
+    word_count = np.array([counts[w] for forms in data.forms for w in forms], np.float64)
+    hide_chance = settings.dropout / (settings.dropout + word_count)
     if dev is not None:
         dev_feats, dev_gold, dev_offsets = enc.encode(dev)
     n_labels = len(enc.labels)
@@ -212,36 +222,48 @@ def train(data: Data, settings: Settings, dev: Data | None, log=print) -> tuple[
     static_rows = len(enc.features) + 1
     offsets = history_offsets(static_rows, n_labels)
     rows = n_rows(static_rows, n_labels)
-    models = [Perceptron(rows, n_labels) for _ in range(1 + settings.second_pass)]
-    rng = np.random.default_rng(settings.seed)
-    order = np.arange(len(sent_offsets) - 1)
-    c = 1
+    members = []
+    for m in range(settings.mix):
+        members.append({"models": [Perceptron(rows, n_labels) for _ in range(1 + settings.second_pass)],
+                        "rng": np.random.default_rng(settings.seed + m), "c": 1,
+                        "order": np.arange(len(sent_offsets) - 1)})
     best = (-1.0, 0, None)
     history = []
     for epoch in range(1, settings.epochs + 1):
         start = time.perf_counter()
-        rng.shuffle(order)
         errors = 0
-        for s in order:
-            lo, hi = sent_offsets[s], sent_offsets[s + 1]
-            if lo == hi:
-                continue
-            f, g = feats[lo:hi], gold[lo:hi]
-            pred = None
-            for m in models:
-                static = m.w[f].sum(axis=1)
-                extra = None
-                if pred is not None:
-                    extra = right_rows(pred, offsets, k)
-                    static += m.w[extra].sum(axis=1)
-                pred, hist = greedy(m.w, static, offsets, k)
-                wrong = np.flatnonzero(pred != g)
-                if len(wrong):
-                    used = [f[wrong], hist[wrong]] + ([extra[wrong]] if extra is not None else [])
-                    m.update(np.concatenate(used, axis=1), g[wrong], pred[wrong], c)
-            errors += len(wrong)
-            c += 1
-        passes = [m.averaged(c) for m in models]
+        for member in members:
+            models, rng, order = member["models"], member["rng"], member["order"]
+            c = member["c"]
+            rng.shuffle(order)
+            for s in order:
+                lo, hi = sent_offsets[s], sent_offsets[s + 1]
+                if lo == hi:
+                    continue
+                f, g = feats[lo:hi], gold[lo:hi]
+                if settings.dropout:
+                    hide = rng.random(hi - lo) < hide_chance[lo:hi]
+                    if hide.any():
+                        f = f.copy()
+                        f[hide, :2] = 0         # the word= and lower= features come first
+                pred = None
+                for m in models:
+                    static = m.w[f].sum(axis=1)
+                    extra = None
+                    if pred is not None:
+                        extra = right_rows(pred, offsets, k)
+                        static += m.w[extra].sum(axis=1)
+                    pred, hist = greedy(m.w, static, offsets, k)
+                    wrong = np.flatnonzero(pred != g)
+                    if len(wrong):
+                        used = [f[wrong], hist[wrong]] + ([extra[wrong]] if extra is not None else [])
+                        m.update(np.concatenate(used, axis=1), g[wrong], pred[wrong], c)
+                errors += len(wrong)
+                c += 1
+            member["c"] = c
+        passes = [sum(member["models"][p].averaged(member["c"]) for member in members)
+                  for p in range(1 + settings.second_pass)]
+        errors /= len(members)
         line = f"epoch {epoch}: train errors {errors / len(gold):.4f} ({time.perf_counter() - start:.1f}s)"
         if dev is not None:
             pred = tag_encoded(passes, dev_feats, dev_offsets, offsets, k)
@@ -447,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-pass", action="store_true", help="no second pass with right-hand tags")
     ap.add_argument("--prune", type=float, default=Settings.prune)
     ap.add_argument("--levels", type=int, default=Settings.levels)
+    ap.add_argument("--dropout", type=float, default=Settings.dropout)
+    ap.add_argument("--mix", type=int, default=Settings.mix)
     ap.add_argument("--labels", choices=("joint", "upos", "xpos"), default="joint")
     ap.add_argument("--evaluate", action="store_true", help="evaluate --model instead of training")
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -462,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         evaluate(args.model, args.treebank, pud if pud.exists() else None, args.repeats)
         return 0
     settings = Settings(args.epochs, args.seed, args.min_count, not args.one_pass, args.prune, args.levels,
-                        args.labels)
+                        args.dropout, args.mix, args.labels)
     if args.jackknife:
         jackknife(args.jackknife, args.treebank, pud if pud.exists() else None, settings, args.folds, args.model)
         return 0

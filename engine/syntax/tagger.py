@@ -11,8 +11,10 @@ so the two tags always agree with each other.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -36,6 +38,7 @@ _ASCII_SHAPE = str.maketrans({**{c: "X" for c in string.ascii_uppercase},
                               **{c: "x" for c in string.ascii_lowercase},
                               **{c: "d" for c in string.digits}})
 _RUNS = {run: re.compile(r"(.)\1{%d,}" % run) for run in (1, 3)}
+_SHAPES: dict[tuple[str, int], str] = {}      # mapped word -> shape: most words share a few
 
 
 def shape(word: str, run: int = 3) -> str:
@@ -46,7 +49,13 @@ def shape(word: str, run: int = 3) -> str:
     else:
         mapped = "".join("X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
                          for ch in w)
-    return _RUNS[run].sub(r"\1" * run, mapped)
+    key = (mapped, run)
+    cut = _SHAPES.get(key)
+    if cut is None:
+        cut = _RUNS[run].sub(r"\1" * run, mapped)
+        if len(_SHAPES) < 50_000:
+            _SHAPES[key] = cut
+    return cut
 
 
 def type_features(word: str) -> tuple[list[str], ...]:
@@ -74,17 +83,29 @@ def type_features(word: str) -> tuple[list[str], ...]:
             [f"2{f}" for f in far])
 
 
-def history_offsets(n_static: int, n_labels: int) -> tuple[int, int, int, int, int]:
+def pair_features(lows: list[str]) -> list[str]:
+    """Features of each word of a sentence with the word before it and the word after it:
+    `lows` are the lowercased words with two places of padding at either end."""
+    out = []
+    for i in range(2, len(lows) - 2):
+        out.append(f"b-={lows[i - 1]} {lows[i]}")
+        out.append(f"b+={lows[i]} {lows[i + 1]}")
+    return out
+
+
+def lowered(word: str) -> str:
+    """A word as its features see it: cut, then lowercased."""
+    return word[:_MAX_FEATURE_CHARS].lower()
+
+
+def history_offsets(n_static: int, n_labels: int) -> tuple[int, ...]:
     """Where the rows of the tag features begin, after the word features: left tag -1, left
-    tag -2, the pair of both, right tag +1 and right tag +2 (of the first pass). Each tag
-    slot has one more value than there are labels, for a place outside the sentence."""
+    tag -2, the pair of both; then, for the second pass, the first pass's tags at +1 and at
+    +2. Each tag slot has one more value than there are labels, for a place outside the
+    sentence."""
     k = n_labels + 1
-    t1 = n_static
-    t2 = t1 + k
-    t12 = t2 + k
-    r1 = t12 + k * k
-    r2 = r1 + k
-    return t1, t2, t12, r1, r2
+    sizes = (k, k, k * k, k, k)
+    return tuple(int(x) for x in np.cumsum((n_static,) + sizes[:-1]))
 
 
 def n_rows(n_static: int, n_labels: int) -> int:
@@ -92,23 +113,37 @@ def n_rows(n_static: int, n_labels: int) -> int:
     return history_offsets(n_static, n_labels)[-1] + k
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """One pass's weights, a dense (rows, labels) table of small whole numbers (int8 or
+    int16), summed in int32: exact, so the result never depends on the order of a sum."""
+    weights: np.ndarray
+
+    def sum_rows(self, ids: np.ndarray) -> np.ndarray:
+        """For each row of `ids` (m, width), the sum of those feature rows: (m, labels) int32."""
+        w = self.weights
+        out = w[ids[:, 0]].astype(np.int32)
+        for j in range(1, ids.shape[1]):
+            out += w[ids[:, j]]
+        return out
+
+
 class Tagger:
     """UPOS and XPOS for each word of each sentence; see the module docstring for the model."""
 
     def __init__(self, header: dict[str, Any], features: list[str], labels: list[tuple[str, str]],
-                 weights: np.ndarray, second: np.ndarray | None):
+                 passes: list[_Pass]):
         self.header = header
-        self._index = {f: i + 1 for i, f in enumerate(features)}    # row 0: no feature
+        self._index = dict(zip(features, range(1, len(features) + 1)))    # row 0: no feature
         self._labels = labels
         self._upos = [u for u, _ in labels]
         self._xpos = [x for _, x in labels]
-        # (rows, labels) float32 holding whole numbers, so that every sum is exact: the first
-        # pass, and the second one if the model has it.
-        self._passes = [weights] + ([second] if second is not None else [])
+        self._passes = passes
         self._types: dict[str, int] = {}
+        self._lows: list[str] = []           # each type's lowered word, for the pair features
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
-        self._tables = [np.zeros((0, len(PLACES), n), np.float32) for _ in self._passes]
+        self._tables = [np.zeros((0, len(PLACES), n), np.int32) for _ in passes]
         self._type_ids([BEFORE, AFTER])
 
     @classmethod
@@ -116,7 +151,7 @@ class Tagger:
         """The tagger in `path`, by default the one shipped with evx; ModelError if unusable."""
         path = DEFAULT_MODEL if path is None else Path(path)
         header, arrays = load_model(path, KIND)
-        return cls(header, *_unpack(path, header, arrays))
+        return cls(header, *_unpack(path, arrays))
 
     # -- scoring ---------------------------------------------------------------------------
 
@@ -127,24 +162,23 @@ class Tagger:
         if new and len(types) + len(new) > _CACHE_LIMIT:
             # Full: start afresh (a type's scores do not depend on when they were computed).
             types.clear()
+            self._lows.clear()
             self._tables = [t[:0] for t in self._tables]
             new = [BEFORE, AFTER] + [w for w in dict.fromkeys(words) if w not in (BEFORE, AFTER)]
         if new:
-            index = self._index
-            get = index.get
+            get = self._index.get
             per_type = [type_features(w) for w in new]
             rows = [[i for i in map(get, feats[p]) if i] for p in range(len(PLACES)) for feats in per_type]
             width = max(1, max(map(len, rows)))
-            ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0: all zeros
+            ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0 is empty
+            n = len(self._labels)
             for t, weights in enumerate(self._passes):
-                vec = weights[ids[:, 0]]
-                for j in range(1, width):
-                    vec += weights[ids[:, j]]
-                vec = vec.reshape(len(PLACES), len(new), -1).transpose(1, 0, 2)
+                vec = weights.sum_rows(ids).reshape(len(PLACES), len(new), n).transpose(1, 0, 2)
                 self._tables[t] = np.concatenate([self._tables[t], vec])
             base = len(types)
             for k, w in enumerate(new):
                 types[w] = base + k
+            self._lows.extend(map(lowered, new))
         return [types[w] for w in words]
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[str]]]:
@@ -184,18 +218,25 @@ class Tagger:
         padded[where[within == length - 1] + 2] = after
         order = np.argsort(-lengths, kind="stable")
         word0, by_len = first[order], lengths[order]
+        # Each pair of neighbours, as the second word's b- feature and the first word's b+.
+        lows = self._lows
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise([lows[t] for t in padded.tolist()])]
+        get = self._index.get
+        minus = np.array([get("b-=" + pair, 0) for pair in pairs], np.int64)[where - 1]
+        plus = np.array([get("b+=" + pair, 0) for pair in pairs], np.int64)[where]
         right = None
         for t, weights in enumerate(self._passes):
             table = self._tables[t]
             static = table[padded[where], 0]
             for p, place in enumerate(PLACES[1:], 1):
                 static += table[padded[where + place], p]
+            static += weights.sum_rows(np.stack([minus, plus], axis=1))
             if right is not None:
                 static += self._right_scores(weights, right, within, length)
             right = self._greedy(static, weights, word0, by_len)
         return right
 
-    def _right_scores(self, weights: np.ndarray, right: np.ndarray, within: np.ndarray,
+    def _right_scores(self, weights: _Pass, right: np.ndarray, within: np.ndarray,
                       length: np.ndarray) -> np.ndarray:
         """Scores of the first pass's labels one and two places to the right."""
         outside = len(self._labels)
@@ -204,14 +245,15 @@ class Tagger:
         nxt2 = np.full(len(right), outside, np.int64)
         nxt[:-1] = np.where(within[:-1] + 1 < length[:-1], right[1:], outside)
         nxt2[:-2] = np.where(within[:-2] + 2 < length[:-2], right[2:], outside)
-        return weights[r1 + nxt] + weights[r2 + nxt2]
+        return weights.sum_rows(np.stack([r1 + nxt, r2 + nxt2], axis=1))
 
-    def _greedy(self, static: np.ndarray, weights: np.ndarray, word0: np.ndarray,
+    def _greedy(self, static: np.ndarray, weights: _Pass, word0: np.ndarray,
                 by_len: np.ndarray) -> np.ndarray:
         """Labels left to right, each position of all sentences (longest first) at once."""
         outside = len(self._labels)
         k = outside + 1
         t1, t2, t12, _, _ = self._offsets
+        tags = weights.weights
         out = np.empty(len(static), np.int64)
         prev1 = np.full(len(word0), outside, np.int64)
         prev2 = np.full(len(word0), outside, np.int64)
@@ -221,47 +263,42 @@ class Tagger:
                 active -= 1
             at = word0[:active] + p
             a1, a2 = prev1[:active], prev2[:active]
-            best = (static[at] + weights[t1 + a1] + weights[t2 + a2] + weights[t12 + a1 * k + a2]).argmax(axis=1)
+            best = (static[at] + tags[t1 + a1] + tags[t2 + a2] + tags[t12 + a1 * k + a2]).argmax(axis=1)
             out[at] = best
             prev2[:active] = a1
             prev1[:active] = best
         return out
 
 
-def _unpack(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]):
-    """Features, labels and dense weights from a model's arrays; ModelError if inconsistent."""
+def _unpack(path: Path, arrays: dict[str, np.ndarray]) -> tuple[list[str], list[tuple[str, str]], list[_Pass]]:
+    """Features, labels and the weights of each pass; ModelError if they do not fit together."""
     try:
         features = decode_strings(arrays["features"])
-        raw_labels = decode_strings(arrays["labels"])
-        labels = [tuple(s.split("\t")) for s in raw_labels]
+        labels = [tuple(s.split("\t")) for s in decode_strings(arrays["labels"])]
         if not labels or any(len(pair) != 2 for pair in labels):
             raise ModelError(f"{path}: labels are not (UPOS, XPOS) pairs")
-        passes = []
-        for name in ("first", "second"):
-            if f"{name}_indptr" not in arrays:
-                passes.append(None)
-                continue
-            passes.append(_dense(path, name, arrays, n_rows(len(features) + 1, len(labels)), len(labels)))
+        passes = [_weights(path, name, arrays, len(features) + 1, len(labels))
+                  for name in ("first", "second") if f"{name}_indptr" in arrays or name == "first"]
     except KeyError as exc:
         raise ModelError(f"{path}: not a complete tagger model (no {exc})") from None
     except (UnicodeDecodeError, TypeError, ValueError) as exc:
         raise ModelError(f"{path}: damaged tagger model ({exc})") from None
-    if passes[0] is None:
-        raise ModelError(f"{path}: not a complete tagger model (no first pass)")
-    return features, labels, passes[0], passes[1]
+    return features, labels, passes
 
 
-def _dense(path: Path, name: str, arrays: dict[str, np.ndarray], rows: int, cols: int) -> np.ndarray:
-    """The weights of one pass, stored sparse (rows in CSR form) as whole numbers."""
+def _weights(path: Path, name: str, arrays: dict[str, np.ndarray], n_static: int, n_labels: int) -> _Pass:
+    """One pass's weights, checked against the number of features and labels."""
+    rows = n_rows(n_static, n_labels)
     indptr = arrays[f"{name}_indptr"].astype(np.int64)
-    columns = arrays[f"{name}_cols"].astype(np.int64)
-    values = arrays[f"{name}_vals"].astype(np.float32)
-    if (len(indptr) != rows + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0)
-            or indptr[-1] != len(columns) or len(columns) != len(values)
-            or (len(columns) and (columns.min() < 0 or columns.max() >= cols))):
+    cols = arrays[f"{name}_cols"].astype(np.int64)
+    vals = arrays[f"{name}_vals"]
+    if (indptr.ndim != 1 or len(indptr) != rows + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0)
+            or indptr[-1] != len(cols) or cols.shape != vals.shape or vals.dtype not in (np.int8, np.int16)
+            or (len(cols) and (cols.min() < 0 or cols.max() >= n_labels))):
         raise ModelError(f"{path}: the {name} pass's weights do not fit its features and labels")
-    dense = np.zeros((rows, cols), np.float32)
-    row_of = np.repeat(np.arange(rows), np.diff(indptr))
-    dense[row_of, columns] = values
-    dense[0] = 0
-    return dense
+    if indptr[1] != 0:
+        raise ModelError(f"{path}: the {name} pass weighs the empty feature")
+    weights = np.zeros(rows * n_labels, vals.dtype)
+    weights[np.repeat(np.arange(rows) * n_labels, np.diff(indptr)) + cols] = vals
+    weights = weights.reshape(rows, n_labels)
+    return _Pass(weights)

@@ -1,0 +1,190 @@
+"""The embedded part-of-speech tagger: accuracy on a slice of EWT dev, and its behaviour on
+empty, short and odd input, its determinism, its header, and the files it refuses."""
+from __future__ import annotations
+
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import evx
+from evx.syntax import tagger as tagger_module
+from evx.syntax.modelfile import ModelError, load_model, save_model
+from evx.syntax.tagger import DEFAULT_MODEL, Tagger, shape, type_features
+from evx.syntax.treebank import read_treebank
+
+SLICE = Path(__file__).parent / "data" / "ewt-dev-slice.conllu"
+UPOS = {"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+        "PUNCT", "SCONJ", "SYM", "VERB", "X"}
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.load()
+
+
+def test_accuracy_on_the_dev_slice(tagger):
+    sentences = read_treebank(SLICE)
+    out = tagger.tag([s.forms for s in sentences])
+    pairs = [(w, u, x) for s, (us, xs) in zip(sentences, out) for w, u, x in zip(s.words, us, xs)]
+    upos = sum(w.upos == u for w, u, _ in pairs) / len(pairs)
+    xpos = sum(w.xpos == x for w, _, x in pairs) / len(pairs)
+    assert len(pairs) > 3000
+    assert upos >= UPOS_FLOOR, upos
+    assert xpos >= XPOS_FLOOR, xpos
+
+
+# Measured on the slice with the shipped model (see the test above), less 1.5 points.
+UPOS_FLOOR = 0.930
+XPOS_FLOOR = 0.922
+
+
+def test_empty_input_and_empty_sentences(tagger):
+    assert tagger.tag([]) == []
+    assert tagger.tag([[]]) == [([], [])]
+    out = tagger.tag([[], ["The", "dog", "barked", "."], []])
+    assert out[0] == ([], []) and out[2] == ([], [])
+    assert out[1] == (["DET", "NOUN", "VERB", "PUNCT"], ["DT", "NN", "VBD", "."])
+
+
+def test_one_word_sentences(tagger):
+    out = tagger.tag([["Hello"], ["."], ["42"], ["running"]])
+    assert [len(u) for u, _ in out] == [1, 1, 1, 1]
+    assert out[1] == (["PUNCT"], ["."])
+    assert out[2] == (["NUM"], ["CD"])
+
+
+def test_odd_strings_get_a_tag_each(tagger):
+    odd = ["naïve", "東京", "🙂", "12,345.67", "x" * 300, "...", "--", "", " ", "\t", "\n", "A\u0301",
+           "http://example.com/a?b=c", "@user", "#tag", "\x00", "ǅ", "ﬁ", "İstanbul", "-", "'s"]
+    out = tagger.tag([odd, list(reversed(odd))])
+    for (us, xs), sentence in zip(out, [odd, list(reversed(odd))]):
+        assert len(us) == len(xs) == len(sentence)
+        assert set(us) <= UPOS
+        assert all(isinstance(x, str) and x for x in xs)
+
+
+def test_a_long_sentence(tagger):
+    words = ["the", "big", "dog", "saw", "a", "cat", "and"] * 300
+    (us, xs), = tagger.tag([words])
+    assert len(us) == len(words)
+    assert us[:3] == ["DET", "ADJ", "NOUN"]
+
+
+def test_tags_do_not_depend_on_the_batch_or_on_what_came_before():
+    sentences = [s.forms for s in read_treebank(SLICE)][:60]
+    alone = [Tagger.load().tag([s])[0] for s in sentences[:15]]
+    together = Tagger.load().tag(sentences)
+    assert together[:15] == alone
+    warm = Tagger.load()
+    warm.tag(list(reversed(sentences)))
+    assert warm.tag(sentences) == together
+
+
+def test_a_full_cache_starts_afresh_with_the_same_tags(monkeypatch):
+    sentences = [s.forms for s in read_treebank(SLICE)][:40]
+    expected = Tagger.load().tag(sentences)
+    monkeypatch.setattr(tagger_module, "_CACHE_LIMIT", 50)
+    small = Tagger.load()
+    assert small.tag(sentences) == expected
+    assert small.tag(sentences[:5]) == expected[:5]
+    assert len(small._types) <= max(50, len({w for s in sentences for w in s}) + 2)
+
+
+def test_words_must_be_strings(tagger):
+    with pytest.raises(TypeError, match="strings"):
+        tagger.tag([["a", 3]])
+
+
+def test_header_says_where_the_model_came_from(tagger):
+    h = tagger.header
+    assert h["kind"] == "tagger"
+    assert h["treebank"] == "UD_English-EWT" and h["treebank_commit"] == "15d613d8"
+    assert h["license"] == "CC BY-SA 4.0"
+    assert h["evx_version"] == evx.__version__
+    assert h["training"]["learner"] == "averaged perceptron" and h["training"]["epochs"] >= h["training"]["best_epoch"]
+    assert 0.9 < h["dev_accuracy"]["upos"] < 1 and 0.9 < h["dev_accuracy"]["xpos"] < 1
+
+
+def test_the_shipped_model_is_small():
+    assert DEFAULT_MODEL.stat().st_size <= 3_000_000
+
+
+def test_shape_and_features():
+    assert shape("Hello") == "Xxxx" and shape("Hello", 1) == "Xx"
+    assert shape("U.S.", 1) == "X.X." and shape("1984", 1) == "d"
+    assert shape("Ünïcödé", 1) == "Xx"
+    own, far_left, left, right, far_right = type_features("Running")
+    assert "w=Running" in own and "s3=ing" in own and "cap=first" in own
+    assert [f[2:] for f in left] == [f[1:] for f in right] and "1s3=ing" in right
+    assert far_left == ["-2l=running"] and far_right == ["2l=running"]
+
+
+# -- files that are not a tagger -----------------------------------------------------------
+
+def test_refuses_a_parser_model(tmp_path):
+    path = tmp_path / "parser.npz"
+    save_model(path, "parser", {"weights": np.zeros(3, np.float32)}, {"treebank": "x"})
+    with pytest.raises(ModelError, match="'parser' model, not a 'tagger'"):
+        Tagger.load(path)
+
+
+def test_refuses_a_damaged_file(tmp_path):
+    data = DEFAULT_MODEL.read_bytes()
+    for name, content in [("cut.npz", data[: len(data) // 2]), ("empty.npz", b""),
+                          ("noise.npz", bytes(range(256)) * 50)]:
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ModelError):
+            Tagger.load(path)
+
+
+def test_refuses_a_pickle(tmp_path):
+    path = tmp_path / "model.npz"
+    path.write_bytes(pickle.dumps({"features": [1, 2, 3]}))
+    with pytest.raises(ModelError):
+        Tagger.load(path)
+    obj = tmp_path / "objects.npz"
+    np.savez(obj, features=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ModelError):
+        Tagger.load(obj)
+
+
+def test_refuses_a_missing_file(tmp_path):
+    with pytest.raises(ModelError):
+        Tagger.load(tmp_path / "absent.npz")
+
+
+def _rewrite(tmp_path: Path, change) -> Path:
+    header, arrays = load_model(DEFAULT_MODEL, "tagger")
+    change(arrays)
+    for key in ("format", "format_version", "kind"):
+        header.pop(key)
+    path = tmp_path / "changed.npz"
+    save_model(path, "tagger", arrays, header)
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda a: a.pop("first_vals"),
+    lambda a: a.pop("labels"),
+    lambda a: a.__setitem__("first_indptr", a["first_indptr"][:-5]),
+    lambda a: a.__setitem__("first_cols", a["first_cols"] + 200),
+    lambda a: a.__setitem__("first_vals", a["first_vals"].astype(np.float32)),
+    lambda a: a.__setitem__("features", a["features"][:1000]),
+    lambda a: a.__setitem__("labels", np.frombuffer(b"NOUN", np.uint8).copy()),
+    lambda a: a.__setitem__("labels", np.frombuffer(b"\xff\xfe", np.uint8).copy()),
+])
+def test_refuses_a_tagger_file_whose_parts_do_not_fit(tmp_path, change):
+    with pytest.raises(ModelError):
+        Tagger.load(_rewrite(tmp_path, change))
+
+
+def test_a_rewritten_model_tags_the_same(tmp_path):
+    path = _rewrite(tmp_path, lambda a: None)
+    words = [["They", "met", "in", "Kabul", "on", "Sunday", "."]]
+    assert Tagger.load(path).tag(words) == Tagger.load().tag(words)
+    with zipfile.ZipFile(path) as zf:
+        assert all(not name.endswith(".pkl") for name in zf.namelist())
