@@ -381,26 +381,28 @@ def evaluate(model: Path, treebank: Path, pud: Path | None, repeats: int) -> Non
               f" {r['upos_unk'] * 100:9.2f} {r['xpos_unk'] * 100:9.2f}")
     words = sets[1][1].forms
     n = sum(len(s) for s in words)
-    times = []
+    # Wall time, and the process's CPU time: on a shared machine the second is the steadier.
+    cold, warm, loads = [], [], []
     for _ in range(repeats):
         fresh = Tagger.load(model)            # loaded beforehand, but no word seen yet
-        start = time.perf_counter()
-        fresh.tag(words)
-        times.append(time.perf_counter() - start)
-    warm = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fresh.tag(words)
-        warm.append(time.perf_counter() - start)
-    print(f"throughput on EWT test ({n} words, {repeats} runs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}):"
-          f" first sight best {n / min(times):,.0f} median {n / statistics.median(times):,.0f} tokens/s;"
-          f" words seen before best {n / min(warm):,.0f} median {n / statistics.median(warm):,.0f} tokens/s")
-    loads = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        Tagger.load(model)
-        loads.append(time.perf_counter() - start)
-    print(f"load time best {min(loads) * 1000:.0f} ms median {statistics.median(loads) * 1000:.0f} ms")
+        cold.append(_timed(lambda: fresh.tag(words)))
+        warm.append(_timed(lambda: fresh.tag(words)))
+        loads.append(_timed(lambda: Tagger.load(model)))
+    threads = os.environ.get("OMP_NUM_THREADS", "unset")
+    print(f"throughput on EWT test ({n} words, {repeats} runs, OMP_NUM_THREADS={threads}), tokens/s, best / median:")
+    for name, runs in (("first sight of each word", cold), ("words seen before", warm)):
+        for clock in (0, 1):
+            spans = [r[clock] for r in runs]
+            print(f"  {name:24} {('wall', 'cpu')[clock]}: {n / min(spans):9,.0f} / {n / statistics.median(spans):9,.0f}")
+    for clock in (0, 1):
+        spans = [r[clock] for r in loads]
+        print(f"load time {('wall', 'cpu')[clock]}: best {min(spans) * 1000:.0f} ms, median {statistics.median(spans) * 1000:.0f} ms")
+
+
+def _timed(run) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 # -- writing tagged treebanks ---------------------------------------------------------------

@@ -141,6 +141,7 @@ class Tagger:
         self._passes = passes
         self._types: dict[str, int] = {}
         self._lows: list[str] = []           # each type's lowered word, for the pair features
+        self._pairs: dict[int, tuple[int, int]] = {}     # (type, type) -> (b- row, b+ row)
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
         self._tables = [np.zeros((0, len(PLACES), n), np.int32) for _ in passes]
@@ -163,18 +164,21 @@ class Tagger:
             # Full: start afresh (a type's scores do not depend on when they were computed).
             types.clear()
             self._lows.clear()
+            self._pairs.clear()
             self._tables = [t[:0] for t in self._tables]
             new = [BEFORE, AFTER] + [w for w in dict.fromkeys(words) if w not in (BEFORE, AFTER)]
         if new:
             get = self._index.get
             per_type = [type_features(w) for w in new]
-            rows = [[i for i in map(get, feats[p]) if i] for p in range(len(PLACES)) for feats in per_type]
-            width = max(1, max(map(len, rows)))
-            ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0 is empty
             n = len(self._labels)
-            for t, weights in enumerate(self._passes):
-                vec = weights.sum_rows(ids).reshape(len(PLACES), len(new), n).transpose(1, 0, 2)
-                self._tables[t] = np.concatenate([self._tables[t], vec])
+            vecs = [np.empty((len(new), len(PLACES), n), np.int32) for _ in self._passes]
+            for p in range(len(PLACES)):
+                rows = [[i for i in map(get, feats[p]) if i] for feats in per_type]
+                width = max(1, max(map(len, rows)))
+                ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0 is empty
+                for vec, weights in zip(vecs, self._passes):
+                    vec[:, p] = weights.sum_rows(ids)
+            self._tables = [np.concatenate([table, vec]) for table, vec in zip(self._tables, vecs)]
             base = len(types)
             for k, w in enumerate(new):
                 types[w] = base + k
@@ -218,12 +222,8 @@ class Tagger:
         padded[where[within == length - 1] + 2] = after
         order = np.argsort(-lengths, kind="stable")
         word0, by_len = first[order], lengths[order]
-        # Each pair of neighbours, as the second word's b- feature and the first word's b+.
-        lows = self._lows
-        pairs = [f"{a} {b}" for a, b in itertools.pairwise([lows[t] for t in padded.tolist()])]
-        get = self._index.get
-        minus = np.array([get("b-=" + pair, 0) for pair in pairs], np.int64)[where - 1]
-        plus = np.array([get("b+=" + pair, 0) for pair in pairs], np.int64)[where]
+        minus, plus = self._pair_rows(padded.tolist())
+        minus, plus = minus[where - 1], plus[where]
         right = None
         for t, weights in enumerate(self._passes):
             table = self._tables[t]
@@ -235,6 +235,25 @@ class Tagger:
                 static += self._right_scores(weights, right, within, length)
             right = self._greedy(static, weights, word0, by_len)
         return right
+
+    def _pair_rows(self, padded: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each two neighbours in `padded` (type ids), the rows of their pair as the
+        second word's b- feature and as the first word's b+ feature (0 if not a feature)."""
+        cache = self._pairs
+        if len(cache) > 4 * _CACHE_LIMIT:
+            cache.clear()
+        lows = self._lows
+        get = self._index.get
+        found = []
+        for a, b in itertools.pairwise(padded):
+            key = a << 32 | b
+            rows = cache.get(key)
+            if rows is None:
+                pair = f"{lows[a]} {lows[b]}"
+                rows = cache[key] = (get("b-=" + pair, 0), get("b+=" + pair, 0))
+            found.append(rows)
+        both = np.array(found, np.int64).reshape(-1, 2)
+        return both[:, 0], both[:, 1]
 
     def _right_scores(self, weights: _Pass, right: np.ndarray, within: np.ndarray,
                       length: np.ndarray) -> np.ndarray:
