@@ -11,7 +11,7 @@ import pytest
 import evx
 from evx.syntax import tagger as tagger_module
 from evx.syntax.modelfile import ModelError, encode_strings, save_model
-from evx.syntax.tagger import DEFAULT_MODEL, Tagger, n_rows, shape, type_features
+from evx.syntax.tagger import AFTER, BEFORE, DEFAULT_MODEL, Tagger, n_rows, shape, type_features
 from evx.syntax.treebank import read_treebank
 
 SLICE = Path(__file__).parent / "data" / "ewt-dev-slice.conllu"
@@ -57,12 +57,18 @@ def test_one_word_sentences(tagger):
 
 def test_odd_strings_get_a_tag_each(tagger):
     odd = ["naïve", "東京", "🙂", "12,345.67", "x" * 300, "...", "--", "", " ", "\t", "\n", "A\u0301",
-           "http://example.com/a?b=c", "@user", "#tag", "\x00", "ǅ", "ﬁ", "İstanbul", "-", "'s"]
+           "http://example.com/a?b=c", "@user", "#tag", "\x00", "ǅ", "ﬁ", "İstanbul", "-", "'s", "<s>", "</s>"]
     out = tagger.tag([odd, list(reversed(odd))])
     for (us, xs), sentence in zip(out, [odd, list(reversed(odd))]):
         assert len(us) == len(xs) == len(sentence)
         assert set(us) <= UPOS
         assert all(isinstance(x, str) and x for x in xs)
+
+
+def test_words_that_look_like_the_padding_are_words(tagger):
+    tagger.tag([["<s>", "</s>"]])
+    assert tagger._types["<s>"] != tagger._types[BEFORE] and tagger._types["</s>"] != tagger._types[AFTER]
+    assert "w=<s>" in type_features("<s>")[0] and type_features(BEFORE)[0] == []
 
 
 def test_a_long_sentence(tagger):

@@ -1,13 +1,17 @@
 """Part-of-speech tagger: UPOS and Penn Treebank XPOS from words, an averaged perceptron.
 
-The model is linear in features of a word and of the words up to two places either side,
-plus the tags already chosen on its left. Every word feature belongs to one word type
-seen from one place (the word itself, or a neighbour at -2, -1, +1, +2), so the score
-that a word type contributes from each place is summed once and kept in a table; a
-sentence's static scores are then five row gathers per token, for all sentences at once.
-Tags are chosen greedily left to right, one position at a time across all sentences, and
-a second pass adds the first pass's tags on the right. Each label is a (UPOS, XPOS) pair,
-so the two tags always agree with each other.
+The model is linear in features of a word (form, lowercase, prefixes, suffixes, shape,
+capitals), of the words up to two places either side, of the word with each neighbour
+(pairs), and of the tags already chosen on its left. Every word feature belongs to one
+word type seen from one place (itself, or a neighbour at -2, -1, +1, +2), so the score a
+word type adds from each place is summed once, when the type is first seen, and kept in a
+table; a sentence's static scores are then a few row gathers per token, for all sentences
+at once. Tags are chosen greedily left to right, one position of all sentences at a time,
+and a second pass adds the first pass's tags at +1 and +2. Each label is a (UPOS, XPOS)
+pair seen in training, so the two tags always agree.
+
+Weights are small whole numbers (int8) summed in int32: scores are exact, so the tags of a
+sentence never depend on the batch it came in or on what was tagged before.
 """
 from __future__ import annotations
 
@@ -27,7 +31,15 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "tagger.npz"
 
 # The places a word's features are seen from; 0 is the word itself.
 PLACES = (0, -2, -1, 1, 2)
-BEFORE, AFTER = "<s>", "</s>"
+
+
+@dataclass(frozen=True)
+class Pad:
+    """A place beyond either end of a sentence: a key that no word can be equal to."""
+    text: str
+
+
+BEFORE, AFTER = Pad("<s>"), Pad("</s>")
 # Words longer than this are cut for their features (the tags do not depend on the rest).
 _MAX_FEATURE_CHARS = 40
 # New word types are remembered up to this many; beyond it they are scored afresh each call.
@@ -58,29 +70,38 @@ def shape(word: str, run: int = 3) -> str:
     return cut
 
 
-def type_features(word: str) -> tuple[list[str], ...]:
+def type_features(word: str | Pad) -> tuple[list[str], ...]:
     """The features of `word` seen from each of PLACES (itself, then its neighbours), as strings."""
-    if word in (BEFORE, AFTER):
-        return tuple([f"{place}l={word}"] if place else [] for place in PLACES)
+    if isinstance(word, Pad):
+        return tuple([f"{place}l={word.text}"] if place else [] for place in PLACES)
     w = word[:_MAX_FEATURE_CHARS]
     low = w.lower()
     n = len(low)
     brief = shape(w, 1)
-    own = [f"w={w}", f"l={low}", f"sh={shape(w, 3)}", f"ss={brief}"]
-    own += [f"s{k}={low[-k:]}" for k in (1, 2, 3, 4, 5) if n > k]
-    own += [f"p{k}={low[:k]}" for k in (1, 2, 3) if n > k]
+    lo, sh = "l=" + low, "ss=" + brief
+    own = ["w=" + w, lo, "sh=" + shape(w, 3), sh]       # word= and lower= first (training hides them)
+    if n > 1:
+        own += ("s1=" + low[-1:], "p1=" + low[:1])
+        if n > 2:
+            own += ("s2=" + low[-2:], "p2=" + low[:2])
+            if n > 3:
+                own += ("s3=" + low[-3:], "p3=" + low[:3])
+                if n > 4:
+                    own.append("s4=" + low[-4:])
+                    if n > 5:
+                        own.append("s5=" + low[-5:])
     if "-" in w[1:]:
         own.append("hy")
     if "d" in brief:
         own.append("dg")
     if w[:1].isupper():
-        own.append("cap=" + ("all" if n > 1 and w.isupper() else "first"))
+        own.append("cap=all" if n > 1 and w.isupper() else "cap=first")
         if n > 3:
-            own.append(f"cs3={low[-3:]}")
-    near = [f"l={low}", f"ss={brief}"] + ([f"s3={low[-3:]}"] if n > 3 else [])
-    far = [f"l={low}"]
-    return (own, [f"-2{f}" for f in far], [f"-1{f}" for f in near], [f"1{f}" for f in near],
-            [f"2{f}" for f in far])
+            own.append("cs3=" + low[-3:])
+    if n > 3:
+        s3 = "s3=" + low[-3:]
+        return own, ["-2" + lo], ["-1" + lo, "-1" + sh, "-1" + s3], ["1" + lo, "1" + sh, "1" + s3], ["2" + lo]
+    return own, ["-2" + lo], ["-1" + lo, "-1" + sh], ["1" + lo, "1" + sh], ["2" + lo]
 
 
 def pair_features(lows: list[str]) -> list[str]:
@@ -93,8 +114,10 @@ def pair_features(lows: list[str]) -> list[str]:
     return out
 
 
-def lowered(word: str) -> str:
+def lowered(word: str | Pad) -> str:
     """A word as its features see it: cut, then lowercased."""
+    if isinstance(word, Pad):
+        return word.text
     return word[:_MAX_FEATURE_CHARS].lower()
 
 
@@ -156,7 +179,7 @@ class Tagger:
 
     # -- scoring ---------------------------------------------------------------------------
 
-    def _type_ids(self, words: list[str]) -> list[int]:
+    def _type_ids(self, words: list[str | Pad]) -> list[int]:
         """Type ids of `words`, scoring the types not seen before (all of them at once)."""
         types = self._types
         new = [w for w in dict.fromkeys(words) if w not in types]
@@ -173,9 +196,9 @@ class Tagger:
             n = len(self._labels)
             vecs = [np.empty((len(new), len(PLACES), n), np.int32) for _ in self._passes]
             for p in range(len(PLACES)):
-                rows = [[i for i in map(get, feats[p]) if i] for feats in per_type]
+                rows = [[get(f, 0) for f in feats[p]] for feats in per_type]     # row 0 is empty
                 width = max(1, max(map(len, rows)))
-                ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)   # row 0 is empty
+                ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)
                 for vec, weights in zip(vecs, self._passes):
                     vec[:, p] = weights.sum_rows(ids)
             self._tables = [np.concatenate([table, vec]) for table, vec in zip(self._tables, vecs)]
