@@ -43,7 +43,7 @@ XPOS_FLOOR = 0.922
 def test_empty_input_and_empty_sentences(tagger):
     assert tagger.tag([]) == []
     assert tagger.tag([[]]) == [([], [])]
-    out = tagger.tag([[], ["The", "dog", "barked", "."], []])
+    out = tagger.tag(iter([[], ("The", "dog", "barked", "."), []]))
     assert out[0] == ([], []) and out[2] == ([], [])
     assert out[1] == (["DET", "NOUN", "VERB", "PUNCT"], ["DT", "NN", "VBD", "."])
 
@@ -95,6 +95,8 @@ def test_tags_do_not_depend_on_the_batch_or_on_what_came_before(tagger, monkeypa
 def test_words_must_be_strings(tagger):
     with pytest.raises(TypeError, match="strings"):
         tagger.tag([["a", 3]])
+    with pytest.raises(TypeError, match="sequences of words"):
+        tagger.tag(["The dog barked."])
 
 
 def test_header_says_where_the_model_came_from(tagger):

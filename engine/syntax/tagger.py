@@ -210,6 +210,11 @@ class Tagger:
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[str]]]:
         """(UPOS, XPOS) for each word of each sentence."""
+        if isinstance(sentences, str):
+            raise TypeError("tag() takes sentences as sequences of words, not strings")
+        sentences = list(sentences)
+        if any(isinstance(s, str) for s in sentences):
+            raise TypeError("tag() takes sentences as sequences of words, not strings")
         sentences = [list(s) for s in sentences]
         for s in sentences:
             for w in s:
