@@ -42,8 +42,8 @@ class Pad:
 BEFORE, AFTER = Pad("<s>"), Pad("</s>")
 # Words longer than this are cut for their features (the tags do not depend on the rest).
 _MAX_FEATURE_CHARS = 40
-# New word types are remembered up to this many; beyond it they are scored afresh each call.
-_CACHE_LIMIT = 200_000
+# Word types remembered (1 kB each per pass); when full, the tagger starts afresh.
+_CACHE_LIMIT = 30_000
 
 
 _ASCII_SHAPE = str.maketrans({**{c: "X" for c in string.ascii_uppercase},
@@ -139,8 +139,10 @@ def n_rows(n_static: int, n_labels: int) -> int:
 @dataclass(frozen=True)
 class _Pass:
     """One pass's weights, a dense (rows, labels) table of small whole numbers (int8 or
-    int16), summed in int32: exact, so the result never depends on the order of a sum."""
+    int16), summed in int32: exact, so the result never depends on the order of a sum;
+    and the three left-tag features summed for each (tag -1, tag -2): row a1 * k + a2."""
     weights: np.ndarray
+    history: np.ndarray
 
     def sum_rows(self, ids: np.ndarray) -> np.ndarray:
         """For each row of `ids` (m, width), the sum of those feature rows: (m, labels) int32."""
@@ -167,7 +169,7 @@ class Tagger:
         self._pairs: dict[int, tuple[int, int]] = {}     # (type, type) -> (b- row, b+ row)
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
-        self._tables = [np.zeros((0, len(PLACES), n), np.int32) for _ in passes]
+        self._tables = [np.zeros((0, len(PLACES), n), np.int16) for _ in passes]
         self._type_ids([BEFORE, AFTER])
 
     @classmethod
@@ -188,25 +190,36 @@ class Tagger:
             types.clear()
             self._lows.clear()
             self._pairs.clear()
-            self._tables = [t[:0] for t in self._tables]
             new = [BEFORE, AFTER] + [w for w in dict.fromkeys(words) if w not in (BEFORE, AFTER)]
         if new:
+            base = len(types)
+            self._reserve(base + len(new))
             get = self._index.get
             per_type = [type_features(w) for w in new]
-            n = len(self._labels)
-            vecs = [np.empty((len(new), len(PLACES), n), np.int32) for _ in self._passes]
             for p in range(len(PLACES)):
                 rows = [[get(f, 0) for f in feats[p]] for feats in per_type]     # row 0 is empty
                 width = max(1, max(map(len, rows)))
                 ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)
-                for vec, weights in zip(vecs, self._passes):
-                    vec[:, p] = weights.sum_rows(ids)
-            self._tables = [np.concatenate([table, vec]) for table, vec in zip(self._tables, vecs)]
-            base = len(types)
+                for table, weights in zip(self._tables, self._passes):
+                    table[base:base + len(new), p] = weights.sum_rows(ids)
             for k, w in enumerate(new):
                 types[w] = base + k
             self._lows.extend(map(lowered, new))
         return [types[w] for w in words]
+
+    def _reserve(self, rows: int) -> None:
+        """Room for `rows` word types in the tables, grown by doubling (the rows in use kept).
+        int16 holds any type's sum: at most 16 features of a word, each within +-127."""
+        have = len(self._tables[0])
+        if rows > have:
+            size = min(max(rows, 2 * have, 1024), max(rows, _CACHE_LIMIT))
+            used = len(self._types)
+            grown = []
+            for table in self._tables:
+                bigger = np.zeros((size,) + table.shape[1:], np.int16)
+                bigger[:used] = table[:used]
+                grown.append(bigger)
+            self._tables = grown
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[str]]]:
         """(UPOS, XPOS) for each word of each sentence."""
@@ -255,7 +268,7 @@ class Tagger:
         right = None
         for t, weights in enumerate(self._passes):
             table = self._tables[t]
-            static = table[padded[where], 0]
+            static = table[padded[where], 0].astype(np.int32)
             for p, place in enumerate(PLACES[1:], 1):
                 static += table[padded[where + place], p]
             static += weights.sum_rows(np.stack([minus, plus], axis=1))
@@ -299,21 +312,26 @@ class Tagger:
         """Labels left to right, each position of all sentences (longest first) at once."""
         outside = len(self._labels)
         k = outside + 1
-        t1, t2, t12, _, _ = self._offsets
-        tags = weights.weights
+        history = weights.history
         out = np.empty(len(static), np.int64)
-        prev1 = np.full(len(word0), outside, np.int64)
-        prev2 = np.full(len(word0), outside, np.int64)
+        if len(word0) == 1:           # one sentence: plain integers cost less than arrays
+            now, first = outside * k + outside, int(word0[0])
+            for i in range(first, first + int(by_len[0])):
+                best = int((static[i] + history[now]).argmax())
+                out[i] = best
+                now = now // k + best * k
+            return out
+        state = np.full(len(word0), outside * k + outside, np.int64)     # a1 * k + a2
         active = len(word0)
         for p in range(int(by_len[0]) if len(by_len) else 0):
             while by_len[active - 1] <= p:
                 active -= 1
             at = word0[:active] + p
-            a1, a2 = prev1[:active], prev2[:active]
-            best = (static[at] + tags[t1 + a1] + tags[t2 + a2] + tags[t12 + a1 * k + a2]).argmax(axis=1)
+            now = state[:active]
+            best = (static[at] + history[now]).argmax(axis=1)
             out[at] = best
-            prev2[:active] = a1
-            prev1[:active] = best
+            now //= k
+            now += best * k
         return out
 
 
@@ -348,4 +366,8 @@ def _weights(path: Path, name: str, arrays: dict[str, np.ndarray], n_static: int
     weights = np.zeros(rows * n_labels, vals.dtype)
     weights[np.repeat(np.arange(rows) * n_labels, np.diff(indptr)) + cols] = vals
     weights = weights.reshape(rows, n_labels)
-    return _Pass(weights)
+    k = n_labels + 1
+    t1, t2, t12 = history_offsets(n_static, n_labels)[:3]
+    history = (weights[t1:t1 + k, None].astype(np.int32) + weights[None, t2:t2 + k]
+               + weights[t12:t12 + k * k].reshape(k, k, n_labels)).reshape(k * k, n_labels)
+    return _Pass(weights, history)
