@@ -191,6 +191,15 @@ def test_a_tiny_model_loads_and_tags(tmp_path):
     assert out == Tagger.load(_tiny(tmp_path)).tag([["the", "dog"], ["dog"], []])
 
 
+def test_a_model_without_a_second_pass_tags_with_the_first(tmp_path):
+    def drop(arrays):
+        for key in ("second_indptr", "second_cols", "second_vals"):
+            del arrays[key]
+    one = Tagger.load(_tiny(tmp_path, drop))
+    assert len(one._passes) == 1
+    assert [len(u) for u, _ in one.tag([["the", "dog", "barked"]])] == [3]
+
+
 @pytest.mark.parametrize("change", [
     lambda a: a.pop("first_vals"),
     lambda a: a.pop("labels"),
