@@ -12,6 +12,12 @@ pair seen in training, so the two tags always agree.
 
 Weights are small whole numbers (int8) summed in int32: scores are exact, so the tags of a
 sentence never depend on the batch it came in or on what was tagged before.
+
+Why a perceptron: a linear-chain CRF (python-crfsuite, L-BFGS) trained on exactly these
+word features tagged EWT dev less well (UPOS / XPOS 95.15 / 94.55 after 100 iterations,
+95.10 / 94.44 after 250, against 95.24 / 94.67), trained two to five times slower, tagged
+about 50,000 tokens/s against 80,000 to 370,000, and would bring a compiled dependency and a
+model format of its own (scripts/compare_crfsuite.py measures it).
 """
 from __future__ import annotations
 
