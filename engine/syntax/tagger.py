@@ -203,9 +203,11 @@ class Tagger:
             get = self._index.get
             per_type = [type_features(w) for w in new]
             for p in range(len(PLACES)):
-                rows = [[get(f, 0) for f in feats[p]] for feats in per_type]     # row 0 is empty
-                width = max(1, max(map(len, rows)))
-                ids = np.array([r + [0] * (width - len(r)) for r in rows], np.int64)
+                lists = [feats[p] for feats in per_type]
+                lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+                flat = list(map(get, itertools.chain.from_iterable(lists), itertools.repeat(0)))
+                ids = np.zeros((len(lists), max(1, int(lengths.max()))), np.int64)   # row 0 is empty
+                ids[np.arange(ids.shape[1]) < lengths[:, None]] = flat
                 for table, weights in zip(self._tables, self._passes):
                     table[base:base + len(new), p] = weights.sum_rows(ids)
             for k, w in enumerate(new):
