@@ -175,7 +175,9 @@ class Tagger:
         self._pairs: dict[int, tuple[int, int]] = {}     # (type, type) -> (b- row, b+ row)
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
-        self._tables = [np.zeros((0, len(PLACES), n), np.int16) for _ in passes]
+        # int16 holds any word type's sum of int8 weights: at most 16 features, each within +-127.
+        self._table_dtype = np.int16 if all(p.weights.dtype == np.int8 for p in passes) else np.int32
+        self._tables = [np.zeros((0, len(PLACES), n), self._table_dtype) for _ in passes]
         self._type_ids([BEFORE, AFTER])
 
     @classmethod
@@ -216,15 +218,14 @@ class Tagger:
         return [types[w] for w in words]
 
     def _reserve(self, rows: int) -> None:
-        """Room for `rows` word types in the tables, grown by doubling (the rows in use kept).
-        int16 holds any type's sum: at most 16 features of a word, each within +-127."""
+        """Room for `rows` word types in the tables, grown by doubling (the rows in use kept)."""
         have = len(self._tables[0])
         if rows > have:
             size = min(max(rows, 2 * have, 1024), max(rows, _CACHE_LIMIT))
             used = len(self._types)
             grown = []
             for table in self._tables:
-                bigger = np.zeros((size,) + table.shape[1:], np.int16)
+                bigger = np.zeros((size,) + table.shape[1:], self._table_dtype)
                 bigger[:used] = table[:used]
                 grown.append(bigger)
             self._tables = grown
