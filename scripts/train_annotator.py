@@ -5,8 +5,8 @@
 Runs, in order, the two training scripts with the settings of the shipped models:
 1. `scripts/train_tagger.py` trains the tagger on UD English EWT train (epochs picked on dev)
    and writes `engine/syntax/data/tagger.npz`;
-2. `scripts/train_tagger.py --jackknife` tags EWT train by jackknifing (each fold by a tagger
-   trained on the others) and dev, test and PUD by the new tagger, into `--work`;
+2. `scripts/train_tagger.py --jackknife` tags EWT train by jackknifing (five folds of
+   consecutive sentences, each by a tagger trained on the other four) and dev, test and PUD by the new tagger, into `--work`;
 3. `scripts/train_parser.py` trains the parser on those predicted tags and writes
    `engine/syntax/data/parser.npz`;
 4. both scripts' `--evaluate` print accuracy on EWT dev and test and on PUD, and speed.
@@ -47,7 +47,7 @@ def main() -> None:
         tagger, parser = str(DATA / "tagger.npz"), str(DATA / "parser.npz")
         run("scripts/train_tagger.py", "--treebank", str(ewt), "--out", tagger)
         run("scripts/train_tagger.py", "--jackknife", str(work), "--treebank", str(ewt), "--model", tagger,
-            "--pud", str(pud))
+            "--pud", str(pud), "--folds", "5", "--mix", "2", "--epochs", "10")
         run("scripts/train_parser.py", "--treebank", str(treebanks), "--tags", str(work), "--out", parser)
         run("scripts/train_tagger.py", "--evaluate", "--treebank", str(ewt), "--model", tagger, "--pud", str(pud))
         run("scripts/train_parser.py", "--evaluate", "--treebank", str(treebanks), "--tags", str(work),
