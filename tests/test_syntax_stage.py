@@ -236,3 +236,21 @@ def test_chunks_of_every_sentence_of_a_treebank_are_well_formed():
             assert tag == "O" or tag[:2] in ("B-", "I-"), tag
             if tag.startswith("I-"):
                 assert i > 0 and tags[i - 1][2:] == tag[2:], (sentence.comment("text"), tags)
+
+
+def test_rules_that_test_tags_load_the_tagger_and_never_the_parser(tmp_path):
+    """Run in a fresh interpreter: the tagger loads, the parser module is never imported."""
+    path = tmp_path / "r.yml"
+    path.write_text("rules:\n  - name: r\n    label: ACT\n    pattern: '[pos=VERB & lemma=visit]'\n",
+                    encoding="utf-8")
+    code = (
+        "import sys, evx\n"
+        "from evx.syntax import stage\n"
+        f"rules = evx.load_rules({str(path)!r})\n"
+        "records = rules.extract('The president will visit Paris.', mentions=True)\n"
+        "assert [r.to_dict()['text'] for r in records] == ['visit'], records\n"
+        "assert stage.models_loaded() == (True, False)\n"
+        "assert 'evx.syntax.parser' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
