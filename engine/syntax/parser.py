@@ -1,0 +1,424 @@
+"""The dependency parser: words and tags -> a UD tree (heads, and relations with subtypes).
+
+Heads come from a greedy arc-hybrid transition parser (Kuhlmann, Gomez-Rodriguez and Satta
+2011) whose ROOT sits at the end of the buffer (Ballesteros and Nivre 2013): the root is
+attached by the last transition, so every sentence gets exactly one, and the transitions
+only ever build a projective tree. An averaged perceptron over hashed conjunctions of
+features of the stack, the buffer and the children found so far (after Zhang and Nivre 2011)
+picks each transition; it is trained with a dynamic oracle (Goldberg and Nivre 2013). A
+second averaged perceptron then labels every arc, with the finished tree around it in view
+(the head's auxiliaries for `nsubj:pass`, the dependent's case marker for `obl` and `nmod`).
+
+Many sentences are parsed in lockstep, sorted by length: at each step the feature rows of
+every unfinished sentence are gathered into one array and scored with one table lookup and
+sum, so that the Python work of a transition is shared by the whole batch.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .modelfile import ModelError, decode_strings, load_model
+
+DEFAULT_MODEL = Path(__file__).with_name("data") / "parser.npz"
+KIND = "parser"
+
+# Reserved ids at the start of the word and tag vocabularies.
+NULL_ID, ROOT_ID, UNK_ID = 0, 1, 2
+FIRST_ID = 3
+# The transitions; a move table has a fourth, unused column so that a row is 16 bytes.
+SHIFT, LEFT, RIGHT = 0, 1, 2
+MOVE_COLUMNS = 4
+ROOT_LABEL = "root"
+
+# Positions in a parser state whose word and tag the move features may test: the top three of
+# the stack, the front three of the buffer (b0 may be the ROOT), and children found so far
+# (l: leftmost, l2: second leftmost, r: rightmost, r2: second rightmost; b0 has left children only).
+STATE_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0l", "s0l2", "s0r", "s0r2",
+                   "s1l", "s1r", "s1r2", "b0l", "b0l2", "s0ll", "s0rr", "b0ll")
+# Numbers about the state: distances (b0 - s0, s0 - s1, bucketed) and valencies (children so far).
+STATE_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
+# Positions around an arc that the relation features may test: the dependent, its head and the
+# head's head, the dependent's outermost children, its nearest siblings, the head's nearest left
+# children (an auxiliary, a subject), and the words just before and after each end of the arc.
+ARC_POSITIONS = ("d", "h", "hh", "dl", "dl2", "dr", "dr2", "ls", "rs", "hn1", "hn2",
+                 "dm1", "dp1", "hm1", "hp1", "hr", "hl")
+ARC_SCALARS = ("dir", "adist", "dvl", "dvr", "hvl", "hvr", "first", "last")
+PROPERTIES = ("w", "t", "u")      # word, tag (UPOS and XPOS together), UPOS alone
+
+_MIX1 = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+_SHIFT29 = np.uint64(29)
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_DIST = np.array([0, 1, 2, 3, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7], dtype=np.int64)
+
+
+def normalise(word: str) -> str:
+    """The key of the word vocabulary: lower case, every digit 0 (years and prices alike)."""
+    return word.lower().translate(_DIGITS)
+
+
+def _bucket(d: np.ndarray) -> np.ndarray:
+    return _DIST[np.minimum(d, len(_DIST) - 1)]
+
+
+class Features:
+    """Hashed conjunctions of atoms: each template names up to four atoms (columns of an
+    atom matrix); a template and its atoms' values hash to one row of a weight table."""
+
+    def __init__(self, templates: Sequence[Sequence[str]], atoms: Sequence[str], bits: int):
+        index = {name: i for i, name in enumerate(atoms)}
+        unknown = sorted({a for t in templates for a in t if a not in index})
+        if unknown:
+            raise ValueError(f"unknown feature atoms: {', '.join(unknown)}")
+        if not 8 <= bits <= 30:
+            raise ValueError(f"feature table bits must be within 8..30, got {bits}")
+        self.templates = [tuple(t) for t in templates]
+        self.bits = bits
+        self._shift = np.uint64(64 - bits)
+        self.groups: list[tuple[np.ndarray, np.ndarray]] = []   # (template ids, atom columns) by arity
+        for arity in sorted({len(t) for t in self.templates}):
+            ids = [i for i, t in enumerate(self.templates) if len(t) == arity]
+            cols = np.array([[index[a] for a in self.templates[i]] for i in ids], dtype=np.intp)
+            seeds = (np.array(ids, dtype=np.uint64) + np.uint64(1)) * _MIX2
+            self.groups.append((seeds, cols))
+        self.order = np.concatenate([np.array([i for i, t in enumerate(self.templates) if len(t) == a])
+                                     for a in sorted({len(t) for t in self.templates})]).astype(np.intp)
+
+    def __len__(self) -> int:
+        return len(self.templates)
+
+    def rows(self, atoms: np.ndarray) -> np.ndarray:
+        """The table row of every template for every line of `atoms` (n x len(self), grouped by arity)."""
+        values = atoms.astype(np.uint64, copy=False)
+        parts = []
+        with np.errstate(over="ignore"):
+            for seeds, cols in self.groups:
+                key = np.broadcast_to(seeds, (len(values), len(seeds)))
+                for j in range(cols.shape[1]):
+                    key = (key ^ values[:, cols[:, j]]) * _MIX1
+                key = (key ^ (key >> _SHIFT29)) * _MIX2
+                parts.append(key >> self._shift)
+        out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+        return out.astype(np.intp)
+
+
+class Table:
+    """A weight table: rows of class scores, either dense (one per hash bucket) or the kept
+    rows only, found through a map from bucket to row (row 0 is all zeros)."""
+
+    def __init__(self, weights: np.ndarray, rowmap: np.ndarray | None = None):
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.rowmap = rowmap
+
+    @classmethod
+    def sparse(cls, bits: int, buckets: np.ndarray, weights: np.ndarray) -> "Table":
+        """From the sorted buckets kept and their rows of weights."""
+        rowmap = np.zeros(1 << bits, dtype=np.int32)
+        rowmap[buckets] = np.arange(1, len(buckets) + 1, dtype=np.int32)
+        full = np.zeros((len(buckets) + 1, weights.shape[1]), dtype=np.float32)
+        full[1:] = weights
+        return cls(full, rowmap)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        if self.rowmap is not None:
+            rows = self.rowmap[rows]
+        return self.weights[rows].sum(axis=1)
+
+
+def _bucket_words(words: dict[str, int], sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    get = words.get
+    return [np.fromiter((get(normalise(w), UNK_ID) for w in s), dtype=np.int64, count=len(s))
+            for s in sentences]
+
+
+def _check_lengths(sentences, upos, xpos) -> None:
+    if not (len(sentences) == len(upos) == len(xpos)):
+        raise ValueError(f"parse: {len(sentences)} sentences but {len(upos)} UPOS and {len(xpos)} XPOS sequences")
+    for k, (s, u, x) in enumerate(zip(sentences, upos, xpos)):
+        if not (len(s) == len(u) == len(x)):
+            raise ValueError(f"parse: sentence {k} has {len(s)} words but {len(u)} UPOS and {len(x)} XPOS tags")
+
+
+class Batch:
+    """The states of many sentences parsed in lockstep, in flat arrays.
+
+    Slot 0 is NULL (no word); sentence k holds slots start[k] .. start[k] + n_k - 1 and its ROOT
+    at end[k] = start[k] + n_k. The stack of each sentence is a row of `stack` with three NULLs
+    below its first entry, so that s0, s1 and s2 are plain lookups; the buffer is the slots
+    b .. end (arc-hybrid only ever takes from its front). Sentences must come longest first:
+    each needs exactly 2n transitions, so the unfinished ones are always a prefix.
+    """
+
+    def __init__(self, words: Sequence[np.ndarray], tags: Sequence[np.ndarray], upos: Sequence[np.ndarray]):
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        if len(lengths) > 1 and np.any(lengths[1:] > lengths[:-1]):
+            raise ValueError("Batch: sentences must come longest first")
+        self.lengths = lengths
+        self.start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        self.end = self.start + lengths
+        size = 1 + int((lengths + 1).sum())
+        root = np.array([ROOT_ID], dtype=np.int64)
+        null = np.array([NULL_ID], dtype=np.int64)
+
+        def column(parts):
+            return np.concatenate([null] + [x for p in parts for x in (p, root)]) if len(parts) else null.copy()
+
+        self.props = np.stack([column(words), column(tags), column(upos)])   # (3, size)
+        self.size = size
+        self.head = np.zeros(size, dtype=np.int64)
+        self.label = np.zeros(size, dtype=np.int64)
+        self.kids = np.zeros((4, size), dtype=np.int64)      # l, l2, r, r2
+        self.valency = np.zeros((2, size), dtype=np.int64)   # left and right children so far
+        width = (int(lengths[0]) if len(lengths) else 0) + 3
+        self.stack = np.zeros((len(lengths), width), dtype=np.int64)
+        self.sp = np.full(len(lengths), 3, dtype=np.int64)
+        self.b = self.start.copy()
+        self.steps = 2 * lengths
+        self._neg_steps = -self.steps
+
+    def active(self, t: int) -> int:
+        """How many sentences still need a transition at step t."""
+        return int(np.searchsorted(self._neg_steps, -t, side="left"))
+
+    def positions(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """The slots of STATE_POSITIONS (m x 18) and the STATE_SCALARS (m x 7) of the first m states."""
+        r = np.arange(m)
+        sp = self.sp[:m]
+        s0 = self.stack[r, sp - 1]
+        s1 = self.stack[r, sp - 2]
+        s2 = self.stack[r, sp - 3]
+        b0 = self.b[:m]
+        e = self.end[:m]
+        b1 = np.where(b0 + 1 <= e, b0 + 1, 0)
+        b2 = np.where(b0 + 2 <= e, b0 + 2, 0)
+        k = self.kids
+        l, l2, rr, r2 = k[0], k[1], k[2], k[3]
+        s0l, s0r, s1r, b0l = l[s0], rr[s0], rr[s1], l[b0]
+        pos = np.stack([s0, s1, s2, b0, b1, b2, s0l, l2[s0], s0r, r2[s0], l[s1], s1r, r2[s1],
+                        b0l, l2[b0], l[s0l], rr[s0r], l[b0l]], axis=1)
+        vl, vr = self.valency[0], self.valency[1]
+        dist = np.where(s0 > 0, _bucket(b0 - s0), 0)
+        dist1 = np.where(s1 > 0, _bucket(s0 - s1), 0)
+        scal = np.stack([dist, dist1, np.minimum(vl[s0], 4), np.minimum(vr[s0], 4),
+                         np.minimum(vl[s1], 4), np.minimum(vr[s1], 4), np.minimum(vl[b0], 4)], axis=1)
+        return pos, scal
+
+    def valid(self, m: int) -> np.ndarray:
+        """Which transitions each of the first m states allows (m x 3): SHIFT needs a word in the
+        buffer, RIGHT two words on the stack, LEFT a word on the stack and, onto the ROOT, nothing
+        else left (so that the ROOT gets one dependent)."""
+        sp = self.sp[:m]
+        words_left = self.b[:m] < self.end[:m]
+        out = np.empty((m, 3), dtype=bool)
+        out[:, SHIFT] = words_left
+        out[:, LEFT] = (sp > 3) & (words_left | (sp == 4))
+        out[:, RIGHT] = sp > 4
+        return out
+
+    def apply(self, m: int, moves: np.ndarray) -> None:
+        """Make one transition in each of the first m states (each valid where it is made)."""
+        r = np.arange(m)
+        sp = self.sp[:m]
+        b0 = self.b[:m]
+        shift = moves == SHIFT
+        left = moves == LEFT
+        right = moves == RIGHT
+        rs = r[shift]
+        self.stack[rs, sp[rs]] = b0[rs]
+        k, v = self.kids, self.valency
+        rl = r[left]
+        if len(rl):
+            d = self.stack[rl, sp[rl] - 1]
+            h = b0[rl]
+            self.head[d] = h
+            k[1, h] = k[0, h]
+            k[0, h] = d
+            v[0, h] += 1
+        rr = r[right]
+        if len(rr):
+            d = self.stack[rr, sp[rr] - 1]
+            h = self.stack[rr, sp[rr] - 2]
+            self.head[d] = h
+            k[3, h] = k[2, h]
+            k[2, h] = d
+            v[1, h] += 1
+        self.sp[:m] += np.where(shift, 1, -1)
+        self.b[:m] += shift
+
+    def arc_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every word of a finished batch: its slot, the slots of ARC_POSITIONS and the ARC_SCALARS."""
+        size = self.size
+        is_word = np.ones(size, dtype=bool)
+        is_word[0] = False
+        is_word[self.end] = False
+        d = np.flatnonzero(is_word)
+        head = self.head
+        h = head[d]
+        root = np.zeros(size, dtype=bool)
+        root[self.end] = True
+        hh = np.where(root[h], 0, head[h])
+        # the sentence each slot belongs to: first and last word slots bound its neighbours
+        sent = np.searchsorted(self.end, d)
+        first, last = self.start[sent], self.end[sent] - 1
+        dm1 = np.where(d > first, d - 1, 0)
+        dp1 = np.where(d < last, d + 1, 0)
+        hword = ~root[h]
+        hm1 = np.where(hword & (h > first), h - 1, 0)
+        hp1 = np.where(hword & (h < last), h + 1, 0)
+        # children of every head in order: siblings, and a head's nearest left children
+        order = np.lexsort((d, h))
+        hs, ds = h[order], d[order]
+        same_prev = np.r_[False, hs[1:] == hs[:-1]]
+        same_next = np.r_[hs[:-1] == hs[1:], False]
+        ls = np.zeros(size, dtype=np.int64)
+        rs = np.zeros(size, dtype=np.int64)
+        ls[ds[same_prev]] = ds[np.flatnonzero(same_prev) - 1]
+        rs[ds[same_next]] = ds[np.flatnonzero(same_next) + 1]
+        keys = hs * size + ds
+        at = np.searchsorted(keys, d * size + d) - 1          # the last child of d left of d
+        valid1 = (at >= 0) & (hs[np.maximum(at, 0)] == d)
+        near1 = np.zeros(size, dtype=np.int64)
+        near1[d[valid1]] = ds[at[valid1]]
+        at2 = at - 1
+        valid2 = valid1 & (at2 >= 0) & (hs[np.maximum(at2, 0)] == d)
+        near2 = np.zeros(size, dtype=np.int64)
+        near2[d[valid2]] = ds[at2[valid2]]
+        k = self.kids
+        pos = np.stack([d, h, hh, k[0, d], k[1, d], k[2, d], k[3, d], ls[d], rs[d], near1[h], near2[h],
+                        dm1, dp1, hm1, hp1, k[2, h], k[0, h]], axis=1)
+        vl, vr = self.valency
+        direction = np.where(root[h], 2, (h > d).astype(np.int64))
+        dist = np.where(root[h], 0, _bucket(np.abs(h - d)))
+        scal = np.stack([direction, dist, np.minimum(vl[d], 4), np.minimum(vr[d], 4),
+                         np.minimum(vl[h], 4), np.minimum(vr[h], 4),
+                         (ls[d] == 0).astype(np.int64), (rs[d] == 0).astype(np.int64)], axis=1)
+        return d, pos, scal
+
+    def atoms(self, pos: np.ndarray, scal: np.ndarray) -> np.ndarray:
+        """The atom matrix: the word, tag and UPOS of each position, then the scalars."""
+        n, p = pos.shape
+        out = np.empty((n, 3 * p + scal.shape[1]), dtype=np.int64)
+        props = self.props
+        out[:, :p] = props[0][pos]
+        out[:, p:2 * p] = props[1][pos]
+        out[:, 2 * p:3 * p] = props[2][pos]
+        out[:, 3 * p:] = scal
+        return out
+
+
+def atom_names(positions: Sequence[str], scalars: Sequence[str]) -> list[str]:
+    """The column names of `Batch.atoms`: `s0.w`, `s0.t`, `s0.u`, ..., then the scalars."""
+    return [f"{p}.{q}" for q in PROPERTIES for p in positions] + list(scalars)
+
+
+STATE_ATOMS = atom_names(STATE_POSITIONS, STATE_SCALARS)
+ARC_ATOMS = atom_names(ARC_POSITIONS, ARC_SCALARS)
+
+
+class Parser:
+    """A trained parser: vocabularies, the move and relation feature templates and their tables."""
+
+    def __init__(self, header: dict[str, Any], words: list[str], tags: list[str], labels: list[str],
+                 move_features: Features, moves: Table, label_features: Features, relations: Table):
+        self.header = header
+        self.words = {w: i + FIRST_ID for i, w in enumerate(words)}
+        self.tags = {t: i + FIRST_ID for i, t in enumerate(tags)}
+        self.upos = {}
+        for t in tags:
+            self.upos.setdefault(t.partition(" ")[0], len(self.upos) + FIRST_ID)
+        self.labels = labels
+        self.move_features = move_features
+        self.moves = moves
+        self.label_features = label_features
+        self.relations = relations
+        if ROOT_LABEL not in labels:
+            raise ValueError(f"the relation labels must include {ROOT_LABEL!r}")
+        self._root = labels.index(ROOT_LABEL)
+        self.chunk = 1024
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Parser":
+        """The parser in `path`, by default the one shipped with evx; ModelError if the file is
+        not a readable parser model."""
+        path = DEFAULT_MODEL if path is None else Path(path)
+        header, arrays = load_model(path, KIND)
+        try:
+            words = decode_strings(arrays["words"])
+            tags = decode_strings(arrays["tags"])
+            labels = decode_strings(arrays["labels"])
+            mbits, lbits = int(header["move_bits"]), int(header["label_bits"])
+            move_features = Features(header["move_templates"], STATE_ATOMS, mbits)
+            label_features = Features(header["label_templates"], ARC_ATOMS, lbits)
+            moves = _stored_table(arrays, "move", mbits, MOVE_COLUMNS)
+            relations = _stored_table(arrays, "label", lbits, len(labels))
+            return cls(header, words, tags, labels, move_features, moves, label_features, relations)
+        except ModelError:
+            raise
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError, IndexError) as exc:
+            raise ModelError(f"{path}: a damaged parser model ({type(exc).__name__}: {exc})") from None
+
+    def _ids(self, sentences, upos, xpos):
+        words = _bucket_words(self.words, sentences)
+        tget, uget = self.tags.get, self.upos.get
+        tags = [np.fromiter((tget(f"{u} {x}", UNK_ID) for u, x in zip(us, xs)), dtype=np.int64, count=len(us))
+                for us, xs in zip(upos, xpos)]
+        ups = [np.fromiter((uget(u, UNK_ID) for u in us), dtype=np.int64, count=len(us)) for us in upos]
+        return words, tags, ups
+
+    def parse(self, sentences: Sequence[Sequence[str]], upos: Sequence[Sequence[str]],
+              xpos: Sequence[Sequence[str]]) -> list[tuple[list[int], list[str]]]:
+        """(heads, relations) for each sentence: 0-based heads, -1 for the root, whose relation is `root`."""
+        _check_lengths(sentences, upos, xpos)
+        words, tags, ups = self._ids(sentences, upos, xpos)
+        order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k]))
+        out: list[tuple[list[int], list[str]]] = [([], []) for _ in sentences]
+        for lo in range(0, len(order), self.chunk):
+            part = order[lo:lo + self.chunk]
+            batch = Batch([words[k] for k in part], [tags[k] for k in part], [ups[k] for k in part])
+            self.run(batch)
+            labels = self.label(batch)
+            heads = batch.head
+            for j, k in enumerate(part):
+                s, e = int(batch.start[j]), int(batch.end[j])
+                hs = heads[s:e] - s
+                hs[hs == e - s] = -1
+                out[k] = (hs.tolist(), [self.labels[i] for i in labels[s - 1 - j:e - 1 - j]])
+        return out
+
+    def run(self, batch: Batch) -> None:
+        """Make every transition of a batch with the move model."""
+        steps = int(batch.steps[0]) if len(batch.steps) else 0
+        features, table = self.move_features, self.moves
+        for t in range(steps):
+            m = batch.active(t)
+            pos, scal = batch.positions(m)
+            scores = table.scores(features.rows(batch.atoms(pos, scal)))[:, :3]
+            scores[~batch.valid(m)] = -np.inf
+            batch.apply(m, scores.argmax(axis=1))
+
+    def label(self, batch: Batch) -> np.ndarray:
+        """The relation of every word of a finished batch, in slot order (ids into self.labels)."""
+        d, pos, scal = batch.arc_positions()
+        if not len(d):
+            return np.zeros(0, dtype=np.int64)
+        scores = self.relations.scores(self.label_features.rows(batch.atoms(pos, scal)))
+        is_root = scal[:, 0] == 2
+        scores[:, self._root] = -np.inf
+        best = scores.argmax(axis=1)
+        best[is_root] = self._root
+        return best
+
+
+def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, columns: int) -> Table:
+    """A table kept as sorted buckets, integer weights and one scale per column."""
+    buckets = arrays[f"{name}_buckets"].astype(np.int64)
+    weights = arrays[f"{name}_weights"]
+    scale = arrays[f"{name}_scale"].astype(np.float32)
+    if weights.ndim != 2 or weights.shape != (len(buckets), columns) or scale.shape != (columns,):
+        raise ValueError(f"{name} table has shape {weights.shape} for {len(buckets)} rows of {columns}")
+    if len(buckets) and (buckets.min() < 0 or buckets.max() >= (1 << bits) or np.any(np.diff(buckets) <= 0)):
+        raise ValueError(f"{name} table buckets are not sorted and within {bits} bits")
+    return Table.sparse(bits, buckets, weights.astype(np.float32) * scale)
