@@ -46,7 +46,8 @@ PUD = "UD_English-PUD"
 TREEBANK_COMMIT = "15d613d8"
 
 # Move features: unigrams of the stack, buffer and children; pairs and triples of s0, s1 and b0
-# (the two arcs that can be made), with distance and valency (Zhang and Nivre 2011, for arc-hybrid).
+# (the two arcs that can be made), with distance and valency (Zhang and Nivre 2011, for arc-hybrid),
+# and the words around the ends of s0 and s1 in the sentence.
 MOVE_TEMPLATES: list[tuple[str, ...]] = [
     *[(f"{p}.w",) for p in ("s0", "s1", "s2", "b0", "b1", "b2")],
     *[(f"{p}.t",) for p in ("s0", "s1", "s2", "b0", "b1", "b2")],
@@ -70,6 +71,9 @@ MOVE_TEMPLATES: list[tuple[str, ...]] = [
     ("s0.w", "s0vl"), ("s0.t", "s0vl"), ("s0.w", "s0vr"), ("s0.t", "s0vr"),
     ("s1.w", "s1vr"), ("s1.t", "s1vr"), ("s1.t", "s1vl"), ("b0.w", "b0vl"), ("b0.t", "b0vl"),
     ("s1.t", "s0.t", "s0vl", "s0vr"),
+    ("b0m1.t", "b0.t"), ("s0.t", "b0m1.t", "b0.t"), ("s0.t", "b0m1.w", "b0.t"), ("s0.w", "b0m1.w", "b0.w"),
+    ("s0m1.t", "s0.t"), ("s1.t", "s0m1.t", "s0.t"), ("s0p1.t", "s0.t", "b0.t"), ("s1p1.t", "s1.t", "s0.t"),
+    ("s1.t", "s1p1.w", "s0.t"), ("s0.u", "b0.u", "b1.u"), ("s1.u", "s0.u", "b0.u"), ("s1.u", "s0.u", "s0l.u", "s0r.u"),
 ]
 
 # Relation features: the two ends of the arc, its direction and length, and what is around them.

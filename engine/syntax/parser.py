@@ -35,9 +35,12 @@ ROOT_LABEL = "root"
 
 # Positions in a parser state whose word and tag the move features may test: the top three of
 # the stack, the front three of the buffer (b0 may be the ROOT), and children found so far
-# (l: leftmost, l2: second leftmost, r: rightmost, r2: second rightmost; b0 has left children only).
+# (l: leftmost, l2: second leftmost, r: rightmost, r2: second rightmost; b0 has left children only),
+# and the words just before and after s0, after s1 and before b0 in the sentence (b0m1 ends the
+# subtree of s0: a comma there, or a conjunction after s1, says much about what comes next).
 STATE_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0l", "s0l2", "s0r", "s0r2",
-                   "s1l", "s1r", "s1r2", "b0l", "b0l2", "s0ll", "s0rr", "b0ll")
+                   "s1l", "s1r", "s1r2", "b0l", "b0l2", "s0ll", "s0rr", "b0ll",
+                   "s0m1", "s0p1", "s1p1", "b0m1")
 # Numbers about the state: distances (b0 - s0, s0 - s1, bucketed) and valencies (children so far).
 STATE_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
 # Positions around an arc that the relation features may test: the dependent, its head and the
@@ -184,7 +187,7 @@ class Batch:
         return int(np.searchsorted(self._neg_steps, -t, side="left"))
 
     def positions(self, m: int) -> tuple[np.ndarray, np.ndarray]:
-        """The slots of STATE_POSITIONS (m x 18) and the STATE_SCALARS (m x 7) of the first m states."""
+        """The slots of STATE_POSITIONS (m x 22) and the STATE_SCALARS (m x 7) of the first m states."""
         r = np.arange(m)
         sp = self.sp[:m]
         s0 = self.stack[r, sp - 1]
@@ -197,8 +200,13 @@ class Batch:
         k = self.kids
         l, l2, rr, r2 = k[0], k[1], k[2], k[3]
         s0l, s0r, s1r, b0l = l[s0], rr[s0], rr[s1], l[b0]
+        first = self.start[:m]
+        s0m1 = np.where((s0 > 0) & (s0 > first), s0 - 1, 0)
+        s0p1 = np.where(s0 > 0, s0 + 1, 0)
+        s1p1 = np.where(s1 > 0, s1 + 1, 0)
+        b0m1 = np.where(b0 > first, b0 - 1, 0)
         pos = np.stack([s0, s1, s2, b0, b1, b2, s0l, l2[s0], s0r, r2[s0], l[s1], s1r, r2[s1],
-                        b0l, l2[b0], l[s0l], rr[s0r], l[b0l]], axis=1)
+                        b0l, l2[b0], l[s0l], rr[s0r], l[b0l], s0m1, s0p1, s1p1, b0m1], axis=1)
         vl, vr = self.valency[0], self.valency[1]
         dist = np.where(s0 > 0, _bucket(b0 - s0), 0)
         dist1 = np.where(s1 > 0, _bucket(s0 - s1), 0)
