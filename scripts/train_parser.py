@@ -76,6 +76,25 @@ MOVE_TEMPLATES: list[tuple[str, ...]] = [
     ("s1.t", "s1p1.w", "s0.t"), ("s0.u", "b0.u", "b1.u"), ("s1.u", "s0.u", "b0.u"), ("s1.u", "s0.u", "s0l.u", "s0r.u"),
 ]
 
+# Relations given as the arcs are made (the joint variant, `--online`): the dependent s0, complete by
+# then, and the head, b0 for LEFT and s1 for RIGHT, with the children and relations each has so far.
+_ONLINE = [
+    ("s0.w",), ("s0.t",), ("s0.w", "s0.t"), ("s0.t", "b0.t"), ("s0.t", "s1.t"), ("s0.w", "b0.t"), ("s0.w", "s1.t"),
+    ("s0.t", "b0.w"), ("s0.t", "s1.w"), ("s0.w", "b0.w"), ("s0.w", "s1.w"),
+    ("s0.t", "s0l.w"), ("s0.t", "s0l.d"), ("s0.t", "s0r.d"), ("s0.t", "s0r.w"), ("s0.t", "s0l.d", "s0r.d"),
+    ("s0.t", "s0l2.w", "s0l.w"), ("s0.t", "b0.t", "b0l.d"), ("s0.t", "s1.t", "s1r.d"), ("s0.t", "b0.t", "b0l.w"),
+    ("s0.t", "s1.t", "s1l.d"), ("s0.t", "s1.t", "s1r.w"), ("s0.t", "dist"), ("s0.t", "b0.t", "dist"),
+    ("s0.t", "s1.t", "dist1"), ("s0.t", "b0.t", "b1.t"), ("s0.t", "s0m1.t", "s0p1.t"), ("s0.t", "b0m1.w"),
+    ("s0.t", "s1.t", "s2.t"), ("s0.t", "s0vl", "s0vr"), ("s0.t", "b0.t", "b0vl"), ("s0.t", "s1.t", "s1vr"),
+]
+ONLINE_TEMPLATES = [("mv",) + t for t in _ONLINE]
+# Move features that test those relations.
+ONLINE_MOVE_TEMPLATES = [
+    ("s0.t", "s0l.d"), ("s0.t", "s0r.d"), ("s1.t", "s1r.d"), ("s1.t", "s1l.d"), ("b0.t", "b0l.d"),
+    ("s0.t", "s0l.d", "s0r.d"), ("s0.t", "b0.t", "b0l.d"), ("s1.t", "s0.t", "s1r.d"), ("s0.w", "s0r.d"),
+    ("s0.t", "s0l.d", "s0l2.d"), ("s0.t", "s0r.d", "s0r2.d"), ("s1.t", "s1r.d", "s1r2.d"), ("b0.t", "b0l.d", "b0l2.d"),
+]
+
 # Relation features: the two ends of the arc, its direction and length, and what is around them.
 LABEL_TEMPLATES: list[tuple[str, ...]] = [
     ("d.w",), ("d.t",), ("d.w", "d.t"), ("h.w",), ("h.t",), ("h.w", "h.t"),
@@ -277,18 +296,24 @@ class Perceptron:
 
 
 def train_moves(train, features: P.Features, settings: dict, rng: np.random.Generator, epoch_done) -> None:
-    words, tags, ups, heads, _ = train
+    words, tags, ups, heads, rels = train
     lengths = np.array([len(w) for w in words])
     model = settings["model"]
+    online, shell = settings.get("online"), settings.get("shell")
     for epoch in range(1, settings["epochs"] + 1):
         explore = epoch > settings["explore_after"]
         for idx in batches(lengths, settings["batch"], rng):
             batch = P.Batch([words[k] for k in idx], [tags[k] for k in idx], [ups[k] for k in idx])
-            oracle = Oracle(batch, gold_slots(batch, [heads[k] for k in idx]))
+            gh = gold_slots(batch, [heads[k] for k in idx])
+            oracle = Oracle(batch, gh)
+            if online is not None:
+                glabel = np.full(batch.size, -1, dtype=np.int64)
+                glabel[np.flatnonzero(gh)] = np.concatenate([rels[k] for k in idx])
             for t in range(int(batch.steps[0])):
                 m = batch.active(t)
                 pos, scal = batch.positions(m)
-                rows = features.rows(batch.atoms(pos, scal))
+                atoms = batch.atoms(pos, scal)
+                rows = features.rows(atoms)
                 scores = model.scores(rows)[:, :3]
                 valid = batch.valid(m)
                 scores[~valid] = -np.inf
@@ -304,9 +329,33 @@ def train_moves(train, features: P.Features, settings: dict, rng: np.random.Gene
                 moves = best
                 if explore:
                     moves = np.where(wrong & (rng.random(m) < settings["explore_p"]), pred, best)
+                labels = None
+                if online is not None:
+                    labels = online_step(shell, online, batch, atoms, pos, moves, gh, glabel)
                 oracle.follow(pos, moves)
-                batch.apply(m, moves)
+                batch.apply(m, moves, labels)
         epoch_done(epoch)
+
+
+def online_step(shell: P.Parser, online: Perceptron, batch: P.Batch, atoms, pos, moves, gh, glabel) -> np.ndarray:
+    """Relations for the arcs being made, learnt where the arc is right; ids + 1 for the batch."""
+    labels = np.zeros(len(moves), dtype=np.int64)
+    arcs = np.flatnonzero(moves != P.SHIFT)
+    if not len(arcs):
+        return labels
+    scores = shell.online_scores(batch, atoms, pos, moves, arcs, online)
+    pred = scores.argmax(axis=1)
+    d = pos[arcs, 0]
+    h = np.where(moves[arcs] == P.LEFT, pos[arcs, 3], pos[arcs, 1])
+    gold = glabel[d]
+    wrong = (gh[d] == h) & (gold >= 0) & (pred != gold)
+    if wrong.any():
+        a = atoms[arcs[wrong]]
+        a[:, P.STATE_ATOMS.index("mv")] = moves[arcs[wrong]]
+        online.update(shell.online[0].rows(a), gold[wrong], pred[wrong])
+    online.c += 1
+    labels[arcs] = pred + 1
+    return labels
 
 
 # -- training the relation model --------------------------------------------------------------
@@ -362,25 +411,6 @@ def score(parser: P.Parser, data: Data) -> dict[str, float]:
     return {"uas": 100 * uas / max(n, 1), "las": 100 * las / max(n, 1), "ulas": 100 * ulas / max(n, 1)}
 
 
-def build_parser(header, vocab, move_features, moves: P.Table, label_features, relations: P.Table) -> P.Parser:
-    words, tags, labels = vocab
-    return P.Parser(header, words, tags, labels, move_features, moves, label_features, relations)
-
-
-def prune(weights: np.ndarray, keep_fraction_of_max: float, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rows of a table worth keeping (largest weight above a fraction of the table's largest),
-    quantised to `dtype` with one scale per column."""
-    top = np.abs(weights).max(axis=1)
-    cut = keep_fraction_of_max * top.max() if top.size else 0.0
-    buckets = np.flatnonzero(top > cut)
-    kept = weights[buckets]
-    info = np.iinfo(dtype)
-    colmax = np.abs(kept).max(axis=0) if len(kept) else np.ones(weights.shape[1])
-    scale = np.where(colmax > 0, colmax / info.max, 1.0).astype(np.float32)
-    q = np.clip(np.rint(kept / scale), info.min, info.max).astype(dtype)
-    return buckets.astype(np.uint32), q, scale
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--treebank", type=Path, required=True, help="folder holding UD_English-EWT and UD_English-PUD")
@@ -398,6 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--move-bits", type=int, default=22)
     ap.add_argument("--label-bits", type=int, default=21)
     ap.add_argument("--prune", type=float, default=0.01, help="drop rows whose largest weight is under this share of the table's")
+    ap.add_argument("--relations", choices=("tree", "online", "both"), default="tree",
+                    help="label the finished tree (tree), each arc as it is made (online), or both: "
+                         "online relations as move features, the tree's as the output")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=5, help="timed runs for the speed figure")
     args = ap.parse_args(argv)
@@ -433,85 +466,103 @@ def train(args) -> int:
     enc = Encoder(*vocab)
     tr = enc.encode(train_data)
     rng = np.random.default_rng(args.seed)
-    move_features = P.Features(MOVE_TEMPLATES, P.STATE_ATOMS, args.move_bits)
-    label_features = P.Features(LABEL_TEMPLATES, P.ARC_ATOMS, args.label_bits)
+    nlabels = len(vocab[2])
+    root = vocab[2].index(P.ROOT_LABEL)
+    with_online = args.relations in ("online", "both")
+    with_tree = args.relations in ("tree", "both")
+    move_templates = MOVE_TEMPLATES + (ONLINE_MOVE_TEMPLATES if with_online else [])
+    move_features = P.Features(move_templates, P.STATE_ATOMS, args.move_bits)
+    label_features = P.Features(LABEL_TEMPLATES, P.ARC_ATOMS, args.label_bits) if with_tree else None
+    online_features = P.Features(ONLINE_TEMPLATES, P.STATE_ATOMS, args.label_bits) if with_online else None
     settings = {"epochs": args.epochs, "batch": args.batch, "explore_after": args.explore_after,
                 "explore_p": args.explore_p, "label_epochs": args.label_epochs, "label_batch": args.label_batch,
-                "model": Perceptron(args.move_bits, P.MOVE_COLUMNS)}
+                "model": Perceptron(args.move_bits, 3)}
     print(f"{train_data.tokens} training words, {len(vocab[0])} known words, {len(vocab[1])} tags, "
-          f"{len(vocab[2])} relations; {len(move_features)} move and {len(label_features)} relation templates",
-          flush=True)
+          f"{nlabels} relations; {len(move_features)} move templates; relations: {args.relations}", flush=True)
 
-    # relations first (from gold trees), so that the move model's epochs can be scored by LAS too
-    label_model = Perceptron(args.label_bits, len(vocab[2]))
-    rows, gold, is_root = arc_rows(tr, label_features)
-    root = vocab[2].index(P.ROOT_LABEL)
-    dev_enc = enc.encode(dev)
-    dev_rows, dev_gold, dev_root = arc_rows(dev_enc, label_features)
+    relations = None
     best_label = (-1.0, 0, None)
+    if with_tree:
+        # the tree's relations first (from gold trees), so that the move epochs can be scored by LAS too
+        label_model = Perceptron(args.label_bits, nlabels)
+        rows, gold, is_root = arc_rows(tr, label_features)
+        dev_rows, dev_gold, dev_root = arc_rows(enc.encode(dev), label_features)
 
-    def label_epoch(epoch):
-        nonlocal best_label
-        w = label_model.averaged()
-        s = w[dev_rows].sum(axis=1)
-        s[:, root] = -np.inf
-        pred = s.argmax(axis=1)
-        pred[dev_root] = root
-        acc = 100 * float(np.mean(pred == dev_gold))
-        print(f"relations epoch {epoch}: dev accuracy on gold trees {acc:.2f} "
-              f"({time.perf_counter() - started:.0f} s)", flush=True)
-        if acc > best_label[0]:
-            best_label = (acc, epoch, w)
+        def label_epoch(epoch):
+            nonlocal best_label
+            w = label_model.averaged()
+            s = w[dev_rows].sum(axis=1)
+            s[:, root] = -np.inf
+            pred = s.argmax(axis=1)
+            pred[dev_root] = root
+            acc = 100 * float(np.mean(pred == dev_gold))
+            print(f"relations epoch {epoch}: dev accuracy on gold trees {acc:.2f} "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+            if acc > best_label[0]:
+                best_label = (acc, epoch, w)
 
-    train_labels(rows, gold, is_root, label_model, settings, rng, root, label_epoch)
-    relations = P.Table(best_label[2])
-    del rows, label_model
+        train_labels(rows, gold, is_root, label_model, settings, rng, root, label_epoch)
+        relations = P.Table(best_label[2])
+        del rows, label_model
+    if with_online:
+        settings["online"] = Perceptron(args.label_bits, nlabels)
+        settings["shell"] = P.Parser({}, *vocab, move_features, None, label_features, relations,
+                                     (online_features, None))
 
-    best = (-1.0, 0, None, None)
-    stale = 0
+    best: tuple = (-1.0, 0, None, None)
 
     def move_epoch(epoch):
-        nonlocal best, stale
+        nonlocal best
         w = settings["model"].averaged()
-        p = build_parser({}, vocab, move_features, P.Table(w), label_features, relations)
+        ow = settings["online"].averaged() if with_online else None
+        p = P.Parser({}, *vocab, move_features, P.Table(w), label_features, relations,
+                     (online_features, P.Table(ow)) if with_online else None)
         s = score(p, dev)
         print(f"moves epoch {epoch}: dev UAS {s['uas']:.2f} LAS {s['las']:.2f} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)
         if s["uas"] > best[0]:
-            best, stale = (s["uas"], epoch, w, s), 0
-        else:
-            stale += 1
+            best = (s["uas"], epoch, w, ow)
 
     train_moves(tr, move_features, settings, rng, move_epoch)
-    _, move_epochs, move_w, _ = best
+    _, move_epochs, move_w, online_w = best
 
-    mb, mq, ms = prune(move_w, args.prune, np.int16)
-    lb, lq, ls = prune(best_label[2], args.prune, np.int16)
     header = {
         "treebank": EWT, "treebank_commit": TREEBANK_COMMIT, "license": "CC BY-SA 4.0",
         "evx_version": evx.__version__,
-        "move_templates": [list(t) for t in MOVE_TEMPLATES], "label_templates": [list(t) for t in LABEL_TEMPLATES],
-        "move_bits": args.move_bits, "label_bits": args.label_bits,
+        "move_templates": [list(t) for t in move_templates], "move_bits": args.move_bits,
         "training": {"tags": "predicted (jackknifed)" if args.tags else "gold", "seed": args.seed,
-                     "move_epochs": move_epochs, "label_epochs": best_label[1], "batch": args.batch,
-                     "label_batch": args.label_batch, "explore_after": args.explore_after,
-                     "explore_p": args.explore_p, "min_count": args.min_count, "prune": args.prune,
-                     "move_rows": len(mb), "label_rows": len(lb)},
+                     "relations": args.relations, "move_epochs": move_epochs, "batch": args.batch,
+                     "explore_after": args.explore_after, "explore_p": args.explore_p,
+                     "min_count": args.min_count, "prune": args.prune},
     }
-    arrays = {"words": encode_strings(vocab[0]), "tags": encode_strings(vocab[1]), "labels": encode_strings(vocab[2]),
-              "move_buckets": mb, "move_weights": mq, "move_scale": ms,
-              "label_buckets": lb, "label_weights": lq, "label_scale": ls}
-    shipped = P.Parser(header, *vocab, move_features, P._stored_table(arrays, "move", args.move_bits, P.MOVE_COLUMNS),
-                       label_features, P._stored_table(arrays, "label", args.label_bits, len(vocab[2])))
+    arrays = {"words": encode_strings(vocab[0]), "tags": encode_strings(vocab[1]), "labels": encode_strings(vocab[2])}
+    store(arrays, header, "move", move_w, args.prune, 3)
+    if with_tree:
+        header.update(label_templates=[list(t) for t in LABEL_TEMPLATES], label_bits=args.label_bits)
+        header["training"].update(label_epochs=best_label[1], label_batch=args.label_batch)
+        store(arrays, header, "label", best_label[2], args.prune, nlabels)
+    if with_online:
+        header.update(online_templates=[list(t) for t in ONLINE_TEMPLATES], online_bits=args.label_bits)
+        store(arrays, header, "online", online_w, args.prune, nlabels)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(args.out, P.KIND, arrays, header)
+    shipped = P.Parser.load(args.out)
     s = score(shipped, dev)
     header["dev"] = {"uas": round(s["uas"], 2), "las": round(s["las"], 2), "ulas": round(s["ulas"], 2),
                      "tags": header["training"]["tags"]}
     header["training"]["seconds"] = round(time.perf_counter() - started)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     save_model(args.out, P.KIND, arrays, header)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB; {len(mb)} move rows, {len(lb)} relation rows); "
-          f"dev UAS {s['uas']:.2f} LAS {s['las']:.2f} after pruning; {header['training']['seconds']} s", flush=True)
+    rows = ", ".join(f"{k} {v}" for k, v in header["training"].items() if k.endswith("_rows"))
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB; {rows}); "
+          f"dev UAS {s['uas']:.2f} LAS {s['las']:.2f} as stored; {header['training']['seconds']} s", flush=True)
     return 0
+
+
+def store(arrays: dict, header: dict, name: str, weights: np.ndarray, cut: float, columns: int) -> None:
+    """Put a pruned and quantised table into a model's arrays."""
+    kept = P.store_table(weights, cut, columns)
+    arrays.update({f"{name}_{k}": v for k, v in kept.items()})
+    header["training"][f"{name}_rows"] = len(kept["weights"])
 
 
 def evaluate(args) -> int:

@@ -28,9 +28,8 @@ KIND = "parser"
 # Reserved ids at the start of the word and tag vocabularies.
 NULL_ID, ROOT_ID, UNK_ID = 0, 1, 2
 FIRST_ID = 3
-# The transitions; a move table has a fourth, unused column so that a row is 16 bytes.
+# The transitions.
 SHIFT, LEFT, RIGHT = 0, 1, 2
-MOVE_COLUMNS = 4
 ROOT_LABEL = "root"
 
 # Positions in a parser state whose word and tag the move features may test: the top three of
@@ -42,14 +41,17 @@ STATE_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0l", "s0l2", "s0r", "s0
                    "s1l", "s1r", "s1r2", "b0l", "b0l2", "s0ll", "s0rr", "b0ll",
                    "s0m1", "s0p1", "s1p1", "b0m1")
 # Numbers about the state: distances (b0 - s0, s0 - s1, bucketed) and valencies (children so far).
-STATE_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
+# `mv` is the move being made, for the features of the relation given to an arc as it is made.
+STATE_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl", "mv")
 # Positions around an arc that the relation features may test: the dependent, its head and the
 # head's head, the dependent's outermost children, its nearest siblings, the head's nearest left
 # children (an auxiliary, a subject), and the words just before and after each end of the arc.
 ARC_POSITIONS = ("d", "h", "hh", "dl", "dl2", "dr", "dr2", "ls", "rs", "hn1", "hn2",
                  "dm1", "dp1", "hm1", "hp1", "hr", "hl")
 ARC_SCALARS = ("dir", "adist", "dvl", "dvr", "hvl", "hvr", "first", "last")
-PROPERTIES = ("w", "t", "u")      # word, tag (UPOS and XPOS together), UPOS alone
+# word, tag (UPOS and XPOS together), UPOS alone, and the relation of the arc into the position
+# made so far (none unless the relations are given as the arcs are made)
+PROPERTIES = ("w", "t", "u", "d")
 
 _MIX1 = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
@@ -109,32 +111,84 @@ class Features:
 
 
 class Table:
-    """A weight table: rows of class scores, either dense (one per hash bucket) or the kept
-    rows only, found through a map from bucket to row (row 0 is all zeros)."""
+    """A float weight table with one row of class scores per hash bucket (while training)."""
 
-    def __init__(self, weights: np.ndarray, rowmap: np.ndarray | None = None):
+    def __init__(self, weights: np.ndarray):
         self.weights = np.ascontiguousarray(weights, dtype=np.float32)
-        self.rowmap = rowmap
-
-    @classmethod
-    def sparse(cls, bits: int, buckets: np.ndarray, weights: np.ndarray) -> "Table":
-        """From the sorted buckets kept and their rows of weights."""
-        rowmap = np.zeros(1 << bits, dtype=np.int32)
-        rowmap[buckets] = np.arange(1, len(buckets) + 1, dtype=np.int32)
-        full = np.zeros((len(buckets) + 1, weights.shape[1]), dtype=np.float32)
-        full[1:] = weights
-        return cls(full, rowmap)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        if self.rowmap is not None:
-            rows = self.rowmap[rows]
+        """The summed rows of each line of `rows` (n x T bucket numbers): n x classes."""
         return self.weights[rows].sum(axis=1)
 
 
-def _bucket_words(words: dict[str, int], sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-    get = words.get
-    return [np.fromiter((get(normalise(w), UNK_ID) for w in s), dtype=np.int64, count=len(s))
-            for s in sentences]
+class PackedTable:
+    """A shipped weight table: int8 weights, each biased by 128 and packed into lanes of an
+    int64 wide enough that the sum of `terms` rows cannot carry from one lane into the next.
+    A row of class weights is then one or a few words; the sum of n x T rows is one gather and
+    one integer sum, exact, so that a score never depends on the order of the sum. Dense (one
+    row per bucket) when that takes at most 32 MB, else through a map from bucket to row."""
+
+    def __init__(self, bits: int, kept: np.ndarray, weights: np.ndarray, terms: int):
+        if weights.dtype != np.int8 or weights.ndim != 2:
+            raise ValueError(f"stored weights must be an int8 matrix, not {weights.dtype} of {weights.ndim} dimensions")
+        if np.any(weights == -128):
+            raise ValueError("stored weights must lie within -127..127")
+        self.classes = weights.shape[1]
+        self.terms = terms
+        self.lane = max(int(terms * 255).bit_length(), 8)
+        self.per_word = 63 // self.lane
+        words = -(-self.classes // self.per_word)
+        shifts = self.lane * (np.arange(words * self.per_word) % self.per_word)
+        self._shifts = shifts[:self.per_word].astype(np.int64)
+        padded = np.zeros((len(weights), words * self.per_word), dtype=np.int8)
+        padded[:, :self.classes] = weights
+        packed = np.zeros((len(weights), words), dtype=np.int64)
+        for j in range(self.per_word):    # class c goes to word c // per_word, lane c % per_word
+            packed |= (padded[:, j::self.per_word].astype(np.int64) + 128) << np.int64(self.lane * j)
+        empty = np.bitwise_or.reduce(np.int64(128) << self._shifts)
+        size = 1 << bits
+        if size * words * 8 <= 32 << 20:
+            self.rowmap = None
+            self.packed = np.full((size, words), empty, dtype=np.int64)
+            self.packed[kept] = packed
+        else:
+            self.rowmap = np.zeros(size, dtype=np.int32)
+            self.rowmap[kept] = np.arange(1, len(weights) + 1, dtype=np.int32)
+            self.packed = np.concatenate([np.full((1, words), empty, dtype=np.int64), packed])
+        self._mask = np.int64((1 << self.lane) - 1)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """The summed rows of each line of `rows` (n x terms bucket numbers): n x classes, float32."""
+        if rows.shape[1] != self.terms:
+            raise ValueError(f"a table packed for sums of {self.terms} rows was given {rows.shape[1]}")
+        if self.rowmap is not None:
+            rows = self.rowmap[rows]
+        total = self.packed[rows].sum(axis=1)
+        lanes = (total[:, :, None] >> self._shifts) & self._mask
+        out = lanes.reshape(len(rows), lanes.shape[1] * lanes.shape[2])[:, :self.classes].astype(np.float32)
+        out -= np.float32(128 * self.terms)
+        return out
+
+
+class _WordIds(dict):
+    """Word id by the word as written, remembered for the forms met (up to a bound)."""
+
+    LIMIT = 1 << 18
+
+    def __init__(self, vocabulary: dict[str, int]):
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, word: str) -> int:
+        i = self.vocabulary.get(normalise(word), UNK_ID)
+        if len(self) < self.LIMIT:
+            self[word] = i
+        return i
+
+
+class _Unknown(dict):
+    def __missing__(self, key) -> int:
+        return UNK_ID
 
 
 def _check_lengths(sentences, upos, xpos) -> None:
@@ -211,7 +265,8 @@ class Batch:
         dist = np.where(s0 > 0, _bucket(b0 - s0), 0)
         dist1 = np.where(s1 > 0, _bucket(s0 - s1), 0)
         scal = np.stack([dist, dist1, np.minimum(vl[s0], 4), np.minimum(vr[s0], 4),
-                         np.minimum(vl[s1], 4), np.minimum(vr[s1], 4), np.minimum(vl[b0], 4)], axis=1)
+                         np.minimum(vl[s1], 4), np.minimum(vr[s1], 4), np.minimum(vl[b0], 4),
+                         np.zeros(m, dtype=np.int64)], axis=1)
         return pos, scal
 
     def valid(self, m: int) -> np.ndarray:
@@ -226,8 +281,9 @@ class Batch:
         out[:, RIGHT] = sp > 4
         return out
 
-    def apply(self, m: int, moves: np.ndarray) -> None:
-        """Make one transition in each of the first m states (each valid where it is made)."""
+    def apply(self, m: int, moves: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Make one transition in each of the first m states (each valid where it is made),
+        giving the arcs made the relations `labels` (ids + 1, one per state) if given."""
         r = np.arange(m)
         sp = self.sp[:m]
         b0 = self.b[:m]
@@ -242,6 +298,8 @@ class Batch:
             d = self.stack[rl, sp[rl] - 1]
             h = b0[rl]
             self.head[d] = h
+            if labels is not None:
+                self.label[d] = labels[rl]
             k[1, h] = k[0, h]
             k[0, h] = d
             v[0, h] += 1
@@ -250,6 +308,8 @@ class Batch:
             d = self.stack[rr, sp[rr] - 1]
             h = self.stack[rr, sp[rr] - 2]
             self.head[d] = h
+            if labels is not None:
+                self.label[d] = labels[rr]
             k[3, h] = k[2, h]
             k[2, h] = d
             v[1, h] += 1
@@ -308,12 +368,13 @@ class Batch:
     def atoms(self, pos: np.ndarray, scal: np.ndarray) -> np.ndarray:
         """The atom matrix: the word, tag and UPOS of each position, then the scalars."""
         n, p = pos.shape
-        out = np.empty((n, 3 * p + scal.shape[1]), dtype=np.int64)
+        out = np.empty((n, 4 * p + scal.shape[1]), dtype=np.int64)
         props = self.props
         out[:, :p] = props[0][pos]
         out[:, p:2 * p] = props[1][pos]
         out[:, 2 * p:3 * p] = props[2][pos]
-        out[:, 3 * p:] = scal
+        out[:, 3 * p:4 * p] = self.label[pos]
+        out[:, 4 * p:] = scal
         return out
 
 
@@ -323,6 +384,7 @@ def atom_names(positions: Sequence[str], scalars: Sequence[str]) -> list[str]:
 
 
 STATE_ATOMS = atom_names(STATE_POSITIONS, STATE_SCALARS)
+_MV = STATE_ATOMS.index("mv")
 ARC_ATOMS = atom_names(ARC_POSITIONS, ARC_SCALARS)
 
 
@@ -330,18 +392,25 @@ class Parser:
     """A trained parser: vocabularies, the move and relation feature templates and their tables."""
 
     def __init__(self, header: dict[str, Any], words: list[str], tags: list[str], labels: list[str],
-                 move_features: Features, moves: Table, label_features: Features, relations: Table):
+                 move_features: Features, moves: Table, label_features: Features | None, relations: Table | None,
+                 online: tuple[Features, Table] | None = None):
+        """With `online`, each arc gets a relation as it is made (and later moves may test it);
+        without `label_features`, those relations are final, else the finished tree is labelled."""
         self.header = header
         self.words = {w: i + FIRST_ID for i, w in enumerate(words)}
         self.tags = {t: i + FIRST_ID for i, t in enumerate(tags)}
-        self.upos = {}
+        upos: dict[str, int] = {}
         for t in tags:
-            self.upos.setdefault(t.partition(" ")[0], len(self.upos) + FIRST_ID)
+            upos.setdefault(t.partition(" ")[0], len(upos) + FIRST_ID)
+        self._word_ids = _WordIds(self.words)
+        self._tag_ids = _Unknown({tuple(t.split(" ", 1)): i for t, i in self.tags.items()})
+        self._upos_ids = _Unknown(upos)
         self.labels = labels
         self.move_features = move_features
         self.moves = moves
         self.label_features = label_features
         self.relations = relations
+        self.online = online
         if ROOT_LABEL not in labels:
             raise ValueError(f"the relation labels must include {ROOT_LABEL!r}")
         self._root = labels.index(ROOT_LABEL)
@@ -357,24 +426,37 @@ class Parser:
             words = decode_strings(arrays["words"])
             tags = decode_strings(arrays["tags"])
             labels = decode_strings(arrays["labels"])
-            mbits, lbits = int(header["move_bits"]), int(header["label_bits"])
+            mbits = int(header["move_bits"])
             move_features = Features(header["move_templates"], STATE_ATOMS, mbits)
-            label_features = Features(header["label_templates"], ARC_ATOMS, lbits)
-            moves = _stored_table(arrays, "move", mbits, MOVE_COLUMNS)
-            relations = _stored_table(arrays, "label", lbits, len(labels))
-            return cls(header, words, tags, labels, move_features, moves, label_features, relations)
+            moves = _stored_table(arrays, "move", mbits, 3, len(move_features))
+            label_features = relations = online = None
+            if "label_templates" in header:
+                lbits = int(header["label_bits"])
+                label_features = Features(header["label_templates"], ARC_ATOMS, lbits)
+                relations = _stored_table(arrays, "label", lbits, len(labels), len(label_features))
+            if "online_templates" in header:
+                obits = int(header["online_bits"])
+                features = Features(header["online_templates"], STATE_ATOMS, obits)
+                online = (features, _stored_table(arrays, "online", obits, len(labels), len(features)))
+            if label_features is None and online is None:
+                raise ValueError("no relation model")
+            return cls(header, words, tags, labels, move_features, moves, label_features, relations, online)
         except ModelError:
             raise
         except (KeyError, TypeError, ValueError, UnicodeDecodeError, IndexError) as exc:
             raise ModelError(f"{path}: a damaged parser model ({type(exc).__name__}: {exc})") from None
 
-    def _ids(self, sentences, upos, xpos):
-        words = _bucket_words(self.words, sentences)
-        tget, uget = self.tags.get, self.upos.get
-        tags = [np.fromiter((tget(f"{u} {x}", UNK_ID) for u, x in zip(us, xs)), dtype=np.int64, count=len(us))
-                for us, xs in zip(upos, xpos)]
-        ups = [np.fromiter((uget(u, UNK_ID) for u in us), dtype=np.int64, count=len(us)) for us in upos]
-        return words, tags, ups
+    def _ids(self, sentences, upos, xpos) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """The word, tag and UPOS ids of each sentence."""
+        if not sentences:
+            return [], [], []
+        ends = np.cumsum([len(s) for s in sentences])[:-1]
+        flat_upos = [u for us in upos for u in us]
+        flat_xpos = [x for xs in xpos for x in xs]
+        words = np.array(list(map(self._word_ids.__getitem__, (w for s in sentences for w in s))), dtype=np.int64)
+        tags = np.array(list(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos))), dtype=np.int64)
+        ups = np.array(list(map(self._upos_ids.__getitem__, flat_upos)), dtype=np.int64)
+        return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
 
     def parse(self, sentences: Sequence[Sequence[str]], upos: Sequence[Sequence[str]],
               xpos: Sequence[Sequence[str]]) -> list[tuple[list[int], list[str]]]:
@@ -403,15 +485,37 @@ class Parser:
         for t in range(steps):
             m = batch.active(t)
             pos, scal = batch.positions(m)
-            scores = table.scores(features.rows(batch.atoms(pos, scal)))[:, :3]
+            atoms = batch.atoms(pos, scal)
+            scores = table.scores(features.rows(atoms))
             scores[~batch.valid(m)] = -np.inf
-            batch.apply(m, scores.argmax(axis=1))
+            moves = scores.argmax(axis=1)
+            labels = None
+            if self.online is not None:
+                arcs = np.flatnonzero(moves != SHIFT)
+                scores = self.online_scores(batch, atoms, pos, moves, arcs)
+                labels = np.zeros(m, dtype=np.int64)
+                labels[arcs] = scores.argmax(axis=1) + 1
+            batch.apply(m, moves, labels)
+
+    def online_scores(self, batch: Batch, atoms: np.ndarray, pos: np.ndarray, moves: np.ndarray,
+                      arcs: np.ndarray, table: Table | None = None) -> np.ndarray:
+        """Relation scores of the arcs being made by `moves` in the states `arcs` (the relation
+        `root` allowed for, and only for, the arc from the ROOT)."""
+        features, table = self.online[0], table or self.online[1]
+        a = atoms[arcs]
+        a[:, _MV] = moves[arcs]
+        scores = table.scores(features.rows(a))
+        to_root = (moves[arcs] == LEFT) & (pos[arcs, 3] == batch.end[arcs])
+        scores[:, self._root] = np.where(to_root, np.inf, -np.inf)
+        return scores
 
     def label(self, batch: Batch) -> np.ndarray:
         """The relation of every word of a finished batch, in slot order (ids into self.labels)."""
         d, pos, scal = batch.arc_positions()
         if not len(d):
             return np.zeros(0, dtype=np.int64)
+        if self.label_features is None:
+            return batch.label[d] - 1
         scores = self.relations.scores(self.label_features.rows(batch.atoms(pos, scal)))
         is_root = scal[:, 0] == 2
         scores[:, self._root] = -np.inf
@@ -420,13 +524,25 @@ class Parser:
         return best
 
 
-def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, columns: int) -> Table:
-    """A table kept as sorted buckets, integer weights and one scale per column."""
-    buckets = arrays[f"{name}_buckets"].astype(np.int64)
+def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, classes: int, terms: int) -> PackedTable:
+    """A table kept as a bitmap of the buckets it has rows for, and those rows."""
+    bitmap = arrays[f"{name}_rows"]
     weights = arrays[f"{name}_weights"]
-    scale = arrays[f"{name}_scale"].astype(np.float32)
-    if weights.ndim != 2 or weights.shape != (len(buckets), columns) or scale.shape != (columns,):
-        raise ValueError(f"{name} table has shape {weights.shape} for {len(buckets)} rows of {columns}")
-    if len(buckets) and (buckets.min() < 0 or buckets.max() >= (1 << bits) or np.any(np.diff(buckets) <= 0)):
-        raise ValueError(f"{name} table buckets are not sorted and within {bits} bits")
-    return Table.sparse(bits, buckets, weights.astype(np.float32) * scale)
+    if bitmap.dtype != np.uint8 or bitmap.shape != ((1 << bits) // 8,):
+        raise ValueError(f"{name} table: a bitmap of {(1 << bits) // 8} bytes was expected, not {bitmap.shape}")
+    kept = np.unpackbits(bitmap).view(bool)
+    if weights.ndim != 2 or weights.shape != (int(kept.sum()), classes):
+        raise ValueError(f"{name} table: {weights.shape} weights for {int(kept.sum())} rows of {classes}")
+    return PackedTable(bits, kept, weights, terms)
+
+
+def store_table(weights: np.ndarray, cut: float, columns: int) -> dict[str, np.ndarray]:
+    """The arrays that keep a trained table (n buckets x classes, float): the rows whose largest
+    weight is above `cut` times the table's largest, quantised to int8 with one scale."""
+    weights = weights[:, :columns]
+    top = np.abs(weights).max(axis=1)
+    peak = float(top.max()) if top.size else 0.0
+    scale = peak / 127 if peak > 0 else 1.0
+    q = np.clip(np.rint(weights / scale), -127, 127).astype(np.int8)
+    kept = (top > cut * peak) & np.any(q != 0, axis=1)
+    return {"rows": np.packbits(kept), "weights": q[kept], "scale": np.array([scale], dtype=np.float32)}
