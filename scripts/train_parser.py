@@ -432,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="label the finished tree (tree), each arc as it is made (online), or both: "
                          "online relations as move features, the tree's as the output")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=1,
+                    help="move models trained with different shuffles, their weights summed")
     ap.add_argument("--repeats", type=int, default=5, help="timed runs for the speed figure")
     args = ap.parse_args(argv)
     try:
@@ -465,7 +467,7 @@ def train(args) -> int:
     vocab = vocabularies(train_data, args.min_count)
     enc = Encoder(*vocab)
     tr = enc.encode(train_data)
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng([args.seed, 1 << 16])
     nlabels = len(vocab[2])
     root = vocab[2].index(P.ROOT_LABEL)
     with_online = args.relations in ("online", "both")
@@ -504,34 +506,49 @@ def train(args) -> int:
         train_labels(rows, gold, is_root, label_model, settings, rng, root, label_epoch)
         relations = P.Table(best_label[2])
         del rows, label_model
-    if with_online:
-        settings["online"] = Perceptron(args.label_bits, nlabels)
-        settings["shell"] = P.Parser({}, *vocab, move_features, None, label_features, relations,
-                                     (online_features, None))
+    shell = P.Parser({}, *vocab, move_features, None, label_features, relations, (online_features, None))
+    move_w = online_w = None
+    move_epochs = []
+    for run in range(args.runs):
+        # each run its own shuffles and explorations; their averaged weights are summed
+        run_rng = np.random.default_rng([args.seed, run])
+        settings["model"] = Perceptron(args.move_bits, 3)
+        if with_online:
+            settings["online"], settings["shell"] = Perceptron(args.label_bits, nlabels), shell
+        best: tuple = (-1.0, 0, None, None)
 
-    best: tuple = (-1.0, 0, None, None)
+        def move_epoch(epoch):
+            nonlocal best
+            w = settings["model"].averaged()
+            ow = settings["online"].averaged() if with_online else None
+            s = score(candidate(w, ow), dev)
+            print(f"run {run + 1} moves epoch {epoch}: dev UAS {s['uas']:.2f} LAS {s['las']:.2f} "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+            if s["uas"] > best[0]:
+                best = (s["uas"], epoch, w, ow)
 
-    def move_epoch(epoch):
-        nonlocal best
-        w = settings["model"].averaged()
-        ow = settings["online"].averaged() if with_online else None
-        p = P.Parser({}, *vocab, move_features, P.Table(w), label_features, relations,
-                     (online_features, P.Table(ow)) if with_online else None)
-        s = score(p, dev)
-        print(f"moves epoch {epoch}: dev UAS {s['uas']:.2f} LAS {s['las']:.2f} "
-              f"({time.perf_counter() - started:.0f} s)", flush=True)
-        if s["uas"] > best[0]:
-            best = (s["uas"], epoch, w, ow)
+        def candidate(w, ow):
+            if move_w is not None:
+                w = w + move_w
+                ow = ow + online_w if with_online else None
+            return P.Parser({}, *vocab, move_features, P.Table(w), label_features, relations,
+                            (online_features, P.Table(ow)) if with_online else None)
 
-    train_moves(tr, move_features, settings, rng, move_epoch)
-    _, move_epochs, move_w, online_w = best
+        train_moves(tr, move_features, settings, run_rng, move_epoch)
+        move_epochs.append(best[1])
+        move_w = best[2] if move_w is None else move_w + best[2]
+        if with_online:
+            online_w = best[3] if online_w is None else online_w + best[3]
+        del settings["model"], best
+        settings.pop("online", None)
 
     header = {
         "treebank": EWT, "treebank_commit": TREEBANK_COMMIT, "license": "CC BY-SA 4.0",
         "evx_version": evx.__version__,
         "move_templates": [list(t) for t in move_templates], "move_bits": args.move_bits,
         "training": {"tags": "predicted (jackknifed)" if args.tags else "gold", "seed": args.seed,
-                     "relations": args.relations, "move_epochs": move_epochs, "batch": args.batch,
+                     "relations": args.relations, "runs": args.runs, "move_epochs": move_epochs,
+                     "batch": args.batch,
                      "explore_after": args.explore_after, "explore_p": args.explore_p,
                      "min_count": args.min_count, "prune": args.prune},
     }
