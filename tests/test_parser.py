@@ -317,3 +317,10 @@ def test_evaluate_prints_every_set_and_the_speed(tmp_path):
     for row in ("EWT dev", "EWT test", "PUD ", "PUD news"):
         assert row in text
     assert "tokens/s" in text and "loaded in" in text
+
+
+def test_words_and_tags_that_are_not_strings_are_a_clear_error():
+    with pytest.raises(TypeError, match="must be strings, not NoneType"):
+        parser().parse([["a", None]], [["DET", "NOUN"]], [["DT", "NN"]])
+    with pytest.raises(TypeError, match="must be strings, not int"):
+        parser().parse([[3]], [["NUM"]], [["CD"]])

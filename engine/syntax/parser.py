@@ -1,13 +1,15 @@
 """The dependency parser: words and tags -> a UD tree (heads, and relations with subtypes).
 
-Heads come from a greedy arc-hybrid transition parser (Kuhlmann, Gomez-Rodriguez and Satta
-2011) whose ROOT sits at the end of the buffer (Ballesteros and Nivre 2013): the root is
-attached by the last transition, so every sentence gets exactly one, and the transitions
-only ever build a projective tree. An averaged perceptron over hashed conjunctions of
-features of the stack, the buffer and the children found so far (after Zhang and Nivre 2011)
-picks each transition; it is trained with a dynamic oracle (Goldberg and Nivre 2013). A
-second averaged perceptron then labels every arc, with the finished tree around it in view
-(the head's auxiliaries for `nsubj:pass`, the dependent's case marker for `obl` and `nmod`).
+A greedy arc-hybrid transition parser (Kuhlmann, Gomez-Rodriguez and Satta 2011) whose ROOT
+sits at the end of the buffer (Ballesteros and Nivre 2013): the root is attached by the last
+transition, so every sentence gets exactly one, and the transitions only ever build a
+projective tree. An averaged perceptron over hashed conjunctions of features of the stack, the
+buffer and the children found so far (after Zhang and Nivre 2011) picks each move, trained
+with a dynamic oracle (Goldberg and Nivre 2013). Each arc gets its relation as it is made, from
+a second perceptron that sees the move, the dependent's finished subtree and the head's
+children so far; later moves test those relations (a verb that has its `nsubj` already).
+A model may instead (or also) label the finished tree from the whole of it (`label_templates`):
+measured on EWT, that is no more accurate and is slower, so the shipped model does not.
 
 Many sentences are parsed in lockstep, sorted by length: at each step the feature rows of
 every unfinished sentence are gathered into one array and scored with one table lookup and
@@ -58,6 +60,14 @@ _MIX2 = np.uint64(0xBF58476D1CE4E5B9)
 _SHIFT29 = np.uint64(29)
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _DIST = np.array([0, 1, 2, 3, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7], dtype=np.int64)
+_DMAX = len(_DIST) - 1
+# Index arrays of Batch.positions: stack depths, buffer offsets, the columns of s0, s1 and b0,
+# the grandchildren (kind of child, column of the child), and the valencies (side, whose).
+_BELOW = np.array([1, 2, 3], dtype=np.int64)
+_AHEAD = np.array([0, 1, 2], dtype=np.int64)
+_HEADS = np.array([0, 1, 3], dtype=np.intp)
+_OUTER, _INNER = np.array([0, 2, 0], dtype=np.intp), np.array([6, 8, 13], dtype=np.intp)
+_VAL_SIDE, _VAL_WHO = np.array([0, 1, 0, 1, 0], dtype=np.intp), np.array([0, 0, 1, 1, 2], dtype=np.intp)
 
 
 def normalise(word: str) -> str:
@@ -70,44 +80,47 @@ def _bucket(d: np.ndarray) -> np.ndarray:
 
 
 class Features:
-    """Hashed conjunctions of atoms: each template names up to four atoms (columns of an
-    atom matrix); a template and its atoms' values hash to one row of a weight table."""
+    """Hashed conjunctions of atoms: each template names a few atoms (columns of an atom
+    matrix); a template and its atoms' values hash to one row of a weight table."""
 
     def __init__(self, templates: Sequence[Sequence[str]], atoms: Sequence[str], bits: int):
         index = {name: i for i, name in enumerate(atoms)}
         unknown = sorted({a for t in templates for a in t if a not in index})
         if unknown:
             raise ValueError(f"unknown feature atoms: {', '.join(unknown)}")
-        if not 8 <= bits <= 30:
-            raise ValueError(f"feature table bits must be within 8..30, got {bits}")
+        if not 8 <= bits <= 24:
+            raise ValueError(f"feature table bits must be within 8..24, got {bits}")
         self.templates = [tuple(t) for t in templates]
         self.bits = bits
         self._shift = np.uint64(64 - bits)
-        self.groups: list[tuple[np.ndarray, np.ndarray]] = []   # (template ids, atom columns) by arity
-        for arity in sorted({len(t) for t in self.templates}):
-            ids = [i for i, t in enumerate(self.templates) if len(t) == arity]
-            cols = np.array([[index[a] for a in self.templates[i]] for i in ids], dtype=np.intp)
-            seeds = (np.array(ids, dtype=np.uint64) + np.uint64(1)) * _MIX2
-            self.groups.append((seeds, cols))
-        self.order = np.concatenate([np.array([i for i, t in enumerate(self.templates) if len(t) == a])
-                                     for a in sorted({len(t) for t in self.templates})]).astype(np.intp)
+        # Templates in order of arity: the j-th atom then applies to a suffix of the columns, so
+        # that hashing all of them takes one pass per atom position, in place.
+        order = sorted(range(len(self.templates)), key=lambda i: len(self.templates[i]))
+        ranked = [self.templates[i] for i in order]
+        self._seeds = (np.array(order, dtype=np.uint64) + np.uint64(1)) * _MIX2
+        self._steps: list[tuple[int, np.ndarray]] = []
+        for j in range(max((len(t) for t in ranked), default=0)):
+            start = next(i for i, t in enumerate(ranked) if len(t) > j)
+            self._steps.append((start, np.array([index[t[j]] for t in ranked[start:]], dtype=np.intp)))
+        if any(len(t) == 0 for t in ranked):
+            raise ValueError("a feature template must name at least one atom")
 
     def __len__(self) -> int:
         return len(self.templates)
 
     def rows(self, atoms: np.ndarray) -> np.ndarray:
-        """The table row of every template for every line of `atoms` (n x len(self), grouped by arity)."""
-        values = atoms.astype(np.uint64, copy=False)
-        parts = []
-        with np.errstate(over="ignore"):
-            for seeds, cols in self.groups:
-                key = np.broadcast_to(seeds, (len(values), len(seeds)))
-                for j in range(cols.shape[1]):
-                    key = (key ^ values[:, cols[:, j]]) * _MIX1
-                key = (key ^ (key >> _SHIFT29)) * _MIX2
-                parts.append(key >> self._shift)
-        out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
-        return out.astype(np.intp)
+        """The table row of every template (in order of arity) for every line of `atoms` (int64)."""
+        values = atoms.view(np.uint64)
+        key = np.empty((len(atoms), len(self.templates)), dtype=np.uint64)
+        key[:] = self._seeds
+        for start, cols in self._steps:
+            part = key[:, start:]
+            part ^= values[:, cols]
+            part *= _MIX1
+        key ^= key >> _SHIFT29
+        key *= _MIX2
+        key >>= self._shift
+        return key.view(np.int64)
 
 
 class Table:
@@ -136,6 +149,8 @@ class PackedTable:
         self.classes = weights.shape[1]
         self.terms = terms
         self.lane = max(int(terms * 255).bit_length(), 8)
+        if self.lane > 62:
+            raise ValueError(f"too many feature templates ({terms}) for one table")
         self.per_word = 63 // self.lane
         words = -(-self.classes // self.per_word)
         shifts = self.lane * (np.arange(words * self.per_word) % self.per_word)
@@ -214,7 +229,7 @@ class Batch:
         if len(lengths) > 1 and np.any(lengths[1:] > lengths[:-1]):
             raise ValueError("Batch: sentences must come longest first")
         self.lengths = lengths
-        self.start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+        self.start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)])[:len(lengths)].astype(np.int64)
         self.end = self.start + lengths
         size = 1 + int((lengths + 1).sum())
         root = np.array([ROOT_ID], dtype=np.int64)
@@ -235,38 +250,38 @@ class Batch:
         self.b = self.start.copy()
         self.steps = 2 * lengths
         self._neg_steps = -self.steps
+        self._rows = np.arange(len(lengths))
 
     def active(self, t: int) -> int:
         """How many sentences still need a transition at step t."""
         return int(np.searchsorted(self._neg_steps, -t, side="left"))
 
     def positions(self, m: int) -> tuple[np.ndarray, np.ndarray]:
-        """The slots of STATE_POSITIONS (m x 22) and the STATE_SCALARS (m x 7) of the first m states."""
-        r = np.arange(m)
+        """The slots of STATE_POSITIONS and the values of STATE_SCALARS (`mv` 0) of the first m states."""
+        pos = np.empty((m, len(STATE_POSITIONS)), dtype=np.int64)
         sp = self.sp[:m]
-        s0 = self.stack[r, sp - 1]
-        s1 = self.stack[r, sp - 2]
-        s2 = self.stack[r, sp - 3]
+        pos[:, 0:3] = self.stack[self._rows[:m, None], sp[:, None] - _BELOW]       # s0 s1 s2
+        s0, s1 = pos[:, 0], pos[:, 1]
         b0 = self.b[:m]
-        e = self.end[:m]
-        b1 = np.where(b0 + 1 <= e, b0 + 1, 0)
-        b2 = np.where(b0 + 2 <= e, b0 + 2, 0)
-        k = self.kids
-        l, l2, rr, r2 = k[0], k[1], k[2], k[3]
-        s0l, s0r, s1r, b0l = l[s0], rr[s0], rr[s1], l[b0]
+        buf = b0[:, None] + _AHEAD
+        buf[buf > self.end[:m, None]] = 0
+        pos[:, 3:6] = buf                                                          # b0 b1 b2
+        heads = pos[:, _HEADS]                                                     # s0 s1 b0
+        kids = self.kids[:, heads]                                                 # (l, l2, r, r2) x m x 3
+        pos[:, 6:10] = kids[:, :, 0].T                                             # s0l s0l2 s0r s0r2
+        pos[:, 10] = kids[0, :, 1]                                                 # s1l
+        pos[:, 11:13] = kids[2:, :, 1].T                                           # s1r s1r2
+        pos[:, 13:15] = kids[:2, :, 2].T                                           # b0l b0l2
+        pos[:, 15:18] = self.kids[_OUTER, pos[:, _INNER]]                          # s0ll s0rr b0ll
         first = self.start[:m]
-        s0m1 = np.where((s0 > 0) & (s0 > first), s0 - 1, 0)
-        s0p1 = np.where(s0 > 0, s0 + 1, 0)
-        s1p1 = np.where(s1 > 0, s1 + 1, 0)
-        b0m1 = np.where(b0 > first, b0 - 1, 0)
-        pos = np.stack([s0, s1, s2, b0, b1, b2, s0l, l2[s0], s0r, r2[s0], l[s1], s1r, r2[s1],
-                        b0l, l2[b0], l[s0l], rr[s0r], l[b0l], s0m1, s0p1, s1p1, b0m1], axis=1)
-        vl, vr = self.valency[0], self.valency[1]
-        dist = np.where(s0 > 0, _bucket(b0 - s0), 0)
-        dist1 = np.where(s1 > 0, _bucket(s0 - s1), 0)
-        scal = np.stack([dist, dist1, np.minimum(vl[s0], 4), np.minimum(vr[s0], 4),
-                         np.minimum(vl[s1], 4), np.minimum(vr[s1], 4), np.minimum(vl[b0], 4),
-                         np.zeros(m, dtype=np.int64)], axis=1)
+        pos[:, 18] = np.where(s0 > first, s0 - 1, 0)                               # s0m1 (s0 may be NULL)
+        pos[:, 19] = np.where(s0 > 0, s0 + 1, 0)                                   # s0p1
+        pos[:, 20] = np.where(s1 > 0, s1 + 1, 0)                                   # s1p1
+        pos[:, 21] = np.where(b0 > first, b0 - 1, 0)                               # b0m1
+        scal = np.zeros((m, len(STATE_SCALARS)), dtype=np.int64)
+        scal[:, 0] = np.where(s0 > 0, _DIST[np.minimum(b0 - s0, _DMAX)], 0)
+        scal[:, 1] = np.where(s1 > 0, _DIST[np.minimum(s0 - s1, _DMAX)], 0)
+        scal[:, 2:7] = np.minimum(self.valency[_VAL_SIDE, heads[:, _VAL_WHO]], 4)  # s0vl s0vr s1vl s1vr b0vl
         return pos, scal
 
     def valid(self, m: int) -> np.ndarray:
@@ -366,20 +381,19 @@ class Batch:
         return d, pos, scal
 
     def atoms(self, pos: np.ndarray, scal: np.ndarray) -> np.ndarray:
-        """The atom matrix: the word, tag and UPOS of each position, then the scalars."""
+        """The atom matrix: the word, tag, UPOS and relation so far of each position, then the scalars."""
         n, p = pos.shape
         out = np.empty((n, 4 * p + scal.shape[1]), dtype=np.int64)
-        props = self.props
-        out[:, :p] = props[0][pos]
-        out[:, p:2 * p] = props[1][pos]
-        out[:, 2 * p:3 * p] = props[2][pos]
+        props = out[:, :3 * p]
+        props.shape = (n, 3, p)          # a view of `out` (setting the shape never copies)
+        props[:] = self.props[:, pos].transpose(1, 0, 2)
         out[:, 3 * p:4 * p] = self.label[pos]
         out[:, 4 * p:] = scal
         return out
 
 
 def atom_names(positions: Sequence[str], scalars: Sequence[str]) -> list[str]:
-    """The column names of `Batch.atoms`: `s0.w`, `s0.t`, `s0.u`, ..., then the scalars."""
+    """The column names of `Batch.atoms`: `s0.w`, `s1.w`, ..., `s0.t`, ..., `s0.d`, ..., then the scalars."""
     return [f"{p}.{q}" for q in PROPERTIES for p in positions] + list(scalars)
 
 
@@ -392,8 +406,8 @@ class Parser:
     """A trained parser: vocabularies, the move and relation feature templates and their tables."""
 
     def __init__(self, header: dict[str, Any], words: list[str], tags: list[str], labels: list[str],
-                 move_features: Features, moves: Table, label_features: Features | None, relations: Table | None,
-                 online: tuple[Features, Table] | None = None):
+                 move_features: Features, moves: Table | PackedTable, label_features: Features | None,
+                 relations: Table | PackedTable | None, online: tuple[Features, Table | PackedTable] | None = None):
         """With `online`, each arc gets a relation as it is made (and later moves may test it);
         without `label_features`, those relations are final, else the finished tree is labelled."""
         self.header = header
@@ -453,9 +467,13 @@ class Parser:
         ends = np.cumsum([len(s) for s in sentences])[:-1]
         flat_upos = [u for us in upos for u in us]
         flat_xpos = [x for xs in xpos for x in xs]
-        words = np.array(list(map(self._word_ids.__getitem__, (w for s in sentences for w in s))), dtype=np.int64)
-        tags = np.array(list(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos))), dtype=np.int64)
-        ups = np.array(list(map(self._upos_ids.__getitem__, flat_upos)), dtype=np.int64)
+        try:
+            words = np.array(list(map(self._word_ids.__getitem__, (w for s in sentences for w in s))), dtype=np.int64)
+            tags = np.array(list(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos))), dtype=np.int64)
+            ups = np.array(list(map(self._upos_ids.__getitem__, flat_upos)), dtype=np.int64)
+        except (AttributeError, TypeError):
+            bad = next(x for x in (*(w for s in sentences for w in s), *flat_upos, *flat_xpos) if not isinstance(x, str))
+            raise TypeError(f"parse: words and tags must be strings, not {type(bad).__name__}") from None
         return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
 
     def parse(self, sentences: Sequence[Sequence[str]], upos: Sequence[Sequence[str]],
@@ -498,7 +516,7 @@ class Parser:
             batch.apply(m, moves, labels)
 
     def online_scores(self, batch: Batch, atoms: np.ndarray, pos: np.ndarray, moves: np.ndarray,
-                      arcs: np.ndarray, table: Table | None = None) -> np.ndarray:
+                      arcs: np.ndarray, table=None) -> np.ndarray:
         """Relation scores of the arcs being made by `moves` in the states `arcs` (the relation
         `root` allowed for, and only for, the arc from the ROOT)."""
         features, table = self.online[0], table or self.online[1]
