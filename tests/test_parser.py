@@ -65,7 +65,7 @@ def test_accuracy_on_the_ewt_dev_slice_with_gold_tags():
             if h == int(w.head) - 1:
                 uas += 1
                 las += r == w.deprel
-    assert n > 4000
+    assert n > 3000
     assert 100 * uas / n >= UAS_FLOOR
     assert 100 * las / n >= LAS_FLOOR
 
@@ -182,7 +182,7 @@ def test_the_stage_fills_trees_and_chunks_with_the_parser():
 def test_the_packaged_model_is_small_and_is_a_parser():
     assert DEFAULT_MODEL.stat().st_size <= 5_000_000
     header, arrays = load_model(DEFAULT_MODEL, "parser")
-    assert header["kind"] == "parser" and "move_weights" in arrays
+    assert header["kind"] == "parser" and arrays["move_weights"].dtype == np.int8
 
 
 def test_a_tagger_model_is_refused(tmp_path):
@@ -221,9 +221,17 @@ def test_a_parser_model_missing_its_arrays_is_refused(tmp_path):
     save_model(path, "parser", arrays, {**meta, "move_templates": [["s9.w"]]})
     with pytest.raises(ModelError, match="unknown feature atoms: s9.w"):
         Parser.load(path)
-    path = tmp_path / "bad-buckets.npz"
-    save_model(path, "parser", {**arrays, "move_buckets": arrays["move_buckets"][::-1].copy()}, meta)
-    with pytest.raises(ModelError, match="not sorted"):
+    path = tmp_path / "short-bitmap.npz"
+    save_model(path, "parser", {**arrays, "move_rows": arrays["move_rows"][:-1].copy()}, meta)
+    with pytest.raises(ModelError, match="a bitmap of .* bytes was expected"):
+        Parser.load(path)
+    path = tmp_path / "too-many-rows.npz"
+    save_model(path, "parser", {**arrays, "move_weights": np.concatenate([arrays["move_weights"]] * 2)}, meta)
+    with pytest.raises(ModelError, match="weights for"):
+        Parser.load(path)
+    path = tmp_path / "wide-table.npz"
+    save_model(path, "parser", arrays, {**meta, "move_bits": 40})
+    with pytest.raises(ModelError, match="bits must be within 8..24"):
         Parser.load(path)
 
 

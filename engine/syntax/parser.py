@@ -338,6 +338,8 @@ class Batch:
         is_word[0] = False
         is_word[self.end] = False
         d = np.flatnonzero(is_word)
+        if not len(d):
+            return d, np.zeros((0, len(ARC_POSITIONS)), dtype=np.int64), np.zeros((0, len(ARC_SCALARS)), dtype=np.int64)
         head = self.head
         h = head[d]
         root = np.zeros(size, dtype=bool)
