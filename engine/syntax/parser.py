@@ -438,6 +438,11 @@ class Parser:
         not a readable parser model."""
         path = DEFAULT_MODEL if path is None else Path(path)
         header, arrays = load_model(path, KIND)
+        return cls.from_arrays(header, arrays, str(path))
+
+    @classmethod
+    def from_arrays(cls, header: dict[str, Any], arrays: dict[str, np.ndarray], source: str = "<model>") -> "Parser":
+        """The parser that a model file's header and arrays describe (ModelError naming `source` if damaged)."""
         try:
             words = decode_strings(arrays["words"])
             tags = decode_strings(arrays["tags"])
@@ -457,10 +462,8 @@ class Parser:
             if label_features is None and online is None:
                 raise ValueError("no relation model")
             return cls(header, words, tags, labels, move_features, moves, label_features, relations, online)
-        except ModelError:
-            raise
         except (KeyError, TypeError, ValueError, UnicodeDecodeError, IndexError) as exc:
-            raise ModelError(f"{path}: a damaged parser model ({type(exc).__name__}: {exc})") from None
+            raise ModelError(f"{source}: a damaged parser model ({type(exc).__name__}: {exc})") from None
 
     def _ids(self, sentences, upos, xpos) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
         """The word, tag and UPOS ids of each sentence."""
@@ -556,13 +559,16 @@ def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, classes: 
     return PackedTable(bits, kept, weights, terms)
 
 
-def store_table(weights: np.ndarray, cut: float, columns: int) -> dict[str, np.ndarray]:
-    """The arrays that keep a trained table (n buckets x classes, float): the rows whose largest
-    weight is above `cut` times the table's largest, quantised to int8 with one scale."""
+def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0) -> dict[str, np.ndarray]:
+    """The arrays that keep a trained table (n buckets x classes, float), quantised to int8 with
+    one scale: weights beyond the `clip` quantile of the rows' largest weights are clipped (a few
+    very large weights would otherwise leave little resolution for the rest), and rows whose
+    largest weight is under `cut` times that limit, or that quantise to zeros, are dropped."""
     weights = weights[:, :columns]
     top = np.abs(weights).max(axis=1)
-    peak = float(top.max()) if top.size else 0.0
-    scale = peak / 127 if peak > 0 else 1.0
+    nonzero = top[top > 0]
+    limit = float(np.quantile(nonzero, clip)) if len(nonzero) and clip < 1 else float(top.max(initial=0.0))
+    scale = limit / 127 if limit > 0 else 1.0
     q = np.clip(np.rint(weights / scale), -127, 127).astype(np.int8)
-    kept = (top > cut * peak) & np.any(q != 0, axis=1)
+    kept = (top > cut * limit) & np.any(q != 0, axis=1)
     return {"rows": np.packbits(kept), "weights": q[kept], "scale": np.array([scale], dtype=np.float32)}
