@@ -428,11 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=2, help="words seen fewer times are unknown")
     ap.add_argument("--move-bits", type=int, default=22)
     ap.add_argument("--label-bits", type=int, default=21)
-    ap.add_argument("--prune", type=float, default=0.01, help="drop rows whose largest weight is under this share of the table's")
+    ap.add_argument("--prune", type=float, nargs="+", default=[0.01, 0.015, 0.02, 0.03],
+                    help="shares of the int8 limit under which a row's largest weight drops it (tried on dev)")
+    ap.add_argument("--max-mb", type=float, default=4.5, help="the largest model file to write")
     ap.add_argument("--relations", choices=("tree", "online", "both"), default="tree",
                     help="label the finished tree (tree), each arc as it is made (online), or both: "
                          "online relations as move features, the tree's as the output")
-    ap.add_argument("--clip", type=float, nargs="+", default=[1.0, 0.99999, 0.9999, 0.999],
+    ap.add_argument("--clip", type=float, nargs="+", default=[1.0, 0.99999, 0.9999],
                     help="quantiles of the largest weights to try as the int8 limit (best on dev kept)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=1,
@@ -553,7 +555,7 @@ def train(args) -> int:
                      "relations": args.relations, "runs": args.runs, "move_epochs": move_epochs,
                      "batch": args.batch,
                      "explore_after": args.explore_after, "explore_p": args.explore_p,
-                     "min_count": args.min_count, "prune": args.prune},
+                     "min_count": args.min_count},
     }
     # the int8 scale of the tables: clip the largest weights at the quantile that parses dev best
     tables = [("move", move_w, 3)]
@@ -565,17 +567,28 @@ def train(args) -> int:
         header.update(online_templates=[list(t) for t in ONLINE_TEMPLATES], online_bits=args.label_bits)
         tables.append(("online", online_w, nlabels))
     chosen = None
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    trial = args.out.with_name(args.out.stem + ".trial.npz")
     for clip in args.clip:
-        arrays = {"words": encode_strings(vocab[0]), "tags": encode_strings(vocab[1]),
-                  "labels": encode_strings(vocab[2])}
-        for name, weights, columns in tables:
-            arrays.update({f"{name}_{k}": v for k, v in P.store_table(weights, args.prune, columns, clip).items()})
-        s = score(P.Parser.from_arrays(header, arrays), dev)
-        print(f"stored with weights clipped at quantile {clip}: dev UAS {s['uas']:.2f} LAS {s['las']:.2f}", flush=True)
-        if chosen is None or s["uas"] + s["las"] > chosen[0]["uas"] + chosen[0]["las"]:
-            chosen = (s, clip, arrays)
-    s, clip, arrays = chosen
-    header["training"]["clip"] = clip
+        for cut in args.prune:
+            arrays = {"words": encode_strings(vocab[0]), "tags": encode_strings(vocab[1]),
+                      "labels": encode_strings(vocab[2])}
+            for name, weights, columns in tables:
+                arrays.update({f"{name}_{k}": v for k, v in P.store_table(weights, cut, columns, clip).items()})
+            save_model(trial, P.KIND, arrays, header)
+            size = trial.stat().st_size
+            s = score(P.Parser.from_arrays(header, arrays), dev)
+            fits = size <= args.max_mb * 1e6
+            print(f"stored with weights clipped at quantile {clip}, rows under {cut} of the limit dropped: "
+                  f"{size / 1e6:.2f} MB, dev UAS {s['uas']:.2f} LAS {s['las']:.2f}{'' if fits else ' (too large)'}",
+                  flush=True)
+            if fits and (chosen is None or s["uas"] + s["las"] > chosen[0]["uas"] + chosen[0]["las"]):
+                chosen = (s, (clip, cut), arrays)
+    trial.unlink()
+    if chosen is None:
+        raise SystemExit(f"no pruning tried gives a model of at most {args.max_mb} MB: try larger --prune values")
+    s, (clip, cut), arrays = chosen
+    header["training"].update(clip=clip, prune=cut)
     for name, _, _ in tables:
         header["training"][f"{name}_rows"] = len(arrays[f"{name}_weights"])
     header["dev"] = {"uas": round(s["uas"], 2), "las": round(s["las"], 2), "ulas": round(s["ulas"], 2),
