@@ -209,25 +209,52 @@ def test_a_damaged_file_is_refused(tmp_path):
         Parser.load(tmp_path / "missing.npz")
 
 
-def test_a_parser_model_missing_its_arrays_is_refused(tmp_path):
+def small_model(bits: int = 8) -> tuple[dict, dict]:
+    """The header (without the format fields) and arrays of a parser with the shipped model's
+    vocabularies and templates but tables of 2**bits random rows."""
     header, arrays = load_model(DEFAULT_MODEL, "parser")
     meta = {k: v for k, v in header.items() if k not in ("format", "format_version", "kind")}
-    for drop in ("move_weights", "labels"):
+    meta.update(move_bits=bits, online_bits=bits)
+    rng = np.random.default_rng(5)
+    small = {k: arrays[k] for k in ("words", "tags", "labels")}
+    for name, columns in (("move", 3), ("online", len(parser().labels))):
+        kept = rng.random(1 << bits) < 0.5
+        small[f"{name}_rows"] = np.packbits(kept)
+        small[f"{name}_weights"] = rng.integers(-127, 128, size=(int(kept.sum()), columns)).astype(np.int8)
+        small[f"{name}_scale"] = np.ones(1, dtype=np.float32)
+    return meta, small
+
+
+def test_a_parser_model_missing_its_arrays_is_refused(tmp_path):
+    meta, arrays = small_model()
+    path = tmp_path / "small.npz"
+    save_model(path, "parser", arrays, meta)
+    heads, rels = Parser.load(path).parse([["a", "b", "c"]], [["X"] * 3], [["X"] * 3])[0]
+    check_tree(heads, rels, 3)
+    for drop in ("move_weights", "labels", "online_rows"):
         path = tmp_path / f"no-{drop}.npz"
         save_model(path, "parser", {k: v for k, v in arrays.items() if k != drop}, meta)
-        with pytest.raises(ModelError, match="damaged parser model"):
+        with pytest.raises(ModelError, match=f"damaged parser model .*{drop}"):
             Parser.load(path)
     path = tmp_path / "bad-templates.npz"
     save_model(path, "parser", arrays, {**meta, "move_templates": [["s9.w"]]})
     with pytest.raises(ModelError, match="unknown feature atoms: s9.w"):
         Parser.load(path)
+    path = tmp_path / "no-relations.npz"
+    save_model(path, "parser", arrays, {k: v for k, v in meta.items() if k != "online_templates"})
+    with pytest.raises(ModelError, match="no relation model"):
+        Parser.load(path)
     path = tmp_path / "short-bitmap.npz"
     save_model(path, "parser", {**arrays, "move_rows": arrays["move_rows"][:-1].copy()}, meta)
-    with pytest.raises(ModelError, match="a bitmap of .* bytes was expected"):
+    with pytest.raises(ModelError, match="a bitmap of 32 bytes was expected"):
         Parser.load(path)
     path = tmp_path / "too-many-rows.npz"
     save_model(path, "parser", {**arrays, "move_weights": np.concatenate([arrays["move_weights"]] * 2)}, meta)
     with pytest.raises(ModelError, match="weights for"):
+        Parser.load(path)
+    path = tmp_path / "wide-weights.npz"
+    save_model(path, "parser", {**arrays, "move_weights": arrays["move_weights"].astype(np.int16)}, meta)
+    with pytest.raises(ModelError, match="int8"):
         Parser.load(path)
     path = tmp_path / "wide-table.npz"
     save_model(path, "parser", arrays, {**meta, "move_bits": 40})
