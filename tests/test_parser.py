@@ -309,9 +309,10 @@ def run_script(*args: str) -> str:
     return done.stdout
 
 
-def train_small(treebank: Path, out: Path, relations: str, seed: int = 3) -> Parser:
+def train_small(treebank: Path, out: Path, relations: str, seed: int = 3, runs: int = 1) -> Parser:
     run_script("--treebank", str(treebank), "--out", str(out), "--epochs", "2", "--label-epochs", "2",
-               "--move-bits", "16", "--label-bits", "14", "--relations", relations, "--seed", str(seed))
+               "--move-bits", "16", "--label-bits", "14", "--relations", relations, "--seed", str(seed),
+               "--runs", str(runs), "--clip", "1.0", "0.9999", "--prune", "0.01", "0.02")
     return Parser.load(out)
 
 
@@ -338,9 +339,9 @@ def test_training_gives_the_same_model_for_the_same_seed(tmp_path, relations):
 
 def test_another_seed_gives_another_model(tmp_path):
     treebank = small_treebank(tmp_path / "tb")
-    train_small(treebank, tmp_path / "a.npz", "online", seed=3)
-    other = train_small(treebank, tmp_path / "b.npz", "online", seed=4)
-    assert other.header["training"]["seed"] == 4
+    train_small(treebank, tmp_path / "a.npz", "online", seed=3, runs=2)
+    other = train_small(treebank, tmp_path / "b.npz", "online", seed=4, runs=2)
+    assert other.header["training"]["seed"] == 4 and len(other.header["training"]["move_epochs"]) == 2
     weights = [load_model(tmp_path / f"{n}.npz", "parser")[1]["move_weights"] for n in "ab"]
     assert weights[0].shape != weights[1].shape or not np.array_equal(*weights)
 
