@@ -61,6 +61,9 @@ def load_model(path: str | Path, kind: str) -> tuple[dict[str, Any], dict[str, n
                     raise ModelError(f"{path}: member {info.filename} is too large ({info.file_size} bytes)")
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
+        for name, array in arrays.items():
+            if not isinstance(array, np.ndarray):    # np.load gives a member not in .npy form as bytes
+                raise ModelError(f"{path}: member {name} is not a numpy array")
     except ModelError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
