@@ -142,6 +142,8 @@ def test_a_run_gives_the_collector_back_as_it_found_it(rules_path, monkeypatch):
     monkeypatch.setattr(batch, "COLLECT_EVERY", 3)
     collections = []
     monkeypatch.setattr(gc, "collect", lambda *a: collections.append(a) or 0)
+    found = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)   # Python's default, whatever a run left unfinished elsewhere set
     before = gc.get_threshold()
     results = list(batch.run(load_rules(rules_path), _docs(10), _options(rules_path)))
     assert [r.doc for r in results] == [f"d{i}" for i in range(10)]
@@ -151,3 +153,4 @@ def test_a_run_gives_the_collector_back_as_it_found_it(rules_path, monkeypatch):
     for _ in batch.run(load_rules(rules_path), _docs(2), _options(rules_path)):
         during.append(gc.get_threshold())
     assert during[0][0] > before[0] and gc.get_threshold() == before
+    gc.set_threshold(*found)

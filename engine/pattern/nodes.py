@@ -260,6 +260,19 @@ def constraint_tests(constraint: Constraint):
 _NEEDS_QUOTES = frozenset("[]()|&!=?*+{}@^$#\"/,")     # and whitespace: what a bare WORD cannot hold
 
 
+def quantifier_source(low: int, high: int | None) -> str:
+    """A repetition's bounds as written: `?`, `*`, `+`, `{n}` or `{n,m}`."""
+    if (low, high) == (0, 1):
+        return "?"
+    if (low, high) == (0, None):
+        return "*"
+    if (low, high) == (1, None):
+        return "+"
+    if low == high:
+        return f"{{{low}}}"
+    return f"{{{low},{'' if high is None else high}}}"
+
+
 class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
     """Nodes as pattern text that parses back to the same nodes.
 
@@ -311,16 +324,7 @@ class _Source(Visitor, over=(ValueNode, ConstraintNode, PatternNode)):
         return " | ".join(self._grouped(option, Alternation) for option in node.options)
 
     def visit_Repeat(self, node: Repeat) -> str:
-        if (node.min, node.max) == (0, 1):
-            quant = "?"
-        elif (node.min, node.max) == (0, None):
-            quant = "*"
-        elif (node.min, node.max) == (1, None):
-            quant = "+"
-        elif node.min == node.max:
-            quant = f"{{{node.min}}}"
-        else:
-            quant = f"{{{node.min},{'' if node.max is None else node.max}}}"
+        quant = quantifier_source(node.min, node.max)
         return self._grouped(node.body, (Sequence, Alternation, Repeat)) + quant + ("" if node.greedy else "?")
 
     def visit_Capture(self, node: Capture) -> str:
@@ -377,16 +381,7 @@ class _PathSource(Visitor, over=PathNode):
         return " | ".join(self._grouped(option, PathAlternation) for option in node.options)
 
     def visit_PathRepeat(self, node: PathRepeat) -> str:
-        if (node.min, node.max) == (0, 1):
-            quant = "?"
-        elif (node.min, node.max) == (0, None):
-            quant = "*"
-        elif (node.min, node.max) == (1, None):
-            quant = "+"
-        elif node.min == node.max:
-            quant = f"{{{node.min}}}"
-        else:
-            quant = f"{{{node.min},{'' if node.max is None else node.max}}}"
+        quant = quantifier_source(node.min, node.max)
         return self._grouped(node.body, (PathSequence, PathAlternation, PathRepeat)) + quant
 
     def _grouped(self, node: Path, kinds) -> str:

@@ -50,7 +50,7 @@ from ..io.writers.annotation import DOCUMENT_WRITERS  # noqa: E402
 
 if TYPE_CHECKING:
     from ..api import RuleSet
-    from ..run.batch import Totals
+    from ..run.batch import Totals  # noqa: F401 - for the type hints in strings
     from .progress import Progress
 
 if _held is not None:
@@ -198,7 +198,7 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, ann
                             annotator=annotator)
     progress = _progress(inputs)
     errors = 0
-    try:
+    with _ending_the_run(progress, output not in (None, "-") and not writer_class.writes_folder):
         with open_output(None if writer_class.writes_folder else output) as out:
             writer = writer_class.for_run(out.stream, RunSetup(rules, output if writer_class.writes_folder else None))
             with out.writing():
@@ -215,20 +215,6 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, ann
                         writer.document(result.document, result.records)
             with out.writing():
                 writer.end()
-    except (KeyboardInterrupt, Terminated) as stop:
-        progress.close()
-        what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
-        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") and not writer_class.writes_folder
-                   else f"evx: {what}",
-                   err=True)
-        sys.exit(code)
-    except ClosedPipe:
-        progress.close()
-        sys.exit(CLOSED_PIPE)
-    except OutputError as err:
-        progress.close()
-        click.echo(f"evx: {err.format()}", err=True)
-        sys.exit(CANNOT_WRITE)
     progress.close()
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
@@ -323,6 +309,36 @@ def _report(progress: "Progress", message: str) -> None:
     click.echo(message, err=True)
 
 
+@contextlib.contextmanager
+def _ending_the_run(progress: "Progress", writes_file: bool):
+    """How a command that writes as it reads ends early: interrupted or terminated (saying that
+    no output file was written when there was to be one), on a closed pipe, when the output
+    cannot be written, or when a model cannot be loaded; each with its exit code."""
+    from ..syntax.modelfile import ModelError
+    try:
+        yield
+    except (KeyboardInterrupt, Terminated) as stop:
+        progress.close()
+        what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
+        click.echo(f"evx: {what}; no output file was written" if writes_file else f"evx: {what}", err=True)
+        sys.exit(code)
+    except ClosedPipe:
+        progress.close()
+        sys.exit(CLOSED_PIPE)
+    except OutputError as err:
+        progress.close()
+        click.echo(f"evx: {err.format()}", err=True)
+        sys.exit(CANNOT_WRITE)
+    except ModelError as err:
+        progress.close()
+        click.echo(f"evx: cannot annotate: {err.format()}", err=True)
+        sys.exit(FOUND_ERRORS)
+    except ImportError as err:
+        progress.close()
+        click.echo(f"evx: cannot annotate: the tagger and parser are not installed ({err})", err=True)
+        sys.exit(FOUND_ERRORS)
+
+
 # -- evx annotate -------------------------------------------------------------------------------
 
 @main.command()
@@ -355,7 +371,7 @@ def annotate(inputs, fmt, output, on_error, annotator) -> None:
         nonlocal errors
         errors += 1
         _report(progress, f"evx: {InputError(message, *where(item)).format()}")
-    try:
+    with _ending_the_run(progress, output not in (None, "-")):
         with open_output(output) as out:
             writer = DOCUMENT_WRITERS[fmt](out.stream)
             with out.writing():
@@ -391,27 +407,6 @@ def annotate(inputs, fmt, output, on_error, annotator) -> None:
                     writer.document(doc)
             with out.writing():
                 writer.end()
-    except (KeyboardInterrupt, Terminated) as stop:
-        progress.close()
-        what, code = ("interrupted", INTERRUPTED) if isinstance(stop, KeyboardInterrupt) else ("terminated", TERMINATED)
-        click.echo(f"evx: {what}; no output file was written" if output not in (None, "-") else f"evx: {what}",
-                   err=True)
-        sys.exit(code)
-    except ClosedPipe:
-        progress.close()
-        sys.exit(CLOSED_PIPE)
-    except OutputError as err:
-        progress.close()
-        click.echo(f"evx: {err.format()}", err=True)
-        sys.exit(CANNOT_WRITE)
-    except ModelError as err:
-        progress.close()
-        click.echo(f"evx: cannot annotate: {err.format()}", err=True)
-        sys.exit(FOUND_ERRORS)
-    except ImportError as err:
-        progress.close()
-        click.echo(f"evx: cannot annotate: the tagger and parser are not installed ({err})", err=True)
-        sys.exit(FOUND_ERRORS)
     progress.close()
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
