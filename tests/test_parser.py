@@ -20,6 +20,9 @@ from evx.syntax.stage import Layers, add_syntax
 from evx.syntax.treebank import read_treebank
 
 SLICE = Path(__file__).parent / "data" / "ewt-dev-slice.conllu"
+# Accuracy floors on the slice with its gold tags, about two points under the shipped model's.
+UAS_FLOOR = 85.5      # measured 87.74 with the shipped model
+LAS_FLOOR = 83.0      # measured 85.14
 # The relations of UD English EWT (column 8 of its train file).
 EWT_RELATIONS = frozenset("""
 acl acl:relcl advcl advcl:relcl advmod amod appos aux aux:pass case cc cc:preconj ccomp compound
@@ -69,9 +72,6 @@ def test_accuracy_on_the_ewt_dev_slice_with_gold_tags():
     assert 100 * uas / n >= UAS_FLOOR
     assert 100 * las / n >= LAS_FLOOR
 
-
-UAS_FLOOR = 86.0
-LAS_FLOOR = 83.0
 
 
 def test_relations_are_those_of_the_treebank():
