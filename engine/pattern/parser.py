@@ -522,18 +522,21 @@ class _Builder:
         greedy = True
         if len(text) > 1 and text.endswith("?"):
             greedy, text = False, text[:-1]
-        if text == "?":
-            low, high = 0, 1
-        elif text == "*":
-            low, high = 0, None
-        elif text == "+":
-            low, high = 1, None
-        else:
-            low, high = self._bounds(text[1:-1], quant.start_pos)
+        low, high = self._counts(text, quant.start_pos)
         if isinstance(body, (n.Anchor, n.Lookaround)):
             self.errors.append(PatternError("an assertion cannot be repeated", quant.start_pos,
                                             "'^', '$' and lookarounds match no token"))
         return n.Repeat(body, low, high, greedy, self.at(start))
+
+    def _counts(self, text: str, at: int) -> tuple[int, int | None]:
+        """The fewest and most repetitions a quantifier (without its lazy `?`) allows."""
+        if text == "?":
+            return 0, 1
+        if text == "*":
+            return 0, None
+        if text == "+":
+            return 1, None
+        return self._bounds(text[1:-1], at)
 
     def _bounds(self, inner: str, at: int) -> tuple[int, int | None]:
         if "," in inner:
@@ -672,14 +675,7 @@ class _Builder:
             self.errors.append(PatternError("a path has no lazy quantifiers", quant.start_pos + len(text) - 1,
                                             f"a path reaches every token it can, so write {text[:-1]}"))
             text = text[:-1]
-        if text == "?":
-            low, high = 0, 1
-        elif text == "*":
-            low, high = 0, None
-        elif text == "+":
-            low, high = 1, None
-        else:
-            low, high = self._bounds(text[1:-1], quant.start_pos)
+        low, high = self._counts(text, quant.start_pos)
         if isinstance(body, (n.PathFilter, n.PathLookahead)):
             self.errors.append(PatternError("a test cannot be repeated", quant.start_pos,
                                             "a filter or lookahead stays on its token: repeat the steps "

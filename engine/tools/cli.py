@@ -50,7 +50,6 @@ from ..io.writers.annotation import DOCUMENT_WRITERS  # noqa: E402
 
 if TYPE_CHECKING:
     from ..api import RuleSet
-    from ..run.batch import Totals  # noqa: F401 - for the type hints in strings
     from .progress import Progress
 
 if _held is not None:
@@ -215,6 +214,11 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, ann
                         writer.document(result.document, result.records)
             with out.writing():
                 writer.end()
+    _finish(progress, errors, on_error)
+
+
+def _finish(progress: "Progress", errors: int, on_error: str) -> None:
+    """End a command that reads inputs: the count of bad ones, and the exit code --on-error asks for."""
     progress.close()
     if errors:
         click.echo(f"evx: {errors} input error(s)", err=True)
@@ -407,10 +411,7 @@ def annotate(inputs, fmt, output, on_error, annotator) -> None:
                     writer.document(doc)
             with out.writing():
                 writer.end()
-    progress.close()
-    if errors:
-        click.echo(f"evx: {errors} input error(s)", err=True)
-    sys.exit(FOUND_ERRORS if errors and on_error == "fail" else OK)
+    _finish(progress, errors, on_error)
 
 
 # -- evx check, evx test ------------------------------------------------------------------------
