@@ -777,3 +777,44 @@ def test_anchors_from_the_rule_index_change_no_match(rules_from):
                 assert list(find_matches(program, state, anchors)) == list(find_matches(program, state))
     assert handed >= 5
     assert {r.type for r in rules.extract(doc, mentions=True)} == {"A", "B", "C"}
+
+
+# -- an event found by two rules of a step ---------------------------------------------------------
+
+TWO_FINDERS = """
+    events:
+      VISIT: {roles: [visitor, destination]}
+    rules:
+      - name: by-visitor
+        label: VISIT
+        pattern: (?<visitor> [lower=kerry]) (?<trigger> [lower=visited])
+      - name: by-destination
+        label: VISIT
+        pattern: (?<trigger> [lower=visited]) (?<destination> [lower in (kyiv, kerry)])
+      - name: both-again
+        label: VISIT
+        pattern: (?<visitor> [lower=he]) (?<trigger> [lower=visited]) (?<destination> [lower=kyiv])
+"""
+
+
+def test_the_first_rule_keeps_the_event_and_later_ones_fill_its_empty_roles(rules_from):
+    [record] = rules_from(TWO_FINDERS).extract("Kerry visited Kyiv.")
+    assert record.rule == "by-visitor"
+    assert {role: [a.text for a in args] for role, args in record.arguments.items()} == {
+        "visitor": ["Kerry"], "destination": ["Kyiv"]}
+    assert record.text == "Kerry visited Kyiv"
+
+
+def test_a_role_already_filled_is_not_replaced(rules_from):
+    [record] = rules_from(TWO_FINDERS).extract("He visited Kyiv.")
+    assert record.rule == "by-destination"
+    assert {role: [a.text for a in args] for role, args in record.arguments.items()} == {
+        "destination": ["Kyiv"], "visitor": ["He"]}
+
+
+def test_a_filled_role_never_overlaps_another_argument(rules_from):
+    # the second rule reads "Kerry" as the destination, the first as the visitor
+    rules = rules_from(TWO_FINDERS.replace("(?<visitor> [lower=kerry]) (?<trigger> [lower=visited])",
+                                           "(?<trigger> [lower=visited]) (?<visitor> [lower=kerry])"))
+    [record] = rules.extract("They visited Kerry.")
+    assert {role: [a.text for a in args] for role, args in record.arguments.items()} == {"visitor": ["Kerry"]}

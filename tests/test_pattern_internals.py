@@ -440,6 +440,39 @@ def test_a_negated_set_is_no_anchor_and_mention_sets_need_their_labels():
     assert ("mention", frozenset({"Person"})) in pre.needs.values
 
 
+# -- start positions from tags, chunks and shapes -------------------------------------------------
+
+def test_a_tag_or_shape_test_narrows_start_positions():
+    pre = _program("[pos=PROPN] [pos=PROPN]*").prefilter
+    assert pre.start.values == (("pos", frozenset({"PROPN"})),)
+    pre = _program("[shape=/^X/ & !lower=the] [lower=said]").prefilter
+    assert [(name, rx.pattern) for name, rx in pre.start.patterns] == [("shape", "^X")]
+
+
+def test_a_word_field_is_preferred_to_a_tag_as_anchor_and_as_index_key():
+    from evx.pattern.prefilter import RuleIndex
+    program = _program("[pos=PROPN] [lemma in (say, tell, add, note, insist)]")
+    assert (program.prefilter.anchor.field, program.prefilter.anchor.lo) == ("lemma", 1)
+    tags_only = _program("[pos=PROPN] [chunk=I-NP]")
+    assert tags_only.prefilter.anchor.field == "pos"
+    index = RuleIndex([program, tags_only], lambda p: p.prefilter)
+    assert set(index.by_value) == {"lemma", "pos"} and index.always == []
+
+
+def test_a_rule_on_tags_is_tried_only_where_its_tag_is(rules_from):
+    from evx.pattern.vm import SentenceState, candidate_starts
+    from evx.text.annotate import annotate
+    rules = rules_from("""
+        rules:
+          - {name: names, label: Name, pattern: "[pos=PROPN]+"}
+        """)
+    doc = rules.prepare(annotate("Yesterday Angela Merkel met the press."))
+    state = SentenceState(doc.sentences[0])
+    starts, _ = candidate_starts(rules.rules[0].matcher.program, state)
+    assert [state.tokens[i].word for i in starts] == ["Angela", "Merkel"]
+    assert [r.text for r in rules.extract(doc, mentions=True)] == ["Angela Merkel"]
+
+
 # -- case-insensitive regexes ------------------------------------------------------------------
 
 def test_an_ignore_case_regex_is_kept_in_the_ast_and_its_source():

@@ -165,6 +165,32 @@ def test_bad_case_value_suggests_the_closest(tmp_path):
     assert at(err)[1:] == locate(text, "sensitiv}")
 
 
+def test_lexicon_by_lemma_finds_every_inflection_of_each_word(tmp_path):
+    write(tmp_path / "talks.txt", "# meeting phrases\nhold talks\nmeet\n")
+    rules = evx.load_rules(write(tmp_path / "rules.yml", """\
+        rules:
+          - {name: talks, label: Talk, type: lexicon, lexicon: talks.txt, match: lemma}
+          - {name: forms, label: Form, type: lexicon, lexicon: talks.txt}
+        """))
+    records = rules.extract("They held talks, then met; he is holding talks. The talks ended.", mentions=True)
+    assert [r.text for r in records if r.type == "Talk"] == ["held talks", "met", "holding talks"]
+    assert [r.text for r in records if r.type == "Form"] == []
+
+
+@pytest.mark.parametrize("line, message, place", [
+    ("match: lema", "match is 'form' (the default) or 'lemma'", "lema}"),
+    ("match: lemma, case: sensitive", "a lexicon matched by lemma has no case", "sensitive}"),
+])
+def test_bad_lexicon_match_is_located(tmp_path, line, message, place):
+    text = f"""\
+        rules:
+          - {{name: talks, label: Talk, type: lexicon, phrases: [talk], {line}}}
+        """
+    err = one_error(write(tmp_path / "rules.yml", text))
+    assert message in err.message
+    assert at(err)[1:] == locate(text, place)
+
+
 # -- the enrich stage -----------------------------------------------------------------------------
 
 DATED = """\

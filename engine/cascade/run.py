@@ -1,8 +1,10 @@
 """The cascade: rules run step by step in priority order over one document.
 
 What a step finds becomes visible to `@Label` from the next step on; rules of the same
-step all see the same mentions, so their order in the file only decides which rule an event
-found twice is credited to (the first, with its arguments). After the last fixed priority,
+step all see the same mentions, so their order in the file decides which rule an event found
+twice is credited to: the first, with its arguments, and a role it left empty is taken from
+the next rules of the step that found the same event (a rule along the tree first, a token
+pattern as its fallback). After the last fixed priority,
 open-ended rules (`N+`) run again until a step adds nothing. Then events take the arguments
 their schema attaches, and the attributes their contexts decide.
 """
@@ -76,6 +78,7 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
             break
         active, index = planned
         new: list[Match] = []
+        at_step: dict[tuple, int] = {}      # event key -> its place in `new`
         step_began = perf_counter() if profile is not None else 0.0
         for state in states:
             # an observer (evx explain) wants to hear about every rule, even those that cannot match
@@ -92,7 +95,12 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
                     key = match.key()
                     if key not in seen:
                         seen.add(key)
+                        if match.kind == EVENT:
+                            at_step[key] = len(new)
                         new.append(match)
+                    elif key in at_step:
+                        place = at_step[key]
+                        new[place] = fill_roles(new[place], match)
         if profile is not None:
             profile.steps[step] = profile.steps.get(step, 0.0) + perf_counter() - step_began
         if new:
@@ -113,6 +121,16 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
     return found
 
 
+def fill_roles(first: Match, later: Match) -> Match:
+    """`first` with the roles it lacks taken from `later`, the same event found by another
+    rule, where they overlap none of its own arguments."""
+    taken = [(a.start, a.end) for spans in first.arguments.values() for a in spans]
+    added = {role: spans for role, spans in later.arguments.items()
+             if role not in first.arguments
+             and not any(a.start < end and start < a.end for a in spans for start, end in taken)}
+    return _with_arguments(first, added) if added else first
+
+
 def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) -> Match:
     """Fill a role the rule left empty with the sentence's one mention of the schema's label
     for it ("Police said on Monday that gunmen attacked ..."); with two or more, or none, leave it."""
@@ -129,11 +147,13 @@ def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) ->
         if any(m.start < end and start < m.end for start, end in taken):
             continue
         added[role] = (Argument(m.start, m.end, m),)
-    if not added:
-        return match
+    return _with_arguments(match, added) if added else match
+
+
+def _with_arguments(match: Match, added: Mapping[str, tuple[Argument, ...]]) -> Match:
     # the event's span grows to cover what it took, so that its arguments lie inside it
-    start = min(match.start, *(args[0].start for args in added.values()))
-    end = max(match.end, *(args[0].end for args in added.values()))
+    start = min(match.start, *(a.start for args in added.values() for a in args))
+    end = max(match.end, *(a.end for args in added.values() for a in args))
     return replace(match, start=start, end=end, arguments=MappingProxyType({**match.arguments, **added}))
 
 

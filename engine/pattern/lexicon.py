@@ -1,7 +1,9 @@
 """Phrase lists matched token by token: leftmost, longest, no overlaps.
 
 A lexicon compares the lower-cased form of tokens (`lower`) unless it was built case
-sensitive, when it compares the text as written (`word`).
+sensitive, when it compares the text as written (`word`), or on lemmas (`lemma`), when each
+word of a phrase is lemmatized as document words are, so that "hold talks" also finds
+"held talks" and "holding talks".
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from ..text.document import Token
 
 _END = ""   # key that marks "a phrase ends here" in the trie; no token is empty
 _SIMPLE = re.compile(r"[^\W_]+", re.UNICODE)
-FIELDS = ("lower", "word")      # case-insensitive, case-sensitive
+FIELDS = ("lower", "word", "lemma")      # case-insensitive, case-sensitive, by lemma
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,8 +27,8 @@ class Lexicon:
     field: str = "lower"        # the token field phrases are compared with
 
     def __repr__(self) -> str:
-        case = "" if self.field == "lower" else ", case-sensitive"
-        return f"<Lexicon {self.size} phrases{case}>"
+        how = {"lower": "", "word": ", case-sensitive", "lemma": ", by lemma"}[self.field]
+        return f"<Lexicon {self.size} phrases{how}>"
 
     @cached_property
     def first_words(self) -> frozenset[str]:
@@ -57,9 +59,12 @@ class Lexicon:
 
 
 def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]],
-                  case_sensitive: bool = False) -> Lexicon:
-    """Tokenize each phrase the way documents are tokenized, so that they meet token for token."""
-    fold = (lambda word: word) if case_sensitive else str.lower
+                  field: str = "lower") -> Lexicon:
+    """Tokenize each phrase the way documents are tokenized, so that they meet token for token;
+    `field` is the token field compared (see FIELDS)."""
+    if field not in FIELDS:
+        raise ValueError(f"a lexicon compares one of {', '.join(FIELDS)}, not {field!r}")
+    fold = _FOLDS[field]
     trie: dict = {}
     size = 0
     for phrase in phrases:
@@ -75,7 +80,15 @@ def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]],
         if _END not in node:
             node[_END] = True
             size += 1
-    return Lexicon(trie, size, "word" if case_sensitive else "lower")
+    return Lexicon(trie, size, field)
+
+
+def _lemma(word: str) -> str:
+    from ..text.lemma import lemmatize
+    return lemmatize(word)
+
+
+_FOLDS: dict[str, Callable[[str], str]] = {"lower": str.lower, "word": str, "lemma": _lemma}
 
 
 def read_phrases(text: str) -> list[str]:

@@ -19,7 +19,10 @@ from . import nodes as n
 from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
 
-INDEXED_FIELDS = ("word", "lower", "lemma")
+INDEXED_FIELDS = ("word", "lower", "lemma", "pos", "tag", "chunk", "incoming", "shape")
+# fields with few values, each on many tokens: they narrow start positions, but a rule is
+# filed or anchored under one of them only when it offers nothing from a word field
+COARSE_FIELDS = frozenset({"pos", "tag", "chunk", "incoming", "shape"})
 
 _PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")
 _ANCHORED = re.compile(r"\^\((?:\?:)?([^()]*)\)\$|\^([^()|]*)\$")
@@ -30,9 +33,9 @@ COMMON = frozenset(""". , ; : ' " ( ) - the a an and or of to in on at for with 
 were be been has have had it its he she they his her their not but said says 's""".split())
 
 
-def selectivity(values: frozenset[str]) -> tuple[bool, int]:
-    """Smaller is rarer: a set with a common token in it is worth least."""
-    return (not values.isdisjoint(COMMON), len(values))
+def selectivity(values: frozenset[str], field: str = "lower") -> tuple[bool, bool, int]:
+    """Smaller is rarer: a coarse field is worth least, then a set with a common token in it."""
+    return (field in COARSE_FIELDS, not values.isdisjoint(COMMON), len(values))
 
 
 @lru_cache(maxsize=4096)
@@ -160,7 +163,7 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
         if token is not None:
             found = constraint_values(token.constraint, tax)
             if found is not None and found[0] != "mention" and (
-                    best is None or selectivity(found[1]) < selectivity(best.values)):
+                    best is None or selectivity(found[1], found[0]) < selectivity(best.values, best.field)):
                 following = _SINGLE.visit(items[i + 1], True) if i + 1 < len(items) else None
                 after = constraint_values(following.constraint, tax) if following is not None else None
                 best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
@@ -560,7 +563,7 @@ class RuleIndex:
                 for value in anchor.values:
                     table.setdefault(value, []).append((i, anchor.next))
             elif values:
-                name, vals = min(values, key=lambda nv: selectivity(nv[1]))
+                name, vals = min(values, key=lambda nv: selectivity(nv[1], nv[0]))
                 table = self.by_value.setdefault(name, {})
                 for value in vals:
                     table.setdefault(value, []).append((i, None))

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 CACHED_LEXICON_SIZE = 200
 CASES = ("insensitive", "sensitive")
+MATCHES = ("form", "lemma")     # what a lexicon compares: the words as written, or their lemmas
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,16 @@ def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -
         state.error(f"rule '{name}': case is 'sensitive' or 'insensitive' (the default)",
                     source.at(data.value_nodes["case"]), did_you_mean(str(case), CASES))
         return None
-    sensitive = case == "sensitive"
+    compare = data.get("match", MATCHES[0])
+    if compare not in MATCHES:
+        state.error(f"rule '{name}': match is 'form' (the default) or 'lemma'",
+                    source.at(data.value_nodes["match"]), did_you_mean(str(compare), MATCHES))
+        return None
+    if compare == "lemma" and "case" in data:
+        state.error(f"rule '{name}': a lexicon matched by lemma has no case (lemmas are lower-case)",
+                    source.at(data.value_nodes["case"]))
+        return None
+    field = "lemma" if compare == "lemma" else "word" if case == "sensitive" else "lower"
     has_file, has_list = "lexicon" in data, "phrases" in data
     if has_file == has_list:
         state.error(f"lexicon rule '{name}' needs either 'lexicon' (a file) or 'phrases' (a list)",
@@ -238,7 +248,7 @@ def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -
         if not isinstance(phrases, YList) or not phrases or not all(isinstance(p, str) for p in phrases):
             state.error(f"rule '{name}': 'phrases' is a list of strings", source.at(data.value_nodes["phrases"]))
             return None
-        return Built(LexiconMatcher(_built(list(phrases), state.tokenize, sensitive)))
+        return Built(LexiconMatcher(_built(list(phrases), state.tokenize, field)))
     target = data["lexicon"]
     at = source.at(data.value_nodes["lexicon"])
     if not isinstance(target, str) or not target.strip() or "\0" in target:
@@ -249,7 +259,7 @@ def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -
         state.error(f"lexicon '{target}' lies outside {folder.name}", at, state.outside_hint(folder))
         return None
     full = real_path(full)
-    key = (full, sensitive)
+    key = (full, field)
     if key not in state.lexicons:
         try:
             text = state.read_text(full)
@@ -262,21 +272,21 @@ def _lexicon(state: "_State", draft: "_Draft", spec: dict, taxonomy: Taxonomy) -
         except UnicodeDecodeError as err:
             state.error(f"lexicon file '{target}' is not UTF-8 text ({err.reason} at byte {err.start})", at)
             return None
-        state.lexicons[key] = _built(read_phrases(text), state.tokenize, sensitive)
+        state.lexicons[key] = _built(read_phrases(text), state.tokenize, field)
     return Built(LexiconMatcher(state.lexicons[key]))
 
 
-def _built(phrases: list[str], tokenize, sensitive: bool) -> Lexicon:
+def _built(phrases: list[str], tokenize, field: str) -> Lexicon:
     """A lexicon from the compile cache, or built (tokenizing every phrase) and cached.
     Short lists are quicker to build than to look up."""
     if len(phrases) < CACHED_LEXICON_SIZE:
-        return build_lexicon(phrases, tokenize, sensitive)
-    # a line no phrase file can hold keeps the two cases of one list apart
-    key = ["\ncase: sensitive", *phrases] if sensitive else phrases
+        return build_lexicon(phrases, tokenize, field)
+    # a line no phrase file can hold keeps the lists of each field apart
+    key = phrases if field == "lower" else [f"\nfield: {field}", *phrases]
     found = cache.load_lexicon(key)
-    if found is not None and found.field == ("word" if sensitive else "lower"):
+    if found is not None and found.field == field:
         return found
-    lexicon = build_lexicon(phrases, tokenize, sensitive)
+    lexicon = build_lexicon(phrases, tokenize, field)
     cache.store_lexicon(key, lexicon)
     return lexicon
 
@@ -403,7 +413,7 @@ class _PathMentionUses(Visitor, over=nodes.PathNode):
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("token", ("pattern",), _token),
-    Kind("lexicon", ("lexicon", "phrases", "case"), _lexicon),
+    Kind("lexicon", ("lexicon", "phrases", "case", "match"), _lexicon),
     Kind("graph", ("pattern",), _graph),
 )}
 DEFAULT_KIND = "token"
