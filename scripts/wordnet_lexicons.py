@@ -792,15 +792,176 @@ WEAK: dict[str, dict[str, str]] = {
 # Noun files for the entity layer
 # ---------------------------------------------------------------------------
 
-NOUN_MIN_ZIPF = 3.0
+NOUN_MIN_ZIPF = 3.0   # single words seen about once in 1,000,000 words of English or more
 
-NOUN_SEEDS: dict[str, list[Seed]] = {
-    "person": [],
-    "group": [],
-    "place": [],
+# Which synsets feed each noun file: a lexicographer file, or the hyponyms of root synsets.
+NOUN_SOURCES: dict[str, dict[str, object]] = {
+    # every noun.person synset: people named by role, office, occupation, side or condition
+    "person": {"lexfiles": {"noun.person"}, "roots": []},
+    # every noun.group synset: bodies, organizations, forces, social groups
+    "group": {"lexfiles": {"noun.group"}, "roots": []},
+    # noun.location, and buildings, structures and facilities in noun.artifact
+    "place": {
+        "lexfiles": {"noun.location"},
+        "roots": [
+            "oewn-02916498-n",   # building, edifice: hospital, embassy, school, mosque, prison
+            "oewn-04348764-n",   # structure, construction: bridge, dam, checkpoint, base
+            "oewn-03319968-n",   # facility, installation: airport, camp, port, plant
+            "oewn-03302664-n",   # establishment: public or private (business, government) premises
+        ],
+    },
 }
-NOUN_EXCLUDE: dict[str, dict[str, str]] = {"person": {}, "group": {}, "place": {}}
-NOUN_EXTRA: dict[str, dict[str, str]] = {"person": {}, "group": {}, "place": {}}
+# The first (most frequent) noun sense of a word must be of the file's kind: "head" (body
+# part first), "party" (the event first) are not kept as people.  These lexicographer files
+# count as the kind of each file.
+NOUN_FIRST_SENSE: dict[str, set[str]] = {
+    "person": {"noun.person"},
+    "group": {"noun.group"},
+    "place": {"noun.location", "noun.artifact"},
+}
+# Usage domains that mark a synset as offensive or as slang: such synsets are skipped.
+OFFENSIVE_USAGE = {"ethnic slur", "disparagement", "obscenity", "vulgarism", "slang", "derogation",
+                   "profanity", "insult", "slur", "pejorative"}
+
+# A word with a sense in one of these files is mostly a thing, an animal or a body part in
+# news ("bull", "canary", "carrier"), unless NOUN_KEEP names it.
+COMPETING_LEXFILES = {"noun.animal", "noun.plant", "noun.food", "noun.body", "noun.object",
+                      "noun.substance", "noun.phenomenon"}
+# Words with more adjective and verb senses than noun senses are mostly not nouns
+# ("national", "moderate", "suspect"), unless NOUN_KEEP names them.
+# Words kept though one of the two tests above drops them: they name people, bodies or places
+# in news as often as not.
+NOUN_KEEP: dict[str, set[str]] = {
+    "person": {
+        "adult", "admiral", "baby", "bishop", "captive", "cardinal", "collector", "contractor",
+        "diver", "emperor", "hero", "kid", "killer", "man", "member", "monarch", "mother",
+        "neighbor", "neighbour", "orphan", "painter", "porter", "pupil", "relative", "soldier",
+        "survivor", "worker", "viceroy", "academic", "adolescent", "belligerent", "conservative",
+        "cop", "corporal", "delegate", "dependent", "descendant", "dissident", "expert", "graduate",
+        "incumbent", "independent", "intellectual", "intern", "judge", "juvenile", "liberal",
+        "marine", "marshal", "mercenary", "militant", "moderate", "native", "newborn", "noble",
+        "notable", "nurse", "official", "operative", "pioneer", "premier", "professional",
+        "recruit", "revolutionary", "rival", "senior", "sovereign", "sponsor", "spy",
+        "subordinate", "suspect", "tutor", "twin", "volunteer", "general", "minor", "convert",
+        "cook", "alcoholic",
+    },
+    "group": {"contingent", "crowd", "firm", "institute", "military", "regiment"},
+    "place": {"barricade", "canton", "desert", "fort", "harbor", "harbour", "mill", "mortuary",
+              "penitentiary", "port", "post", "shop", "terminal", "shed", "shack"},
+}
+
+
+def _because(reason: str, words: str) -> dict[str, str]:
+    """One reason for several words (a space-separated list)."""
+    return {w: reason for w in words.split()}
+
+
+NOUN_EXCLUDE: dict[str, dict[str, str]] = {
+    "person": {
+        **_because("mostly a thing, a device or an abstraction in news",
+                   "abomination adapter alto anti avatar back-number batman bearer beater blaster "
+                   "blocker bombshell booker boomer booster breaker browser calculator caller-out "
+                   "caller-up caster catcher character checker chit clone closer coaster cog "
+                   "colossus conveyor cutter dummy embodiment extra finder flak knockout lister "
+                   "locator mandatory mannequin maroon mascot mod mutation namesake ordinary pivot "
+                   "powerhouse router scanner screw seasonal shaker shifter spinner spoiler "
+                   "stretcher tackle teaser terminator throwback toaster topper tracer trailer "
+                   "tucker turner voucher warner wag"),
+        **_because("mythical or fictional beings, not people in news",
+                   "angel ape-man christ deity demon devil fairy fay genie gnome goblin god goddess "
+                   "goliath griffin hulk imp leviathan mermaid phantom phoenix roc sphinx spirit "
+                   "sprite soul titan unicorn vampire werewolf wight yeti hobbit"),
+        **_because("slang, pet names or names: rarely the role noun of a news person",
+                   "babe badass ball-breaker ball-buster battle-axe belle beloved benedict berserk "
+                   "darling franklin jinx jonah lohan lulu pom squirt wally yahoo dada chapman "
+                   "fowler carter cooper mercer muller thatcher wright smith mason"),
+        **_because("offensive or disparaging", "sissy midget gypsy jerk-off erotic"),
+        **_because("rare compounds", "drunk-and-disorderly fence-sitter stoic trusty"),
+    },
+    "group": {
+        **_because("not a body of people: a thing, a field or an abstraction",
+                   "aggregation agriculture alignment ana ancestry anti-theatre array assortment "
+                   "authoritarianism avant-garde aviation bastion batch battery bohemia botany "
+                   "bracket bunch capitalism category chunk church-state circus collection "
+                   "combination combo communism content cordon covert culture data deco defense "
+                   "dichotomy duality economy ecosystem expo fauna flinders flora genealogy genome "
+                   "governance grove heap hegemony hierarchy hip-hop indie law lineage masquerade "
+                   "metadata mythology nationality obi package packet pantheon pedigree processor "
+                   "progression rainforest repertoire retrospective sequence series sharia signage "
+                   "species stack streak subclass subset swarm taxonomy tech totem traffic trilogy "
+                   "tyranny underwood utility van variety wildlife zoology"),
+        **_because("mostly an event, not a standing body", "rally rave-up reunion turnout secession "
+                   "masquerade parade muster"),
+        **_because("places rather than bodies (see place-nouns)", "hamlet clinic gallery settlement"),
+        **_because("too vague or pejorative", "few folk elderly scum rabble highschool labor labour"),
+    },
+    "place": {
+        **_because("a part of a building, a piece of furniture or a fitting, not a place in news",
+                   "baby-walker bed-ground bedside billboard cab cache card-house closet cockpit "
+                   "coil confessional coop cubicle cupboard deck-house demi-bastion derrick desktop "
+                   "door drawer earth-closet fender fireplace fixer-upper furnace fuselage gable "
+                   "go-cart grating grill half-bastion half-dugout half-mast half-staff hank harem "
+                   "hearth hogan hole-in-the-wall hoop hurdle hutch john kennel kiln knob lancet "
+                   "lay-by locker lock-gate loo marquee nook pantry pave pit-house plywood privy "
+                   "prop pull-in pull-off pull-up sampler sash scoreboard spire splash-guard stall "
+                   "storey stretcher tack tailgate tee toilet tombstone turret walk-up waste-yard "
+                   "weir cage greenhouse cleaner"),
+        **_because("a direction, a point or an abstraction, not a place",
+                   "aerospace apex architecture borderline bourne bower catchment derivation "
+                   "destination detox direction edge end exterior foothold forefront here holy "
+                   "horizon hub-and-spoke itinerary landscape latitude lawn lee locus longitude "
+                   "lost-and-found midfield midland midst midway obstruction origin outline outlet "
+                   "pinnacle position provenance quadrant quarter-circle scene set-back sideline "
+                   "silhouette skyline somewhere spot terrain there top trend underside upside "
+                   "vantage whereabouts zenith zodiac"),
+    },
+}
+NOUN_EXTRA: dict[str, dict[str, str]] = {
+    "person": {
+        "spokesman": "the role noun of news quotes",
+        "gunman": "the attacker noun of the guide's examples",
+        "official": "the most frequent role noun of news",
+    },
+    "group": {
+        "force": "'security forces', 'government forces' (lemma of 'forces')",
+        "panel": "a panel of experts or judges",
+        "administration": "'the Biden administration'",
+        "cabinet": "the government body (its furniture sense is rare in news)",
+        "authority": "'the authorities' (lemma of 'authorities')",
+        "group": "'an armed group', 'rebel groups'",
+        "movement": "'a rebel movement'",
+        "troop": "lemma of 'troops'",
+    },
+    "place": {
+        "capital": "'the capital'; its first WordNet sense is money",
+        "base": "'a military base'; its first WordNet sense is an artifact support",
+        "town": "a settlement",
+        "village": "a settlement (WordNet files the word under noun.group first)",
+        "area": "'the area', 'border areas'",
+        "region": "'the region'",
+        "country": "'the country' (WordNet: noun.group first)",
+        "state": "'the state' as a place",
+        "neighborhood": "US spelling; WordNet gives it under noun.group",
+        "island": "a place (noun.object in WordNet)",
+        "coast": "a place (noun.object in WordNet)",
+        "valley": "a place (noun.object in WordNet)",
+        "mountain": "a place (noun.object in WordNet)",
+        "province": "an administrative region",
+        "compound": "'the embassy compound', 'a militant compound'",
+        "school": "a building (WordNet: noun.group first)",
+        "university": "a campus (WordNet: noun.group first)",
+        "market": "a marketplace",
+        "street": "a place in town",
+        "square": "a public square",
+        "bridge": "a structure",
+        "road": "a structure",
+        "highway": "a structure",
+        "port": "a harbour town or facility",
+        "checkpoint": "a military post",
+        "refugee camp": "fixed compound",
+    },
+}
+
 
 # ---------------------------------------------------------------------------
 # WordNet access
@@ -1019,6 +1180,103 @@ def write_triggers(files: dict[str, set[str]]) -> None:
         print(f"{len(lines):6d} {TRIGGER_DIR.relative_to(ROOT) / (name + '.txt')}")
 
 
+
+# ---------------------------------------------------------------------------
+# Noun files
+# ---------------------------------------------------------------------------
+
+
+def offensive(synset) -> bool:
+    usage = {u for rel in synset.get_related("exemplifies") for u in rel.lemmas()}
+    return bool(usage & OFFENSIVE_USAGE)
+
+
+def all_hyponyms(synset) -> list:
+    out, seen, frontier = [], {synset.id}, [synset]
+    while frontier:
+        nxt = []
+        for s in frontier:
+            for h in s.hyponyms():
+                if h.id not in seen:
+                    seen.add(h.id)
+                    out.append(h)
+                    nxt.append(h)
+        frontier = nxt
+    return out
+
+
+def frequent(lemma: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    if " " in lemma:
+        return False   # compounds: the entity layer finds their head noun
+    return zipf_frequency(lemma, "en") >= NOUN_MIN_ZIPF
+
+
+def build_nouns(en, report: list[str]) -> dict[str, set[str]]:
+    """person-, group- and place-nouns: frequent lemmas whose first noun sense is of the kind."""
+    files: dict[str, set[str]] = {}
+    for kind, src in NOUN_SOURCES.items():
+        synsets = [s for s in en.synsets(pos="n") if s.lexfile() in src["lexfiles"]]
+        for root in src["roots"]:
+            top = en.synset(root)
+            synsets += [top] + all_hyponyms(top)
+        lemmas: set[str] = set()
+        for syn in synsets:
+            if offensive(syn):
+                continue
+            for lemma in syn.lemmas():
+                if not usable(lemma) or lemma in lemmas:
+                    continue
+                first = en.synsets(lemma, pos="n")
+                if not first or first[0].lexfile() not in NOUN_FIRST_SENSE[kind] or offensive(first[0]):
+                    continue
+                if kind == "place" and first[0].lexfile() == "noun.artifact" and first[0] not in synsets:
+                    continue   # an artifact first, but not a building, structure or facility
+                if not frequent(lemma):
+                    continue
+                if lemma not in NOUN_KEEP[kind]:
+                    if any(x.lexfile() in COMPETING_LEXFILES for x in first):
+                        continue
+                    other = sum(len(en.synsets(lemma, pos=p)) for p in ("a", "s", "v"))
+                    if other > len(first):
+                        continue
+                lemmas.add(lemma)
+        lemmas = {w for w in lemmas if w not in NOUN_EXCLUDE[kind]} | set(NOUN_EXTRA[kind])
+        # a noun whose lemma is another word ("accused" -> "accuse") would match that word
+        kept = set()
+        for w in sorted(lemmas):
+            lem = engine_lemmas(w)
+            if lem == w:
+                kept.add(w)
+                continue
+            # a plural entry ("authorities") stands for its singular if that is of the same kind
+            same = en.synsets(lem, pos="n")
+            if w.endswith("s") and same and same[0].lexfile() in NOUN_FIRST_SENSE[kind] \
+                    and lem not in NOUN_EXCLUDE[kind]:
+                kept.add(lem)
+                report.append(f"{kind}-nouns: '{w}' is written as its lemma '{lem}'")
+            else:
+                report.append(f"{kind}-nouns: '{w}' left out: it lemmatizes to '{lem}'")
+        files[f"{kind}-nouns"] = kept
+    return files
+
+
+NOUN_DESCRIPTIONS = {
+    "person": "nouns naming people by role, office, occupation or condition (noun.person)",
+    "group": "nouns naming collective bodies: delegations, governments, forces, parties (noun.group)",
+    "place": "nouns naming places and facilities (noun.location; buildings, structures, facilities)",
+}
+
+
+def write_nouns(files: dict[str, set[str]]) -> None:
+    for name, lines in files.items():
+        kind = name.split("-")[0]
+        desc = [NOUN_DESCRIPTIONS[kind],
+                "singular lemmas, matched by lemma; frequent in English (wordfreq), slurs and slang left out"]
+        write_file(LEX_DIR / f"{name}.txt", lines, desc)
+        print(f"{len(lines):6d} {LEX_DIR.relative_to(ROOT) / (name + '.txt')}")
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     src = parser.add_mutually_exclusive_group()
@@ -1027,6 +1285,7 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--download", action="store_true", help='wn.download("oewn:2025") instead')
     parser.add_argument("--explain", metavar="WORD", action="append", default=[],
                         help="print where a lemma came from (repeatable); files are still written")
+    parser.add_argument("--triggers-only", action="store_true", help="skip the noun files")
     parser.add_argument("--quiet", action="store_true", help="do not list lemma round-trip changes")
     args = parser.parse_args(argv)
 
@@ -1035,6 +1294,8 @@ def main(argv: list[str] | None = None) -> int:
     trace: dict[str, dict[str, list[str]]] = {}
     files = build_triggers(en, report, trace)
     write_triggers(files)
+    if not args.triggers_only:
+        write_nouns(build_nouns(en, report))
     if not args.quiet:
         for line in report:
             print("lemma:", line)
