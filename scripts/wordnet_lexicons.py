@@ -616,8 +616,8 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
     "meeting": {
         "verbs": {
             "hold talks": "light-verb phrase of the guide ('held talks')",
-            "hold a meeting": "light-verb phrase",
-            "hold meetings": "light-verb phrase",
+            "hold a meeting": "light-verb phrase (lemma 'hold a meet'; 'held meetings' is left to "
+                              "the noun forms file)",
             "hold discussions": "light-verb phrase",
             "hold negotiations": "light-verb phrase",
             "hold consultations": "light-verb phrase",
@@ -1092,11 +1092,13 @@ def plural(phrase: str) -> str:
     return f"{head} {last}" if head else last
 
 
-def round_trip(lines: set[str], name: str, report: list[str], nouns: bool = False) -> set[str]:
+def round_trip(lines: set[str], name: str, report: list[str], nouns: bool = False,
+               forms: set[str] | None = None) -> set[str]:
     """Each phrase in the form the engine matches; the changed ones are reported.
 
-    For nouns the plural is lemmatized too: simplemma gives "meeting" -> "meet" but
-    "meetings" -> "meeting", so both lemmas are needed to find both forms.
+    For nouns the plural is lemmatized too: where its lemma differs from the singular's and
+    is stable ("fightings" -> "fighting"), it is added; where it is not stable ("meetings" ->
+    "meeting" -> "meet"), no lemma line can match it, and the plural goes to ``forms``.
     """
     out: set[str] = set()
     for phrase in sorted(lines):
@@ -1106,10 +1108,19 @@ def round_trip(lines: set[str], name: str, report: list[str], nouns: bool = Fals
         if lem:
             out.add(lem)
         if nouns and " " not in phrase and "-" not in phrase:
-            plural_lem = engine_lemmas(plural(phrase))
-            if plural_lem not in (lem, plural(lem)) and plural_lem != plural(phrase):
-                report.append(f"{name}: plural '{plural(phrase)}' is matched as '{plural_lem}', added")
+            form = plural(phrase)
+            plural_lem = engine_lemmas(form)
+            if plural_lem in (lem, plural(lem)) or plural_lem == form:
+                continue
+            if engine_lemmas(plural_lem) == plural_lem:
+                report.append(f"{name}: plural '{form}' is matched as '{plural_lem}', added")
                 out.add(plural_lem)
+            elif forms is not None:
+                # simplemma: "meetings" -> "meeting" but "meeting" -> "meet"; a line is
+                # lemmatized when the lexicon loads, so no lemma line can find "meetings"
+                report.append(f"{name}: plural '{form}' has the lemma '{plural_lem}', which no "
+                              f"lemma line can match; listed in the forms file")
+                forms.add(form)
     return out
 
 
@@ -1135,6 +1146,9 @@ DESCRIPTIONS = {
     ("denial", "nouns"): "DENIAL trigger nouns: denials, rebuttals, refutations",
     ("denial", "weak"): "DENIAL trigger words that are mostly something else in news",
 }
+FORMS_NOTE = ("surface forms, matched on lower-cased words (no match: lemma): plurals whose "
+              "simplemma lemma is not stable ('meetings' -> 'meeting' -> 'meet'), which a "
+              "lemma-matched line cannot find")
 WEAK_NOTE = ("needs context: each word here is mostly not this event in news; rules must add "
              "context (an argument, a dependency, a neighbouring word) before taking it")
 
@@ -1159,9 +1173,16 @@ def build_triggers(en, report: list[str], trace: dict[str, dict[str, list[str]]]
         weak = set(weak_words)
         for part in ("verbs", "nouns"):
             words[part] -= weak_words
+        forms: set[str] = set()
         for part in ("verbs", "nouns"):
-            lines = round_trip(words[part], f"{etype}-{part}", report, nouns=part == "nouns")
-            files[f"{etype}-{part}"] = lines
+            lines = round_trip(words[part], f"{etype}-{part}", report, nouns=part == "nouns",
+                               forms=forms if part == "nouns" else None)
+            files[f"{etype}-{part}"] = {line for line in lines if engine_lemmas(line) == line}
+            for line in sorted(lines - files[f"{etype}-{part}"]):
+                report.append(f"{etype}-{part}: '{line}' dropped: the engine would match it as "
+                              f"'{engine_lemmas(line)}'")
+        if forms:
+            files[f"{etype}-forms"] = forms
         files[f"{etype}-weak"] = round_trip(weak, f"{etype}-weak", report, nouns=True)
         # a word that lemmatizes to a weak word is weak too
         for part in ("verbs", "nouns"):
@@ -1172,10 +1193,13 @@ def build_triggers(en, report: list[str], trace: dict[str, dict[str, list[str]]]
 def write_triggers(files: dict[str, set[str]]) -> None:
     for name, lines in files.items():
         etype, part = name.split("-")
-        desc = [DESCRIPTIONS[(etype, part)]]
-        if part == "weak":
-            desc.append(WEAK_NOTE)
-        desc.append("matched by lemma (type: lexicon, match: lemma); one lemma phrase a line")
+        if part == "forms":
+            desc = [f"{etype.upper()} trigger nouns, extra forms", FORMS_NOTE]
+        else:
+            desc = [DESCRIPTIONS[(etype, part)]]
+            if part == "weak":
+                desc.append(WEAK_NOTE)
+            desc.append("matched by lemma (type: lexicon, match: lemma); one lemma phrase a line")
         write_file(TRIGGER_DIR / f"{name}.txt", lines, desc)
         print(f"{len(lines):6d} {TRIGGER_DIR.relative_to(ROOT) / (name + '.txt')}")
 
