@@ -537,6 +537,11 @@ EXCLUDE: dict[str, dict[str, str]] = {
         "round": "far too general",
         "lash out": "mostly verbal",
         "kneecap": "rare",
+        "first strike": "a nuclear doctrine or a threat ('could strike first'), not an act",
+        "swoop": "police swoops and figurative uses",
+        "bloodshed": "generic violence, soft in the gold",
+        "gunplay": "rare",
+        "bombing run": "rare",
         "hitting": "the gerund of hit, a weak word",
         "violate": "mostly violating rules or a ceasefire",
         "hunt": "hunting animals",
@@ -742,7 +747,6 @@ WEAK: dict[str, dict[str, str]] = {
         "get in": "ambiguous phrasal verb",
         "stop": "halting; a stop on a trip needs context",
         "stop by": "informal",
-        "hit": "ambiguous",
     },
     "meeting": {
         "discuss": "names a meeting only when the parties meet; phone calls, writing and the "
@@ -756,6 +760,7 @@ WEAK: dict[str, dict[str, str]] = {
         "discussion": "also written and public discussion",
         "encounter": "casual or hostile encounters",
         "receive": "receiving a visitor, in context only",
+        "audience": "'received in audience' is a meeting; mostly the listeners",
     },
     "attack": {
         "fire": "mostly a fire (blaze) or dismissing someone",
@@ -763,6 +768,8 @@ WEAK: dict[str, dict[str, str]] = {
         "blast": "also criticizing; an explosion needs context",
         "explosion": "accidents and figurative explosions",
         "shot": "vaccines, photos, attempts",
+        "gunshot": "mostly 'gunshot wounds', the injury rather than the act",
+        "carnage": "mostly describes the aftermath",
         "gun": "mostly the weapon",
         "battle": "mostly figurative (battle cancer, legal battle)",
         "combat": "mostly 'combat corruption'",
