@@ -89,6 +89,7 @@ SOURCE_HEADER = [
     "generated: do not edit by hand; change the script (scripts/wordnet_lexicons.py)",
 ]
 
+INFLECTION_MIN_ZIPF = 2.5   # an inflected form this frequent is checked in the lemma round trip
 EVENT_NOUN_LEXFILES = {"noun.act", "noun.event", "noun.communication"}
 
 
@@ -1105,10 +1106,28 @@ def plural(phrase: str) -> str:
     return f"{head} {last}" if head else last
 
 
+def inflections(word: str) -> set[str]:
+    """Frequent regular verb forms of a word (-s, -ed, -ing, with the usual spelling changes)."""
+    from wordfreq import zipf_frequency
+
+    forms = {word + "s", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word[:-1] + "ed", word[:-1] + "ing", word + "d"}
+    if re.search(r"[^aeiou]y$", word):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", word):
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        forms.add(word + "es")
+    return {f for f in forms if zipf_frequency(f, "en") >= INFLECTION_MIN_ZIPF}
+
+
 def round_trip(lines: set[str], name: str, report: list[str], nouns: bool = False,
                forms: set[str] | None = None) -> set[str]:
     """Each phrase in the form the engine matches; the changed ones are reported.
 
+    Frequent inflected forms of a single word are lemmatized too; where one has a stable
+    lemma of its own ("heading" -> "heading", "travelling" -> "travell"), that lemma is added.
     For nouns the plural is lemmatized too: where its lemma differs from the singular's and
     is stable ("fightings" -> "fighting"), it is added; where it is not stable ("meetings" ->
     "meeting" -> "meet"), no lemma line can match it, and the plural goes to ``forms``.
@@ -1120,6 +1139,14 @@ def round_trip(lines: set[str], name: str, report: list[str], nouns: bool = Fals
             report.append(f"{name}: '{phrase}' is matched as '{lem}'")
         if lem:
             out.add(lem)
+        if " " not in phrase and "-" not in phrase:
+            for form in sorted(inflections(phrase)):
+                form_lem = engine_lemmas(form)
+                if form_lem == lem or engine_lemmas(form_lem) != form_lem:
+                    continue
+                # "heading" -> "heading", "travelling" -> "travell": the form has a lemma of its own
+                report.append(f"{name}: '{form}' is matched as '{form_lem}', added")
+                out.add(form_lem)
         if nouns and " " not in phrase and "-" not in phrase:
             form = plural(phrase)
             plural_lem = engine_lemmas(form)
