@@ -3,7 +3,7 @@
 
 Run from the repository root, either through the lexicon builder or directly::
 
-    pip install wn simplemma
+    pip install wn simplemma wordfreq     # and the evx package itself (pip install -e .)
     python scripts/build_lexicons.py wordnet                 # ../shared/lexical/english-wordnet-2025.xml.gz
     python scripts/build_lexicons.py wordnet --wordnet FILE  # a WN-LMF file of OEWN 2025
     python scripts/build_lexicons.py wordnet --download      # wn.download("oewn:2025") instead
@@ -17,7 +17,9 @@ extra); the generated files are what ships.
 What is written
 ---------------
 ``rules/news/lexicons/triggers/``: for each event type (visit, meeting, attack,
-denial) ``<type>-verbs.txt``, ``<type>-nouns.txt`` and ``<type>-weak.txt``;
+denial) ``<type>-verbs.txt``, ``<type>-nouns.txt`` and ``<type>-weak.txt``, and,
+where needed, ``<type>-forms.txt`` (surface plurals that no lemma line can find,
+see "Lemma round trip");
 ``rules/news/lexicons/``: ``person-nouns.txt``, ``group-nouns.txt``,
 ``place-nouns.txt``.  One lemma phrase a line, lower-case, sorted, unique;
 ``#`` header lines name the source, its licence and the command.
@@ -50,19 +52,30 @@ Lexicons are matched by lemma: the engine tokenizes each phrase as a document
 is tokenized and lemmatizes each word with ``evx.text.lemma.lemmatize``.  The
 script does the same and writes what the engine matches, reporting every
 line whose words lemmatize to something else ("talks" -> "talk",
-"bombing" -> "bomb"); such lines are written in their lemmatized form so that
-a file says what it matches.
+"shelling" -> "shell"); such lines are written in their lemmatized form so that
+a file says what it matches, and a line whose lemma is not stable under a second
+lemmatizing is dropped (it could never match).  Frequent inflected forms are
+checked as well: a form with a stable lemma of its own is added ("heading",
+simplemma's "travell" for "travelling").  A noun plural whose lemma is not
+stable ("meetings" -> "meeting", but "meeting" -> "meet") cannot be found by any
+lemma line, so it is written to ``<type>-forms.txt``, for a lexicon matched on
+lower-cased words.
 
 Noun files for the entity layer
 -------------------------------
 ``person-nouns.txt`` (people and roles, ``noun.person``), ``group-nouns.txt``
 (collective bodies, ``noun.group``) and ``place-nouns.txt`` (``noun.location``,
 and buildings, structures and facilities from ``noun.artifact``) are made the
-same way from ``NOUN_SEEDS``; each keeps only single words and short
-compounds that are frequent in news (wordfreq Zipf >= ``NOUN_MIN_ZIPF`` for
-the whole phrase when wordfreq is installed), minus ``NOUN_EXCLUDE``
-(pejorative or offensive words, words that are mostly not people, groups or
-places in news), plus ``NOUN_EXTRA``.
+from ``NOUN_SOURCES``: single words (the entity layer finds a compound's head)
+that are frequent in English (wordfreq Zipf >= ``NOUN_MIN_ZIPF``) and whose first
+WordNet noun sense is of the file's kind.  Synsets used as slurs, disparagement,
+obscenity or slang are skipped; so are words with an animal, plant, food, body,
+object, substance or phenomenon sense and words with more adjective and verb
+senses than noun senses, unless ``NOUN_KEEP`` names them; then ``NOUN_EXCLUDE``
+(with reasons) and ``NOUN_EXTRA`` (with comments) apply.  A word whose engine
+lemma is another word is left out ("accused" -> "accuse"), except a plural
+that stands for its singular ("troops" -> "troop").  These files need
+``wordfreq`` as well as ``wn``.
 """
 
 from __future__ import annotations
@@ -693,7 +706,6 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "shootout": "WordNet's noun.act sense",
             "killing spree": "fixed news compound",
             "rampage": "a violent spree",
-            "crossfire": "kept out: see EXCLUDE",
             "bombardment": "WordNet's shelling sense",
             "strike": "the military sense (labour strikes and 'strike a deal' need the rules' care)",
             "offensive": "a military offensive (the adjective shares the lemma)",
@@ -734,8 +746,6 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
         },
     },
 }
-EXTRA["attack"]["nouns"].pop("crossfire")
-
 # Words kept for rules that add context, in <type>-weak.txt, with the reason.
 WEAK: dict[str, dict[str, str]] = {
     "visit": {
@@ -1047,7 +1057,7 @@ def hyponyms(synset, depth: int):
 
 
 def expand(en, seeds: list[Seed], trace: dict[str, list[str]]) -> set[str]:
-    """Lemmas of the seeds, their hyponyms and (from the other part of speech) derivations."""
+    """Lemmas of the seeds and of their hyponyms, down to each seed's depth."""
     words: set[str] = set()
 
     def add(lemma: str, why: str) -> None:
@@ -1092,12 +1102,8 @@ def derived(en, seeds: list[Seed], target_pos: str, lexfiles: set[str],
 
 def engine_lemmas(phrase: str) -> str:
     """The phrase as the engine matches it with ``match: lemma``."""
-    try:
-        from evx.text.lemma import lemmatize
-        from evx.text.tokenize import tokenize
-    except ImportError:   # run from a checkout without the package installed
-        sys.path.insert(0, str(ROOT))
-        raise
+    from evx.text.lemma import lemmatize      # the evx package must be installed
+    from evx.text.tokenize import tokenize
     words = tokenize(phrase)[2]
     return " ".join(lemmatize(w) for w in words)
 
