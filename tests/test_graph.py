@@ -947,6 +947,86 @@ def test_evx_test_runs_graph_rule_examples(visit_rules, tmp_path, monkeypatch):
     assert 'unexpected: VISIT trigger="arrived" visitor="The envoy" (rule visit-verb)' in out
 
 
+# -- conditions on the trigger ---------------------------------------------------------------------
+
+STANDARDS = """
+    1 The the DET DT 2 det
+    2 plant plant NOUN NN 4 nsubj
+    3 never never ADV RB 4 advmod
+    4 met meet VERB VBD 0 root
+    5 the the DET DT 6 det
+    6 standards standard NOUN NNS 4 obj
+    7 . . PUNCT . 4 punct
+"""
+
+
+def test_unless_drops_a_trigger_whose_path_reaches_a_token(tmp_path):
+    rules = graph_rules(tmp_path, """
+        trigger = [lemma=meet]
+        unless = >obj [lemma in (standard, requirement, deadline)]
+        who = >nsubj
+    """)
+    assert events(rules, tree_doc(MET + "\n" + STANDARDS)) == [("met", {"who": ["Ann"]})]
+
+
+def test_if_keeps_only_triggers_whose_path_reaches_a_token(tmp_path):
+    rules = graph_rules(tmp_path, """
+        trigger = [lemma in (arrive, visit)]
+        who = >nsubj | >obl:agent
+        if = >obl:agent | >nsubj [pos=NOUN]
+    """)
+    assert events(rules, tree_doc(ARRIVED + "\n" + PASSIVE)) == [
+        ("arrived", {"who": ["The delegation"]}), ("visited", {"who": ["the envoy"]})]
+    rules = graph_rules(tmp_path, """
+        trigger = [lemma in (arrive, visit)]
+        if = >obl:agent
+        unless = >nsubj:pass [lemma=tehran]
+    """)
+    assert [trigger for trigger, _ in events(rules, tree_doc(ARRIVED + "\n" + PASSIVE))] == ["visited"]
+
+
+def test_conditions_and_roles_may_come_in_any_order_and_if_is_no_role(tmp_path):
+    rules = graph_rules(tmp_path, """
+        trigger = [lemma=meet]
+        who = >nsubj
+        unless = >obj [lemma=standard]
+        place = >obl
+    """, schema="{roles: [who, place]}")
+    assert events(rules, tree_doc(MET + "\n" + STANDARDS)) == [("met", {"who": ["Ann"], "place": ["Paris"]})]
+
+
+def test_a_condition_needs_a_path_and_its_errors_are_located(tmp_path):
+    path = write_rules(tmp_path, "rules:\n  - name: g\n    label: EV\n    type: graph\n    pattern: |\n"
+                                 "      trigger = [lemma=meet]\n      unless = >dobj\n")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    [err] = info.value.errors
+    assert "dobj" in err.message and "obj" in (err.hint or "")
+    assert (err.location.line, err.location.column) == (7, 17)   # at the relation
+
+
+def test_evx_explain_says_which_condition_dropped_a_trigger(tmp_path):
+    from evx.tools.explain import explain, render
+    rules = graph_rules(tmp_path, """
+        trigger = [lemma=meet]
+        unless = >obj [lemma=standard]
+        who = >nsubj
+    """)
+    out = render(*explain(rules, tree_doc(STANDARDS), only="g"), rules)
+    assert "trigger 3 \"met\": no event: unless = >obj [lemma=standard] reached 5 'standards'" in out
+    rules = graph_rules(tmp_path, "trigger = [lemma=meet]\nif = >obl\nwho = >nsubj")
+    out = render(*explain(rules, tree_doc(STANDARDS), only="g"), rules)
+    assert "trigger 3 \"met\": no event: if = >obl reached nothing" in out
+
+
+def test_a_mention_label_in_a_condition_is_checked(tmp_path):
+    path = write_rules(tmp_path, "rules:\n  - name: g\n    label: EV\n    type: graph\n    pattern: |\n"
+                                 "      trigger = [lemma=meet]\n      unless = >obj [mention=Standard]\n")
+    with pytest.raises(evx.RuleErrors) as info:
+        evx.load_rules(path)
+    assert any("Standard" in err.message for err in info.value.errors)
+
+
 def test_evx_explain_shows_each_step_of_each_path(visit_rules, tmp_path):
     corpus = tmp_path / "one.jsonl"
     corpus.write_text(json.dumps(jsonl_line(ARRIVED, "a")) + "\n", encoding="utf-8")

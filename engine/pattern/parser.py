@@ -17,7 +17,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import nodes as n
-from .paths import GraphPattern, RoleDefinition
+from .paths import Condition, GraphPattern, RoleDefinition
 from .relations import RELATIONS
 from ..text.document import PATTERN_FIELDS
 from ..errors import PatternError, did_you_mean
@@ -319,6 +319,7 @@ _READABLE = {
     "FIELD": "a field name", "OP": "'=' or '!='", "STRING": "a string", "REGEX": "a /regex/",
     "WORD": "a word", "$END": "the end of the pattern", "SET_OP": "'in' or '!in'", "COMMA": "','",
     "SET_WORD": "a word", "EDGE": "a step (>rel, <rel, >>, <<)", "ROLE_HEAD": "a role (role = PATH)",
+    "CONDITION_HEAD": "a condition (if = PATH, unless = PATH)",
     "TRIGGER_HEAD": "'trigger ='",
 }
 
@@ -395,7 +396,8 @@ def _parse_graph_text(text: str, origin) -> GraphPattern:
     return graph
 
 
-_GRAPH_FORM = "a graph pattern is `trigger = PATTERN`, then one `role[:Label][?] = PATH` a line"
+_GRAPH_FORM = ("a graph pattern is `trigger = PATTERN`, then one `role[:Label][?] = PATH`, "
+               "`if = PATH` or `unless = PATH` a line")
 
 
 def _graph_syntax_error(err: UnexpectedInput, text: str) -> PatternError:
@@ -629,7 +631,9 @@ class _Builder:
 
     # graph patterns
     def graph(self, start, children):
-        head, trigger, *roles = children
+        head, trigger, *lines = children
+        roles = [line for line in lines if isinstance(line, RoleDefinition)]
+        conditions = tuple(line for line in lines if isinstance(line, Condition))
         if isinstance(trigger, n.Sequence) and not trigger.items:
             self.errors.append(PatternError("'trigger =' needs a pattern after it", head.end_pos - 1,
                                             "the trigger is a token pattern, as in trigger = [lemma=visit]"))
@@ -647,7 +651,11 @@ class _Builder:
                                                 "join its paths with '|' in one definition"))
             else:
                 seen[role.name] = role
-        return GraphPattern(trigger, tuple(seen.values()), self.at(head.start_pos))
+        return GraphPattern(trigger, tuple(seen.values()), self.at(head.start_pos), conditions)
+
+    def condition(self, start, children):
+        head, path = children
+        return Condition(str(head).split("=")[0].strip(), path, self.at(head.start_pos))
 
     def role_definition(self, start, children):
         head, path = children

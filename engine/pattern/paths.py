@@ -40,11 +40,22 @@ class RoleDefinition:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """`if = PATH` (the trigger counts only if PATH reaches a token from it) or
+    `unless = PATH` (only if it reaches none)."""
+    kind: str                       # "if" or "unless"
+    path: n.Path
+    at: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class GraphPattern:
-    """`trigger = PATTERN` and the role definitions, in the order written."""
+    """`trigger = PATTERN`, the conditions on the trigger and the role definitions, each in
+    the order written."""
     trigger: n.Pattern
     roles: tuple[RoleDefinition, ...]
     trigger_at: int = field(default=0, compare=False)
+    conditions: tuple[Condition, ...] = ()
 
 
 # -- instructions ---------------------------------------------------------------------------------

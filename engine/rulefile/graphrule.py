@@ -2,7 +2,9 @@
 over the dependency tree.
 
 Each match of the trigger pattern in a sentence (leftmost, without overlaps, as for token
-rules) is a candidate trigger. Each role's path starts from the trigger's tokens; every
+rules) is a candidate trigger; it stays one if every `if` path reaches a token from it
+and no `unless` path does (the shape of its clause: "meet" with an object "the standards" is
+no meeting). Each role's path starts from the trigger's tokens; every
 token it reaches is an argument of the role, in sentence order, each once. A role with a
 label takes, for a reached token, the longest mention of that label (or one under it) that
 contains the token, and a reached token in no such mention does not count; a role without
@@ -47,6 +49,17 @@ class GraphRole:
         return self.name + (f":{self.label}" if self.label else "") + ("?" if self.optional else "")
 
 
+@dataclass(frozen=True)
+class GraphCondition:
+    """One `if = PATH` or `unless = PATH` line, compiled."""
+    kind: str
+    path: n.Path
+    program: PathProgram
+
+    def holds(self, tree: Tree, start: int, end: int) -> bool:
+        return bool(reach(self.program, tree, range(start, end))) == (self.kind == "if")
+
+
 @dataclass(frozen=True, eq=False)
 class GraphMatcher:
     """A trigger pattern and the paths from it to each role."""
@@ -55,6 +68,7 @@ class GraphMatcher:
     roles: tuple[GraphRole, ...]
     labels: Taxonomy
     source: str = ""            # the pattern as written, variables unexpanded
+    conditions: tuple[GraphCondition, ...] = ()
 
     def __repr__(self) -> str:
         return f"<GraphMatcher {len(self.roles)} roles: {', '.join(r.head for r in self.roles)}>"
@@ -75,8 +89,8 @@ class GraphMatcher:
         """The trigger's fields, the tree's (`head`, `incoming`: they call for the parser),
         and those the paths' filters test."""
         found = set(self.trigger.fields) | {"head", "incoming"}
-        for role in self.roles:
-            found |= role.program.fields
+        for line in (*self.roles, *self.conditions):
+            found |= line.program.fields
         return frozenset(found)
 
     def _lacks_a_required_label(self, state: SentenceState) -> bool:
@@ -96,6 +110,8 @@ class GraphMatcher:
                 yield found
 
     def _event(self, walk: "_Walk", start: int, end: int, events) -> tuple[int, int, Arguments] | None:
+        if not all(c.holds(walk.tree, start, end) for c in self.conditions):
+            return None
         args: dict[str, tuple[Argument, ...]] = {"trigger": (Argument(start, end, _exact_mention(events, start, end)),)}
         lo, hi = start, end
         for role in self.roles:
@@ -132,13 +148,21 @@ class GraphMatcher:
         for start, end, events in candidates[:MAX_STARTS]:
             found = self._event(walk, start, end, events)
             where = f"{start}" if end == start + 1 else f"{start}-{end - 1}"
+            failed = next((c for c in self.conditions if not c.holds(walk.tree, start, end)), None)
             if found is not None:
                 verdict = f"event {quote(' '.join(words[found[0]:found[1]]))}"
+            elif failed is not None:
+                reached = reach(failed.program, walk.tree, range(start, end))
+                verdict = (f"no event: unless = {shorten(n.path_source(failed.path), 60)} reached "
+                           f"{_tokens(reached, words)}" if failed.kind == "unless" else
+                           f"no event: if = {shorten(n.path_source(failed.path), 60)} reached nothing")
             else:
                 lacking = next(role.name for role in self.roles if not role.optional
                                and not walk.arguments(role, reach(role.program, walk.tree, range(start, end))))
                 verdict = f"no event: required role {lacking} found nothing"
             lines.append(f"    trigger {where} {quote(' '.join(words[start:end]))}: {verdict}")
+            if failed is not None:
+                continue
             for role in self.roles:
                 lines.extend(self._role_lines(walk, role, start, end, words))
         if len(candidates) > MAX_STARTS:
@@ -258,6 +282,12 @@ def build_graph_matcher(graph: GraphPattern, taxonomy: Taxonomy, source: str = "
             errors.extend(err.all())
             continue
         roles.append(GraphRole(role.name, role.label, wanted, role.optional, role.path, program))
+    conditions = []
+    for condition in graph.conditions:
+        try:
+            conditions.append(GraphCondition(condition.kind, condition.path, compile_path(condition.path, taxonomy)))
+        except PatternError as err:
+            errors.extend(err.all())
     if errors:
         raise PatternError.collected(sorted(errors, key=lambda e: e.offset))
-    return GraphMatcher(trigger, tuple(roles), taxonomy, source)
+    return GraphMatcher(trigger, tuple(roles), taxonomy, source, tuple(conditions))

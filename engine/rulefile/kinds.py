@@ -373,10 +373,12 @@ def _check_graph_roles(state: "_State", spec: dict, graph: GraphPattern, source,
 
 
 def _graph_mention_uses(graph: GraphPattern, taxonomy: Taxonomy) -> list[MentionUse]:
-    """The trigger's mention uses, the `mention` tests of the paths' filters, and each
-    role's label."""
+    """The trigger's mention uses, the `mention` tests of the paths' filters (an `unless`
+    path's as if negated), and each role's label."""
     uses = _mention_uses(graph.trigger, taxonomy)
     in_paths = _PathMentionUses(taxonomy)
+    for condition in graph.conditions:
+        uses.extend(in_paths.visit(condition.path, condition.kind == "unless"))
     for role in graph.roles:
         uses.extend(in_paths.visit(role.path, False))
         wanted = taxonomy.expand(role.label) if role.label is not None else None
