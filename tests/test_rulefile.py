@@ -167,6 +167,7 @@ def test_bad_case_value_suggests_the_closest(tmp_path):
 
 def test_lexicon_by_lemma_finds_every_inflection_of_each_word(tmp_path):
     write(tmp_path / "talks.txt", "# meeting phrases\nhold talks\nmeet\n")
+    write(tmp_path / "meetings.txt", "meeting\n")
     rules = evx.load_rules(write(tmp_path / "rules.yml", """\
         rules:
           - {name: talks, label: Talk, type: lexicon, lexicon: talks.txt, match: lemma}
@@ -175,6 +176,15 @@ def test_lexicon_by_lemma_finds_every_inflection_of_each_word(tmp_path):
     records = rules.extract("They held talks, then met; he is holding talks. The talks ended.", mentions=True)
     assert [r.text for r in records if r.type == "Talk"] == ["held talks", "met", "holding talks"]
     assert [r.text for r in records if r.type == "Form"] == []
+
+    # a word of a phrase also stands for itself as a lemma: simplemma's lemma of "meetings" is
+    # "meeting", while that of "meeting" is "meet"
+    rules = evx.load_rules(write(tmp_path / "more.yml", """\
+        rules:
+          - {name: meetings, label: Meeting, type: lexicon, lexicon: meetings.txt, match: lemma}
+        """))
+    records = rules.extract("Two meetings, one meeting; they met.", mentions=True)
+    assert [r.text for r in records] == ["meetings", "meeting", "met"]
 
 
 @pytest.mark.parametrize("line, message, place", [

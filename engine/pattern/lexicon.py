@@ -64,31 +64,37 @@ def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]],
     `field` is the token field compared (see FIELDS)."""
     if field not in FIELDS:
         raise ValueError(f"a lexicon compares one of {', '.join(FIELDS)}, not {field!r}")
-    fold = _FOLDS[field]
+    forms = _FORMS[field]
     trie: dict = {}
     size = 0
     for phrase in phrases:
         phrase = phrase.strip()
         if not phrase:
             continue
-        words = [fold(phrase)] if _SIMPLE.fullmatch(phrase) else [fold(w) for w in tokenize(phrase)]
+        words = [phrase] if _SIMPLE.fullmatch(phrase) else tokenize(phrase)
         if not words:
             continue
-        node = trie
+        ends = [trie]
         for word in words:
-            node = node.setdefault(word, {})
-        if _END not in node:
+            ends = [node.setdefault(form, {}) for node in ends for form in forms(word)]
+        added = False
+        for node in ends:
+            added = added or _END not in node
             node[_END] = True
-            size += 1
+        size += added
     return Lexicon(trie, size, field)
 
 
-def _lemma(word: str) -> str:
+def _lemma_forms(word: str) -> tuple[str, ...]:
+    """A phrase word matched by lemma stands for its lemma and for itself taken as a lemma:
+    simplemma gives "meeting" the lemma "meet" but "meetings" the lemma "meeting", so the
+    line "meeting" must find both."""
     from ..text.lemma import lemmatize
-    return lemmatize(word)
+    return tuple(dict.fromkeys((lemmatize(word), word.lower())))
 
 
-_FOLDS: dict[str, Callable[[str], str]] = {"lower": str.lower, "word": str, "lemma": _lemma}
+_FORMS: dict[str, Callable[[str], tuple[str, ...]]] = {
+    "lower": lambda word: (word.lower(),), "word": lambda word: (word,), "lemma": _lemma_forms}
 
 
 def read_phrases(text: str) -> list[str]:
