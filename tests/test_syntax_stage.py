@@ -85,8 +85,8 @@ def test_contexts_count_as_well(tmp_path):
     assert rules.layers == Layers(tags=True)
 
 
-def test_the_bundled_rules_need_no_model():
-    assert evx.load_rules().layers == NONE
+def test_the_bundled_rules_read_tags_and_trees():
+    assert evx.load_rules().layers == Layers(tags=True, tree=True)
 
 
 def test_a_lexicon_rule_reads_only_its_field(tmp_path):
@@ -161,12 +161,15 @@ def test_the_tagger_gets_the_provided_tags_it_keeps():
     assert fake.parsed == [(["Troops", "attacked"], ["NOUN", "VERB"], ["NNS", "VBD"])]
 
 
-def test_the_bundled_rules_never_load_a_model():
+def test_rules_on_words_never_load_a_model(tmp_path):
     """Run in a fresh interpreter: no tagger or parser module is even imported."""
+    path = tmp_path / "words.yml"
+    path.write_text("rules:\n  - {name: v, label: VISIT, pattern: '[lower=president] (?<trigger> [lemma=visit])'}\n",
+                    encoding="utf-8")
     code = (
         "import sys, evx\n"
         "from evx.syntax import stage\n"
-        "rules = evx.load_rules()\n"
+        f"rules = evx.load_rules({str(path)!r})\n"
         "records = rules.extract('The president visited Paris on Monday.')\n"
         "assert records, records\n"
         "assert stage.models_loaded() == (False, False)\n"
