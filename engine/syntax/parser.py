@@ -431,6 +431,7 @@ class Parser:
             raise ValueError(f"the relation labels must include {ROOT_LABEL!r}")
         self._root = labels.index(ROOT_LABEL)
         self.chunk = 1024
+        self._fast: "_Lockstep | None | bool" = False
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Parser":
@@ -488,6 +489,17 @@ class Parser:
         words, tags, ups = self._ids(sentences, upos, xpos)
         order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k]))
         out: list[tuple[list[int], list[str]]] = [([], []) for _ in sentences]
+        lockstep = self._lockstep()
+        if lockstep is not None:
+            names = self.labels
+            for lo in range(0, len(order), self.chunk):
+                part = order[lo:lo + self.chunk]
+                heads, labels, start, end = lockstep.parse([words[k] for k in part], [tags[k] for k in part],
+                                                           [ups[k] for k in part])
+                heads, labels = heads.tolist(), labels.tolist()
+                for k, s, e in zip(part, start.tolist(), end.tolist()):
+                    out[k] = ([h - s if h != e else -1 for h in heads[s:e]], [names[i - 1] for i in labels[s:e]])
+            return out
         for lo in range(0, len(order), self.chunk):
             part = order[lo:lo + self.chunk]
             batch = Batch([words[k] for k in part], [tags[k] for k in part], [ups[k] for k in part])
@@ -500,6 +512,14 @@ class Parser:
                 hs[hs == e - s] = -1
                 out[k] = (hs.tolist(), [self.labels[i] for i in labels[s - 1 - j:e - 1 - j]])
         return out
+
+    def _lockstep(self) -> "_Lockstep | None":
+        """The faster loop of `parse`, for a stored model with relations given as arcs are made."""
+        if self._fast is False:
+            fit = (self.label_features is None and self.online is not None
+                   and isinstance(self.moves, PackedTable) and isinstance(self.online[1], PackedTable))
+            self._fast = _Lockstep(self) if fit else None
+        return self._fast
 
     def run(self, batch: Batch) -> None:
         """Make every transition of a batch with the move model."""
@@ -572,3 +592,213 @@ def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0
     q = np.clip(np.rint(weights / scale), -127, 127).astype(np.int8)
     kept = (top > cut * limit) & np.any(q != 0, axis=1)
     return {"rows": np.packbits(kept), "weights": q[kept], "scale": np.array([scale], dtype=np.float32)}
+
+
+# -- the shipped model's parsing loop -------------------------------------------------------
+#
+# `Parser.run` makes each transition through `Batch.positions`, `Batch.atoms`, `Features.rows`
+# and `PackedTable.scores`, which the training script shares. With stored (packed) tables, a
+# relation given to each arc as it is made and no tree labeller, `Parser.parse` goes through
+# `_Lockstep` instead: the same features, hashes and integer sums, so the same trees, in fewer
+# array operations per transition (the batches of one document are small, so that the cost of
+# a transition is mostly the number of array operations, not their size):
+#   - the stack keeps b0 just above its top, so that s0, s1, s2 and b0 are one gather;
+#   - the fixed neighbours of a slot (the word before and after it, the next two in the buffer,
+#     whether it is a word) are a table of the batch, and its children and valencies so far
+#     another, one gather each;
+#   - the move and relation templates are hashed together, the relation templates once for
+#     each of the two moves that make an arc, and a state's invalid moves and the `root`
+#     relation are table lookups added to the integer scores (no float conversion).
+
+# The positions in the order the lockstep loop gathers them (each its word, tag, UPOS and
+# relation: four atom columns), then the scalars and three constant columns for `mv`.
+_LOCK_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0m1", "s0p1", "s1p1", "b0m1",
+                   "s0l", "s0l2", "s0r", "s0r2", "s1l", "s1r", "s1r2", "b0l", "b0l2",
+                   "s0ll", "s0rr", "b0ll")
+_LOCK_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
+_NP = len(_LOCK_POSITIONS)
+_MV_COLUMN = {SHIFT: 4 * _NP + len(_LOCK_SCALARS), LEFT: 4 * _NP + len(_LOCK_SCALARS) + 1,
+              RIGHT: 4 * _NP + len(_LOCK_SCALARS) + 2}
+_N_COLUMNS = 4 * _NP + len(_LOCK_SCALARS) + 3
+# The fixed table of a slot: the word before it (0 at a sentence's first word), after it, the
+# next two slots of the buffer up to the ROOT, and 1 for a word (0 for NULL and the ROOT).
+_PREV, _NEXT, _NB1, _NB2, _WORD = range(5)
+_FIXED = 5
+# Which (of s0, s1, s2, b0) and which fixed column give b1 b2 s0m1 s0p1 s1p1 b0m1, then
+# whether b0, s0 and s1 are words (b0 is the ROOT once the buffer is empty).
+_FIX_WHO = np.array([3, 3, 0, 0, 1, 3, 3, 0, 1], dtype=np.intp)
+_FIX_COL = np.array([_NB1, _NB2, _PREV, _NEXT, _NEXT, _PREV, _WORD, _WORD, _WORD], dtype=np.int64)
+# The children table of a slot: l, l2, r, r2 and the left and right valencies so far.
+_KIDS = 6
+_KID_WHO = np.array([0, 0, 0, 0, 1, 1, 1, 3, 3, 0, 0, 1, 1, 3], dtype=np.intp)
+_KID_COL = np.array([0, 1, 2, 3, 0, 2, 3, 0, 1, 4, 5, 4, 5, 4], dtype=np.int64)
+# grandchildren: the l of s0l, the r of s0r, the l of b0l (columns of the gathered children)
+_GRAND_WHO = np.array([0, 2, 7], dtype=np.intp)
+_GRAND_COL = np.array([0, 2, 0], dtype=np.int64)
+_STACK_AT = np.array([-1, -2, -3, 0], dtype=np.int64)          # s0 s1 s2, and b0 above the top
+_DIST_OF = np.array([[-1, 1], [0, -1], [0, 0], [1, 0]], dtype=np.int64)   # (s0 s1 s2 b0) -> b0-s0, s0-s1
+_VALID_CODE = np.array([1, 2, 4], dtype=np.int64)                # b0, s0, s1 are words
+_BIG = np.int64(1 << 40)
+_SP_STEP = np.array([1, -1, -1], dtype=np.int64)
+_HEAD_WHO = np.array([0, 3, 1], dtype=np.intp)                   # LEFT: b0, RIGHT: s1
+_KID_SIDE = np.array([0, 0, 2], dtype=np.int64)                  # LEFT: l, RIGHT: r
+_VAL_SIDE2 = np.array([0, 4, 5], dtype=np.int64)
+
+
+def _valid_penalties() -> np.ndarray:
+    """By (b0 is a word) + 2 (s0 is) + 4 (s1 is): 0 for a valid move, -BIG for another (Batch.valid)."""
+    out = np.zeros((8, 3), dtype=np.int64)
+    for code in range(8):
+        words_left, s0, s1 = code & 1, code >> 1 & 1, code >> 2 & 1
+        valid = (words_left, s0 and (words_left or not s1), s1)
+        out[code] = [0 if v else -_BIG for v in valid]
+    return out
+
+
+class _Lockstep:
+    """The parsing loop of a stored parser with online relations (see above)."""
+
+    def __init__(self, parser: "Parser"):
+        move_features, (online_features, online_table) = parser.move_features, parser.online
+        self.moves, self.relations = parser.moves, online_table
+        column = {}
+        for q, prop in enumerate(PROPERTIES):
+            for p, name in enumerate(_LOCK_POSITIONS):
+                column[f"{name}.{prop}"] = 4 * p + q
+        for j, name in enumerate(_LOCK_SCALARS):
+            column[name] = 4 * _NP + j
+        # (seed, shift, columns) of every template hashed at each step: the move templates,
+        # then the relation templates as seen with LEFT and with RIGHT (once if they omit mv)
+        entries: list[tuple[int, np.uint64, list[int]]] = []
+
+        def add(features: Features, i: int, mv: int) -> int:
+            cols = [_MV_COLUMN[mv] if a == "mv" else column[a] for a in features.templates[i]]
+            entries.append((i + 1, features._shift, cols))
+            return len(entries) - 1
+
+        move_cols = [add(move_features, i, SHIFT) for i in range(len(move_features))]
+        online_cols = np.zeros((3, len(online_features)), dtype=np.intp)
+        for i, template in enumerate(online_features.templates):
+            online_cols[LEFT, i] = add(online_features, i, LEFT)
+            online_cols[RIGHT, i] = add(online_features, i, RIGHT) if "mv" in template else online_cols[LEFT, i]
+        order = sorted(range(len(entries)), key=lambda e: len(entries[e][2]))
+        where = np.empty(len(entries), dtype=np.intp)
+        where[order] = np.arange(len(entries))
+        ranked = [entries[e] for e in order]
+        self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64) * _MIX2
+        self.shifts = np.array([e[1] for e in ranked], dtype=np.uint64)
+        self.first = np.array([e[2][0] for e in ranked], dtype=np.intp)
+        self.steps = []
+        for j in range(1, max(len(e[2]) for e in ranked)):
+            start = next(i for i, e in enumerate(ranked) if len(e[2]) > j)
+            self.steps.append((start, np.array([e[2][j] for e in ranked[start:]], dtype=np.intp)))
+        self.move_cols = where[move_cols]
+        self.online_cols = where[online_cols]
+        self.penalty = _valid_penalties()
+        root = np.zeros((6, len(parser.labels)), dtype=np.int64)   # by 2 * move + (b0 is a word)
+        root[:, parser._root] = -_BIG
+        root[2 * LEFT, parser._root] = _BIG                       # LEFT onto the ROOT
+        self.root = root
+        self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
+
+    @staticmethod
+    def _sums(table: PackedTable, rows: np.ndarray) -> np.ndarray:
+        """The integer class scores (each biased by the same constant) of lines of table rows."""
+        if table.rowmap is not None:
+            rows = table.rowmap[rows]
+        total = table.packed[rows].sum(axis=1)
+        lanes = (total[:, :, None] >> table._shifts) & table._mask
+        return lanes.reshape(len(rows), -1)[:, :table.classes]
+
+    def parse(self, words: Sequence[np.ndarray], tags: Sequence[np.ndarray],
+              upos: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Heads and relations (ids + 1) by slot, and the first and ROOT slots, of sentences
+        longest first (slots as in Batch)."""
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        n = len(lengths)
+        start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)])[:n].astype(np.int64)
+        end = start + lengths
+        size = 1 + int((lengths + 1).sum())
+        props = np.zeros((size, 4), dtype=np.int64)        # word, tag, UPOS, relation so far
+        if n:
+            slots = np.concatenate([np.arange(s, e) for s, e in zip(start.tolist(), end.tolist())])
+            props[slots, 0] = np.concatenate(words)
+            props[slots, 1] = np.concatenate(tags)
+            props[slots, 2] = np.concatenate(upos)
+        props[end, :3] = ROOT_ID
+        props_flat = props.reshape(-1)
+        sent = np.zeros(size, dtype=np.int64)
+        sent_end = np.zeros(size, dtype=np.int64)
+        for k, (s, e) in enumerate(zip(start.tolist(), end.tolist())):
+            sent_end[s:e + 1] = e
+        slot = np.arange(size, dtype=np.int64)
+        fixed = np.zeros((size, _FIXED), dtype=np.int64)
+        fixed[:, _PREV] = slot - 1
+        fixed[start, _PREV] = 0
+        fixed[:, _NEXT] = slot + 1
+        fixed[:, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
+        fixed[:, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
+        fixed[:, _WORD] = slot < sent_end
+        fixed[0] = 0
+        fixed[end, _NEXT] = 0
+        fixed_flat = fixed.reshape(-1)
+        kids = np.zeros(size * _KIDS, dtype=np.int64)
+        head = np.zeros(size, dtype=np.int64)
+        width = (int(lengths[0]) if n else 0) + 4
+        stack = np.zeros(n * width, dtype=np.int64)
+        row = np.arange(n, dtype=np.int64) * width
+        sp = np.full(n, 3, dtype=np.int64)
+        b = start.copy()
+        stack[row + sp] = b
+        steps = 2 * lengths
+        total_steps = int(steps[0]) if n else 0
+        active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
+        mv_constants = self.constants
+        seeds, shifts, first_cols, hash_steps = self.seeds, self.shifts, self.first, self.steps
+        move_cols, online_cols = self.move_cols, self.online_cols
+        penalty, root = self.penalty, self.root
+        moves_table, relations = self.moves, self.relations
+        for m in active:
+            at = row[:m] + sp[:m]
+            state = stack[at[:, None] + _STACK_AT]                               # s0 s1 s2 b0
+            near = fixed_flat[state[:, _FIX_WHO] * _FIXED + _FIX_COL]            # b1 .. b0m1, words
+            got = kids[state[:, _KID_WHO] * _KIDS + _KID_COL]                    # children, valencies
+            grand = kids[got[:, _GRAND_WHO] * _KIDS + _GRAND_COL]
+            pos = np.concatenate((state, near[:, :6], got[:, :9], grand), axis=1)
+            dist = np.minimum(state @ _DIST_OF, _DMAX)
+            dist = _DIST[dist] * (state[:, :2] > 0)
+            atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, 9:], 4),
+                                    np.broadcast_to(mv_constants, (m, 3))), axis=1)
+            values = atoms.view(np.uint64)
+            key = values[:, first_cols] ^ seeds
+            key *= _MIX1
+            for lo, cols in hash_steps:
+                part = key[:, lo:]
+                part ^= values[:, cols]
+                part *= _MIX1
+            key ^= key >> _SHIFT29
+            key *= _MIX2
+            key >>= shifts
+            key = key.view(np.int64)
+            code = near[:, 6:] @ _VALID_CODE
+            scores = self._sums(moves_table, key[:, move_cols])
+            scores += penalty[code]
+            moves = scores.argmax(axis=1)
+            arcs = np.flatnonzero(moves)
+            if len(arcs):
+                mv = moves[arcs]
+                rel = self._sums(relations, key[arcs[:, None], online_cols[mv]])
+                rel += root[2 * mv + near[arcs, 6]]
+                label = rel.argmax(axis=1) + 1
+                d = state[arcs, 0]
+                h = state[arcs, _HEAD_WHO[mv]]
+                head[d] = h
+                props_flat[d * 4 + 3] = label
+                side = h * _KIDS + _KID_SIDE[mv]
+                kids[side + 1] = kids[side]
+                kids[side] = d
+                kids[h * _KIDS + _VAL_SIDE2[mv]] += 1
+            sp[:m] += _SP_STEP[moves]
+            b[:m] += moves == SHIFT
+            stack[row[:m] + sp[:m]] = b[:m]
+        return head, props[:, 3].copy(), start, end
