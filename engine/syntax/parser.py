@@ -517,7 +517,8 @@ class Parser:
         """The faster loop of `parse`, for a stored model with relations given as arcs are made."""
         if self._fast is False:
             fit = (self.label_features is None and self.online is not None
-                   and isinstance(self.moves, PackedTable) and isinstance(self.online[1], PackedTable))
+                   and isinstance(self.moves, PackedTable) and isinstance(self.online[1], PackedTable)
+                   and self.moves.rowmap is None and self.moves.packed.shape[1] == 1)
             self._fast = _Lockstep(self) if fit else None
         return self._fast
 
@@ -620,29 +621,30 @@ _NP = len(_LOCK_POSITIONS)
 _MV_COLUMN = {SHIFT: 4 * _NP + len(_LOCK_SCALARS), LEFT: 4 * _NP + len(_LOCK_SCALARS) + 1,
               RIGHT: 4 * _NP + len(_LOCK_SCALARS) + 2}
 _N_COLUMNS = 4 * _NP + len(_LOCK_SCALARS) + 3
-# The fixed table of a slot: the word before it (0 at a sentence's first word), after it, the
-# next two slots of the buffer up to the ROOT, and 1 for a word (0 for NULL and the ROOT).
-_PREV, _NEXT, _NB1, _NB2, _WORD = range(5)
-_FIXED = 5
-# Which (of s0, s1, s2, b0) and which fixed column give b1 b2 s0m1 s0p1 s1p1 b0m1, then
-# whether b0, s0 and s1 are words (b0 is the ROOT once the buffer is empty).
-_FIX_WHO = np.array([3, 3, 0, 0, 1, 3, 3, 0, 1], dtype=np.intp)
-_FIX_COL = np.array([_NB1, _NB2, _PREV, _NEXT, _NEXT, _PREV, _WORD, _WORD, _WORD], dtype=np.int64)
-# The children table of a slot: l, l2, r, r2 and the left and right valencies so far.
-_KIDS = 6
-_KID_WHO = np.array([0, 0, 0, 0, 1, 1, 1, 3, 3, 0, 0, 1, 1, 3], dtype=np.intp)
-_KID_COL = np.array([0, 1, 2, 3, 0, 2, 3, 0, 1, 4, 5, 4, 5, 4], dtype=np.int64)
+# The table of a slot: the word before it (0 at a sentence's first word) and after it, the next
+# two slots of the buffer up to the ROOT, 1 for a word (0 for NULL and the ROOT): fixed; then
+# its children l, l2, r, r2 and its left and right valencies so far.
+_PREV, _NEXT, _NB1, _NB2, _WORD, _L, _L2, _R, _R2, _VL, _VR = range(11)
+_SLOT = 11
+# What one gather takes from the table, for (s0, s1, s2, b0)[_WHO]: b1 b2 s0m1 s0p1 s1p1 b0m1,
+# the children (s0l s0l2 s0r s0r2 s1l s1r s1r2 b0l b0l2), whether b0, s0 and s1 are words, and
+# the valencies s0vl s0vr s1vl s1vr b0vl.
+_WHO = np.array([3, 3, 0, 0, 1, 3, 0, 0, 0, 0, 1, 1, 1, 3, 3, 3, 0, 1, 0, 0, 1, 1, 3], dtype=np.intp)
+_COL = np.array([_NB1, _NB2, _PREV, _NEXT, _NEXT, _PREV, _L, _L2, _R, _R2, _L, _R, _R2, _L, _L2,
+                 _WORD, _WORD, _WORD, _VL, _VR, _VL, _VR, _VL], dtype=np.int64)
+_G_POS, _G_WORDS, _G_VAL = slice(0, 15), slice(15, 18), slice(18, 23)
+_G_B0_WORD = 15
 # grandchildren: the l of s0l, the r of s0r, the l of b0l (columns of the gathered children)
-_GRAND_WHO = np.array([0, 2, 7], dtype=np.intp)
-_GRAND_COL = np.array([0, 2, 0], dtype=np.int64)
+_GRAND_WHO = np.array([6, 8, 13], dtype=np.intp)
+_GRAND_COL = np.array([_L, _R, _L], dtype=np.int64)
 _STACK_AT = np.array([-1, -2, -3, 0], dtype=np.int64)          # s0 s1 s2, and b0 above the top
 _DIST_OF = np.array([[-1, 1], [0, -1], [0, 0], [1, 0]], dtype=np.int64)   # (s0 s1 s2 b0) -> b0-s0, s0-s1
 _VALID_CODE = np.array([1, 2, 4], dtype=np.int64)                # b0, s0, s1 are words
 _BIG = np.int64(1 << 40)
 _SP_STEP = np.array([1, -1, -1], dtype=np.int64)
 _HEAD_WHO = np.array([0, 3, 1], dtype=np.intp)                   # LEFT: b0, RIGHT: s1
-_KID_SIDE = np.array([0, 0, 2], dtype=np.int64)                  # LEFT: l, RIGHT: r
-_VAL_SIDE2 = np.array([0, 4, 5], dtype=np.int64)
+_KID_SIDE = np.array([0, _L, _R], dtype=np.int64)
+_VAL_SIDE2 = np.array([0, _VL, _VR], dtype=np.int64)
 
 
 def _valid_penalties() -> np.ndarray:
@@ -700,6 +702,11 @@ class _Lockstep:
         root[2 * LEFT, parser._root] = _BIG                       # LEFT onto the ROOT
         self.root = root
         self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
+        if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
+            raise ValueError("the lockstep loop takes a dense move table of one word a row")
+        self.move_words = np.ascontiguousarray(self.moves.packed[:, 0])
+        self.move_lanes = self.moves._shifts[:self.moves.classes]
+        self.move_mask = self.moves._mask
 
     @staticmethod
     def _sums(table: PackedTable, rows: np.ndarray) -> np.ndarray:
@@ -727,48 +734,44 @@ class _Lockstep:
             props[slots, 2] = np.concatenate(upos)
         props[end, :3] = ROOT_ID
         props_flat = props.reshape(-1)
-        sent = np.zeros(size, dtype=np.int64)
         sent_end = np.zeros(size, dtype=np.int64)
-        for k, (s, e) in enumerate(zip(start.tolist(), end.tolist())):
+        for s, e in zip(start.tolist(), end.tolist()):
             sent_end[s:e + 1] = e
         slot = np.arange(size, dtype=np.int64)
-        fixed = np.zeros((size, _FIXED), dtype=np.int64)
-        fixed[:, _PREV] = slot - 1
-        fixed[start, _PREV] = 0
-        fixed[:, _NEXT] = slot + 1
-        fixed[:, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
-        fixed[:, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
-        fixed[:, _WORD] = slot < sent_end
-        fixed[0] = 0
-        fixed[end, _NEXT] = 0
-        fixed_flat = fixed.reshape(-1)
-        kids = np.zeros(size * _KIDS, dtype=np.int64)
+        table = np.zeros((size, _SLOT), dtype=np.int64)
+        table[:, _PREV] = slot - 1
+        table[start, _PREV] = 0
+        table[:, _NEXT] = slot + 1
+        table[:, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
+        table[:, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
+        table[:, _WORD] = slot < sent_end
+        table[0] = 0
+        table[end, _NEXT] = 0
+        flat = table.reshape(-1)
         head = np.zeros(size, dtype=np.int64)
         width = (int(lengths[0]) if n else 0) + 4
         stack = np.zeros(n * width, dtype=np.int64)
-        row = np.arange(n, dtype=np.int64) * width
-        sp = np.full(n, 3, dtype=np.int64)
-        b = start.copy()
-        stack[row + sp] = b
+        top = np.arange(n, dtype=np.int64) * width + 3       # where b0 is kept, above the stack
+        stack[top] = start
         steps = 2 * lengths
         total_steps = int(steps[0]) if n else 0
         active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
-        mv_constants = self.constants
+        mv_block = np.tile(self.constants, (n, 1))
         seeds, shifts, first_cols, hash_steps = self.seeds, self.shifts, self.first, self.steps
         move_cols, online_cols = self.move_cols, self.online_cols
         penalty, root = self.penalty, self.root
-        moves_table, relations = self.moves, self.relations
+        move_lanes, move_mask, relations = self.move_lanes, self.move_mask, self.relations
+        move_words = self.move_words
         for m in active:
-            at = row[:m] + sp[:m]
+            at = top[:m]
             state = stack[at[:, None] + _STACK_AT]                               # s0 s1 s2 b0
-            near = fixed_flat[state[:, _FIX_WHO] * _FIXED + _FIX_COL]            # b1 .. b0m1, words
-            got = kids[state[:, _KID_WHO] * _KIDS + _KID_COL]                    # children, valencies
-            grand = kids[got[:, _GRAND_WHO] * _KIDS + _GRAND_COL]
-            pos = np.concatenate((state, near[:, :6], got[:, :9], grand), axis=1)
+            got = flat[state[:, _WHO] * _SLOT + _COL]
+            grand = flat[got[:, _GRAND_WHO] * _SLOT + _GRAND_COL]
+            pos = np.concatenate((state, got[:, _G_POS], grand), axis=1)
             dist = np.minimum(state @ _DIST_OF, _DMAX)
             dist = _DIST[dist] * (state[:, :2] > 0)
-            atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, 9:], 4),
-                                    np.broadcast_to(mv_constants, (m, 3))), axis=1)
+            atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, _G_VAL], 4),
+                                    mv_block[:m]), axis=1)
             values = atoms.view(np.uint64)
             key = values[:, first_cols] ^ seeds
             key *= _MIX1
@@ -780,25 +783,25 @@ class _Lockstep:
             key *= _MIX2
             key >>= shifts
             key = key.view(np.int64)
-            code = near[:, 6:] @ _VALID_CODE
-            scores = self._sums(moves_table, key[:, move_cols])
-            scores += penalty[code]
+            scores = (move_words[key[:, move_cols]].sum(axis=1)[:, None] >> move_lanes) & move_mask
+            scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
             moves = scores.argmax(axis=1)
             arcs = np.flatnonzero(moves)
             if len(arcs):
                 mv = moves[arcs]
                 rel = self._sums(relations, key[arcs[:, None], online_cols[mv]])
-                rel += root[2 * mv + near[arcs, 6]]
-                label = rel.argmax(axis=1) + 1
+                rel += root[2 * mv + got[arcs, _G_B0_WORD]]
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
                 head[d] = h
-                props_flat[d * 4 + 3] = label
-                side = h * _KIDS + _KID_SIDE[mv]
-                kids[side + 1] = kids[side]
-                kids[side] = d
-                kids[h * _KIDS + _VAL_SIDE2[mv]] += 1
-            sp[:m] += _SP_STEP[moves]
-            b[:m] += moves == SHIFT
-            stack[row[:m] + sp[:m]] = b[:m]
+                props_flat[d * 4 + 3] = rel.argmax(axis=1) + 1
+                h *= _SLOT
+                side = h + _KID_SIDE[mv]
+                flat[side + 1] = flat[side]
+                flat[side] = d
+                flat[h + _VAL_SIDE2[mv]] += 1
+            at += _SP_STEP[moves]
+            b0 = state[:, 3]
+            b0 += moves == SHIFT
+            stack[at] = b0
         return head, props[:, 3].copy(), start, end
