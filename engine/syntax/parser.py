@@ -518,7 +518,8 @@ class Parser:
         if self._fast is False:
             fit = (self.label_features is None and self.online is not None
                    and isinstance(self.moves, PackedTable) and isinstance(self.online[1], PackedTable)
-                   and self.moves.rowmap is None and self.moves.packed.shape[1] == 1)
+                   and self.moves.rowmap is None and self.moves.packed.shape[1] == 1
+                   and self.online[0].bits <= self.move_features.bits)
             self._fast = _Lockstep(self) if fit else None
         return self._fast
 
@@ -688,12 +689,19 @@ class _Lockstep:
         where[order] = np.arange(len(entries))
         ranked = [entries[e] for e in order]
         self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64) * _MIX2
-        self.shifts = np.array([e[1] for e in ranked], dtype=np.uint64)
-        self.first = np.array([e[2][0] for e in ranked], dtype=np.intp)
+        # the atoms of every hashing pass, gathered at once: the first atom of each template,
+        # then the j-th atom of each template that has one (a suffix, in order of arity)
+        self.width = len(ranked)
+        gather = [e[2][0] for e in ranked]
         self.steps = []
         for j in range(1, max(len(e[2]) for e in ranked)):
             start = next(i for i, e in enumerate(ranked) if len(e[2]) > j)
-            self.steps.append((start, np.array([e[2][j] for e in ranked[start:]], dtype=np.intp)))
+            self.steps.append((start, len(gather), len(gather) + len(ranked) - start))
+            gather += [e[2][j] for e in ranked[start:]]
+        self.gather = np.array(gather, dtype=np.intp)
+        # one shift for the whole key: the move table's; the relation table's rows are shifted on
+        self.shift = move_features._shift
+        self.online_shift = int(online_features._shift) - int(move_features._shift)
         self.move_cols = where[move_cols]
         self.online_cols = where[online_cols]
         self.penalty = _valid_penalties()
@@ -757,7 +765,8 @@ class _Lockstep:
         total_steps = int(steps[0]) if n else 0
         active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
         mv_block = np.tile(self.constants, (n, 1))
-        seeds, shifts, first_cols, hash_steps = self.seeds, self.shifts, self.first, self.steps
+        seeds, shift, gather, hash_steps, width = self.seeds, self.shift, self.gather, self.steps, self.width
+        online_shift = self.online_shift
         move_cols, online_cols = self.move_cols, self.online_cols
         penalty, root = self.penalty, self.root
         move_lanes, move_mask, relations = self.move_lanes, self.move_mask, self.relations
@@ -772,16 +781,16 @@ class _Lockstep:
             dist = _DIST[dist] * (state[:, :2] > 0)
             atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, _G_VAL], 4),
                                     mv_block[:m]), axis=1)
-            values = atoms.view(np.uint64)
-            key = values[:, first_cols] ^ seeds
+            values = atoms.view(np.uint64)[:, gather]
+            key = values[:, :width] ^ seeds
             key *= _MIX1
-            for lo, cols in hash_steps:
+            for lo, a, b in hash_steps:
                 part = key[:, lo:]
-                part ^= values[:, cols]
+                part ^= values[:, a:b]
                 part *= _MIX1
             key ^= key >> _SHIFT29
             key *= _MIX2
-            key >>= shifts
+            key >>= shift
             key = key.view(np.int64)
             scores = (move_words[key[:, move_cols]].sum(axis=1)[:, None] >> move_lanes) & move_mask
             scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
@@ -789,7 +798,7 @@ class _Lockstep:
             arcs = np.flatnonzero(moves)
             if len(arcs):
                 mv = moves[arcs]
-                rel = self._sums(relations, key[arcs[:, None], online_cols[mv]])
+                rel = self._sums(relations, key[arcs[:, None], online_cols[mv]] >> online_shift)
                 rel += root[2 * mv + got[arcs, _G_B0_WORD]]
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
