@@ -634,7 +634,6 @@ _WHO = np.array([3, 3, 0, 0, 1, 3, 0, 0, 0, 0, 1, 1, 1, 3, 3, 3, 0, 1, 0, 0, 1, 
 _COL = np.array([_NB1, _NB2, _PREV, _NEXT, _NEXT, _PREV, _L, _L2, _R, _R2, _L, _R, _R2, _L, _L2,
                  _WORD, _WORD, _WORD, _VL, _VR, _VL, _VR, _VL], dtype=np.int64)
 _G_POS, _G_WORDS, _G_VAL = slice(0, 15), slice(15, 18), slice(18, 23)
-_G_B0_WORD = 15
 # grandchildren: the l of s0l, the r of s0r, the l of b0l (columns of the gathered children)
 _GRAND_WHO = np.array([6, 8, 13], dtype=np.intp)
 _GRAND_COL = np.array([_L, _R, _L], dtype=np.int64)
@@ -646,9 +645,6 @@ _SP_STEP = np.array([1, -1, -1], dtype=np.int64)
 _HEAD_WHO = np.array([0, 3, 1], dtype=np.intp)                   # LEFT: b0, RIGHT: s1
 _KID_SIDE = np.array([0, _L, _R], dtype=np.int64)
 _VAL_SIDE2 = np.array([0, _VL, _VR], dtype=np.int64)
-
-
-_BIG32 = np.int32(1 << 24)
 
 
 def _unpacked(table: PackedTable) -> tuple[np.ndarray, np.ndarray]:
@@ -724,13 +720,13 @@ class _Lockstep:
         self.penalty = _valid_penalties()
         # The relation table unpacked to its int8 weights, a row of 64 bytes each (one gather
         # and an int32 sum cost less than the packed words for 51 classes), through its row map.
+        # The relation `root` and the padding weigh -128 in every row: their sum over the
+        # templates is below any other relation's (weights lie within -127..127), so that an
+        # arc never gets them; the one arc from the ROOT in each sentence gets `root` after.
         self.relation_rows, self.relation_weights = _unpacked(online_table)
-        width = self.relation_weights.shape[1]
-        root = np.zeros((6, width), dtype=np.int32)               # by 2 * move + (b0 is a word)
-        root[:, online_table.classes:] = -_BIG32                   # padding
-        root[:, parser._root] = -_BIG32
-        root[2 * LEFT, parser._root] = _BIG32                      # LEFT onto the ROOT
-        self.root = root
+        self.relation_weights[:, online_table.classes:] = -128
+        self.relation_weights[:, parser._root] = -128
+        self.root = parser._root
         self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
         if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
             raise ValueError("the lockstep loop takes a dense move table of one word a row")
@@ -790,7 +786,7 @@ class _Lockstep:
         seeds, shift, gather, hash_steps, width = self.seeds, self.shift, self.gather, self.steps, self.width
         online_shift = self.online_shift
         move_cols, online_cols = self.move_cols, self.online_cols
-        penalty, root = self.penalty, self.root
+        penalty = self.penalty
         move_lanes, move_mask, relations = self.move_lanes, self.move_mask, self.relations
         move_words = self.move_words
         relation_rows, relation_weights = self.relation_rows, self.relation_weights
@@ -818,12 +814,11 @@ class _Lockstep:
             scores = (move_words[key[:, move_cols]].sum(axis=1)[:, None] >> move_lanes) & move_mask
             scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
             moves = scores.argmax(axis=1)
-            arcs = np.flatnonzero(moves)
+            arcs = moves.nonzero()[0]
             if len(arcs):
                 mv = moves[arcs]
                 rows = key[arcs[:, None], online_cols[mv]] >> online_shift
                 rel = relation_weights[relation_rows[rows]].sum(axis=1, dtype=np.int32)
-                rel += root[2 * mv + got[arcs, _G_B0_WORD]]
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
                 head[d] = h
@@ -837,4 +832,5 @@ class _Lockstep:
             b0 = state[:, 3]
             b0 += moves == SHIFT
             stack[at] = b0
+        props[head == sent_end, 3] = self.root + 1       # the arcs from the ROOT (and slot 0)
         return head, props[:, 3].copy(), start, end
