@@ -471,6 +471,11 @@ class Parser:
         if not sentences:
             return [], [], []
         ends = np.cumsum([len(s) for s in sentences])[:-1]
+        words, tags, ups = self._flat_ids(sentences, upos, xpos)
+        return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
+
+    def _flat_ids(self, sentences, upos, xpos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The word, tag and UPOS ids of the words of all sentences, end to end."""
         flat_upos = [u for us in upos for u in us]
         flat_xpos = [x for xs in xpos for x in xs]
         try:
@@ -480,26 +485,30 @@ class Parser:
         except (AttributeError, TypeError):
             bad = next(x for x in (*(w for s in sentences for w in s), *flat_upos, *flat_xpos) if not isinstance(x, str))
             raise TypeError(f"parse: words and tags must be strings, not {type(bad).__name__}") from None
-        return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
+        return words, tags, ups
 
     def parse(self, sentences: Sequence[Sequence[str]], upos: Sequence[Sequence[str]],
               xpos: Sequence[Sequence[str]]) -> list[tuple[list[int], list[str]]]:
         """(heads, relations) for each sentence: 0-based heads, -1 for the root, whose relation is `root`."""
         _check_lengths(sentences, upos, xpos)
-        words, tags, ups = self._ids(sentences, upos, xpos)
         order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k]))
         out: list[tuple[list[int], list[str]]] = [([], []) for _ in sentences]
         lockstep = self._lockstep()
         if lockstep is not None:
+            if not sentences:
+                return out
+            ids = np.stack(self._flat_ids(sentences, upos, xpos), axis=1)
+            lengths = np.array([len(s) for s in sentences], dtype=np.int64)
+            offsets = np.cumsum(lengths) - lengths
             names = self.labels
             for lo in range(0, len(order), self.chunk):
                 part = order[lo:lo + self.chunk]
-                heads, labels, start, end = lockstep.parse([words[k] for k in part], [tags[k] for k in part],
-                                                           [ups[k] for k in part])
+                heads, labels, start, end = lockstep.parse(ids, offsets[part], lengths[part])
                 heads, labels = heads.tolist(), labels.tolist()
                 for k, s, e in zip(part, start.tolist(), end.tolist()):
                     out[k] = ([h - s if h != e else -1 for h in heads[s:e]], [names[i - 1] for i in labels[s:e]])
             return out
+        words, tags, ups = self._ids(sentences, upos, xpos)
         for lo in range(0, len(order), self.chunk):
             part = order[lo:lo + self.chunk]
             batch = Batch([words[k] for k in part], [tags[k] for k in part], [ups[k] for k in part])
@@ -743,26 +752,22 @@ class _Lockstep:
         lanes = (total[:, :, None] >> table._shifts) & table._mask
         return lanes.reshape(len(rows), -1)[:, :table.classes]
 
-    def parse(self, words: Sequence[np.ndarray], tags: Sequence[np.ndarray],
-              upos: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def parse(self, ids: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Heads and relations (ids + 1) by slot, and the first and ROOT slots, of sentences
-        longest first (slots as in Batch)."""
-        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        longest first (slots as in Batch), each `lengths` rows of `ids` (word, tag, UPOS ids)
+        from `offsets`."""
         n = len(lengths)
         start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)])[:n].astype(np.int64)
         end = start + lengths
         size = 1 + int((lengths + 1).sum())
         props = np.zeros((size, 4), dtype=np.int64)        # word, tag, UPOS, relation so far
-        if n:
-            slots = np.concatenate([np.arange(s, e) for s, e in zip(start.tolist(), end.tolist())])
-            props[slots, 0] = np.concatenate(words)
-            props[slots, 1] = np.concatenate(tags)
-            props[slots, 2] = np.concatenate(upos)
+        sentence = np.repeat(np.arange(n), lengths + 1)     # of slots 1 ..
+        sent_end = np.concatenate([[0], end[sentence]])
+        words = np.flatnonzero(np.arange(1, size) < sent_end[1:]) + 1
+        props[words, :3] = ids[words - (start - offsets)[sentence[words - 1]]]
         props[end, :3] = ROOT_ID
         props_flat = props.reshape(-1)
-        sent_end = np.zeros(size, dtype=np.int64)
-        for s, e in zip(start.tolist(), end.tolist()):
-            sent_end[s:e + 1] = e
         slot = np.arange(size, dtype=np.int64)
         table = np.zeros((size, _SLOT), dtype=np.int64)
         table[:, _PREV] = slot - 1
