@@ -732,9 +732,12 @@ class _Lockstep:
         # The relation `root` and the padding weigh -128 in every row: their sum over the
         # templates is below any other relation's (weights lie within -127..127), so that an
         # arc never gets them; the one arc from the ROOT in each sentence gets `root` after.
-        self.relation_rows, self.relation_weights = _unpacked(online_table)
-        self.relation_weights[:, online_table.classes:] = -128
-        self.relation_weights[:, parser._root] = -128
+        # Column 0 is no relation, so that the best column is the relation's id + 1 (as kept).
+        self.relation_rows, unpacked = _unpacked(online_table)
+        classes = online_table.classes
+        self.relation_weights = np.full((len(unpacked), -(-(classes + 1) // 64) * 64), -128, dtype=np.int8)
+        self.relation_weights[:, 1:classes + 1] = unpacked[:, :classes]
+        self.relation_weights[:, parser._root + 1] = -128
         self.root = parser._root
         self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
         if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
@@ -761,7 +764,10 @@ class _Lockstep:
         start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)])[:n].astype(np.int64)
         end = start + lengths
         size = 1 + int((lengths + 1).sum())
-        props = np.zeros((size, 4), dtype=np.int64)        # word, tag, UPOS, relation so far
+        # Slot `size` is below every stack: no word, like slot 0, but after every slot, so that
+        # b0 - s0 and s0 - s1 are negative when s0 or s1 is missing (a distance of 0).
+        empty = size
+        props = np.zeros((size + 1, 4), dtype=np.int64)    # word, tag, UPOS, relation so far
         sentence = np.repeat(np.arange(n), lengths + 1)     # of slots 1 ..
         sent_end = np.concatenate([[0], end[sentence]])
         words = np.flatnonzero(np.arange(1, size) < sent_end[1:]) + 1
@@ -769,25 +775,27 @@ class _Lockstep:
         props[end, :3] = ROOT_ID
         props_flat = props.reshape(-1)
         slot = np.arange(size, dtype=np.int64)
-        table = np.zeros((size, _SLOT), dtype=np.int64)
-        table[:, _PREV] = slot - 1
+        table = np.zeros((size + 1, _SLOT), dtype=np.int64)
+        table[:size, _PREV] = slot - 1
         table[start, _PREV] = 0
-        table[:, _NEXT] = slot + 1
-        table[:, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
-        table[:, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
-        table[:, _WORD] = slot < sent_end
+        table[:size, _NEXT] = slot + 1
+        table[:size, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
+        table[:size, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
+        table[:size, _WORD] = slot < sent_end
         table[0] = 0
         table[end, _NEXT] = 0
         flat = table.reshape(-1)
         head = np.zeros(size, dtype=np.int64)
         width = (int(lengths[0]) if n else 0) + 4
-        stack = np.zeros(n * width, dtype=np.int64)
+        stack = np.full(n * width, empty, dtype=np.int64)
         top = np.arange(n, dtype=np.int64) * width + 3       # where b0 is kept, above the stack
         stack[top] = start
         steps = 2 * lengths
         total_steps = int(steps[0]) if n else 0
         active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
         mv_block = np.tile(self.constants, (n, 1))
+        distance = np.zeros(_DMAX + 1 + size, dtype=np.int64)    # a negative difference: 0
+        distance[:_DMAX + 1] = _DIST
         seeds, shift, gather, hash_steps, width = self.seeds, self.shift, self.gather, self.steps, self.width
         online_shift = self.online_shift
         move_cols, online_cols = self.move_cols, self.online_cols
@@ -801,8 +809,7 @@ class _Lockstep:
             got = flat[state[:, _WHO] * _SLOT + _COL]
             grand = flat[got[:, _GRAND_WHO] * _SLOT + _GRAND_COL]
             pos = np.concatenate((state, got[:, _G_POS], grand), axis=1)
-            dist = np.minimum(state @ _DIST_OF, _DMAX)
-            dist = _DIST[dist] * (state[:, :2] > 0)
+            dist = distance[np.minimum(state @ _DIST_OF, _DMAX)]
             atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, _G_VAL], 4),
                                     mv_block[:m]), axis=1)
             values = atoms.view(np.uint64)[:, gather]
@@ -827,7 +834,7 @@ class _Lockstep:
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
                 head[d] = h
-                props_flat[d * 4 + 3] = rel.argmax(axis=1) + 1
+                props_flat[d * 4 + 3] = rel.argmax(axis=1)
                 h *= _SLOT
                 side = h + _KID_SIDE[mv]
                 flat[side + 1] = flat[side]
@@ -837,5 +844,6 @@ class _Lockstep:
             b0 = state[:, 3]
             b0 += moves == SHIFT
             stack[at] = b0
-        props[head == sent_end, 3] = self.root + 1       # the arcs from the ROOT (and slot 0)
-        return head, props[:, 3].copy(), start, end
+        labels = props[:size, 3]
+        labels[head == sent_end] = self.root + 1          # the arcs from the ROOT (and slot 0)
+        return head, labels, start, end

@@ -172,7 +172,7 @@ class Tagger:
         self._passes = passes
         self._types: dict[str, int] = {}
         self._lows: list[str] = []           # each type's lowered word, for the pair features
-        self._pairs: dict[int, tuple[int, int]] = {}     # (type, type) -> (b- row, b+ row)
+        self._pairs: dict[int, int] = {}     # type << 32 | type -> (b- row) << 32 | (b+ row)
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
         # int16 holds any word type's sum of int8 weights: at most 16 features, each within +-127.
@@ -272,7 +272,7 @@ class Tagger:
         padded[where[within == length - 1] + 2] = after
         order = np.argsort(-lengths, kind="stable")
         word0, by_len = first[order], lengths[order]
-        minus, plus = self._pair_rows(padded.tolist())
+        minus, plus = self._pair_rows(padded)
         minus, plus = minus[where - 1], plus[where]
         right = None
         for t, weights in enumerate(self._passes):
@@ -286,24 +286,26 @@ class Tagger:
             right = self._greedy(static, weights, word0, by_len)
         return right
 
-    def _pair_rows(self, padded: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def _pair_rows(self, padded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each two neighbours in `padded` (type ids), the rows of their pair as the
         second word's b- feature and as the first word's b+ feature (0 if not a feature)."""
         cache = self._pairs
         if len(cache) > 4 * _CACHE_LIMIT:
             cache.clear()
-        lows = self._lows
-        get = self._index.get
-        found = []
-        for a, b in itertools.pairwise(padded):
-            key = a << 32 | b
-            rows = cache.get(key)
-            if rows is None:
-                pair = f"{lows[a]} {lows[b]}"
-                rows = cache[key] = (get("b-=" + pair, 0), get("b+=" + pair, 0))
-            found.append(rows)
-        both = np.array(found, np.int64).reshape(-1, 2)
-        return both[:, 0], both[:, 1]
+        keys = ((padded[:-1] << 32) | padded[1:]).tolist()
+        found = list(map(cache.get, keys))       # (b- row) << 32 | (b+ row), by the pair's key
+        if None in found:
+            lows = self._lows
+            get = self._index.get
+            for i, key in enumerate(keys):
+                if found[i] is None:
+                    rows = cache.get(key)
+                    if rows is None:
+                        pair = f"{lows[key >> 32]} {lows[key & 0xFFFFFFFF]}"
+                        rows = cache[key] = get("b-=" + pair, 0) << 32 | get("b+=" + pair, 0)
+                    found[i] = rows
+        both = np.array(found, np.int64)
+        return both >> 32, both & 0xFFFFFFFF
 
     def _right_scores(self, weights: _Pass, right: np.ndarray, within: np.ndarray,
                       length: np.ndarray) -> np.ndarray:
@@ -332,8 +334,9 @@ class Tagger:
             return out
         state = np.full(len(word0), outside * k + outside, np.int64)     # a1 * k + a2
         active = len(word0)
-        for p in range(int(by_len[0]) if len(by_len) else 0):
-            while by_len[active - 1] <= p:
+        lengths = by_len.tolist()
+        for p in range(lengths[0] if lengths else 0):
+            while lengths[active - 1] <= p:
                 active -= 1
             at = word0[:active] + p
             now = state[:active]
