@@ -37,6 +37,8 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "tagger.npz"
 
 # The places a word's features are seen from; 0 is the word itself.
 PLACES = (0, -2, -1, 1, 2)
+_PLACE_OFFSETS = np.array(PLACES, dtype=np.int64)
+_PLACE_INDEX = np.arange(len(PLACES))
 
 
 @dataclass(frozen=True)
@@ -275,11 +277,9 @@ class Tagger:
         minus, plus = self._pair_rows(padded)
         minus, plus = minus[where - 1], plus[where]
         right = None
+        seen = padded[where[None, :] + _PLACE_OFFSETS[:, None]]        # the type at each place
         for t, weights in enumerate(self._passes):
-            table = self._tables[t]
-            static = table[padded[where], 0].astype(np.int32)
-            for p, place in enumerate(PLACES[1:], 1):
-                static += table[padded[where + place], p]
+            static = self._tables[t][seen, _PLACE_INDEX[:, None]].sum(axis=0, dtype=np.int32)
             static += weights.sum_rows(np.stack([minus, plus], axis=1))
             if right is not None:
                 static += self._right_scores(weights, right, within, length)
@@ -332,18 +332,25 @@ class Tagger:
                 out[i] = best
                 now = now // k + best * k
             return out
-        state = np.full(len(word0), outside * k + outside, np.int64)     # a1 * k + a2
-        active = len(word0)
-        lengths = by_len.tolist()
-        for p in range(lengths[0] if lengths else 0):
-            while lengths[active - 1] <= p:
-                active -= 1
-            at = word0[:active] + p
+        # The words position by position (of each position, the sentences longest first), so
+        # that the words of a step are a slice.
+        n = len(word0)
+        within = np.arange(len(static)) - np.repeat(np.cumsum(by_len) - by_len, by_len)
+        words = np.repeat(word0, by_len) + within
+        order = words[np.argsort(within * n + np.repeat(np.arange(n), by_len), kind="stable")]
+        counts = np.bincount(within).tolist() if len(within) else []
+        ranked = static[order]
+        chosen = np.empty(len(static), np.int64)
+        state = np.full(n, outside * k + outside, np.int64)     # a1 * k + a2
+        at = 0
+        for active in counts:
             now = state[:active]
-            best = (static[at] + history[now]).argmax(axis=1)
-            out[at] = best
+            best = (ranked[at:at + active] + history[now]).argmax(axis=1)
+            chosen[at:at + active] = best
             now //= k
             now += best * k
+            at += active
+        out[order] = chosen
         return out
 
 
