@@ -22,7 +22,15 @@ def _base(rel: str) -> str:
 
 
 def _in_np(rel: str) -> bool:
-    return rel in _NP_PARTS or (_base(rel) in _NP_PARTS and rel != "compound:prt")
+    known = _IN_NP.get(rel)
+    if known is None:
+        known = rel in _NP_PARTS or (_base(rel) in _NP_PARTS and rel != "compound:prt")
+        if len(_IN_NP) < 4096:
+            _IN_NP[rel] = known
+    return known
+
+
+_IN_NP: dict[str, bool] = {}       # by relation, as met
 
 
 def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
@@ -122,7 +130,10 @@ def _np_members(h: int, upos: list[str], rels: list[str], deps: list[list[int]])
             if d in members:
                 continue
             rel = rels[d]
-            if _in_np(rel) or (rel == "case" and upos[d] == "PART") or (rel == "advmod" and x != h and d < x):
+            in_np = _IN_NP.get(rel)
+            if in_np is None:
+                in_np = _in_np(rel)
+            if in_np or (rel == "case" and upos[d] == "PART") or (rel == "advmod" and x != h and d < x):
                 members.add(d)
                 todo.append(d)
     # a hyphen between two parts of the phrase joins them: `a two - state solution`

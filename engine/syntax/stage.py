@@ -85,8 +85,9 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     untagged = [i for i, s in enumerate(sentences)
                 if any(not t.tag or not t.pos for t in s.tokens)]
     tags: dict[int, tuple[list[str], list[str]]] = {}
+    words = {i: [t.word for t in sentences[i].tokens] for i in untagged}
     if untagged:
-        results = annotator.tag([[t.word for t in sentences[i].tokens] for i in untagged])
+        results = annotator.tag([words[i] for i in untagged])
         for i, (upos, xpos) in zip(untagged, results):
             tokens = sentences[i].tokens
             tags[i] = ([t.pos or u for t, u in zip(tokens, upos)], [t.tag or x for t, x in zip(tokens, xpos)])
@@ -100,7 +101,8 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
         picked = [sentences[i].tokens for i in unparsed]
         upos = [tags[i][0] if i in tags else [t.pos for t in ts] for i, ts in zip(unparsed, picked)]
         xpos = [tags[i][1] if i in tags else [t.tag for t in ts] for i, ts in zip(unparsed, picked)]
-        results = annotator.parse([[t.word for t in ts] for ts in picked], upos, xpos)
+        results = annotator.parse([words[i] if i in words else [t.word for t in ts] for i, ts in zip(unparsed, picked)],
+                                  upos, xpos)
         for i, (heads, deps) in zip(unparsed, results):
             trees[i] = (heads, deps)
     for i, s in enumerate(sentences):
@@ -141,8 +143,8 @@ def _with_fields(s: Sentence, upos: list[str], xpos: list[str], tree: tuple[list
     else:
         chunk = [t.chunk or c for t, c in zip(tokens, chunks)]
     if Token._fields == _FIELDS:      # one tuple per token, built in place of three _replace calls
-        made = tuple(_new_tuple(Token, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], x, t[8], d, o, u, c, h))
-                     for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk))
+        made = tuple([_new_tuple(Token, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], x, t[8], d, o, u, c, h))
+                      for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk)])
     else:
         made = tuple(t._replace(pos=u, tag=x, head=h, incoming=d, outgoing=o, chunk=c)
                      for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk))
