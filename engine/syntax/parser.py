@@ -810,9 +810,10 @@ class _Lockstep:
             grand = flat[got[:, _GRAND_WHO] * _SLOT + _GRAND_COL]
             pos = np.concatenate((state, got[:, _G_POS], grand), axis=1)
             dist = distance[np.minimum(state @ _DIST_OF, _DMAX)]
-            atoms = np.concatenate((props[pos].reshape(m, 4 * _NP), dist, np.minimum(got[:, _G_VAL], 4),
-                                    mv_block[:m]), axis=1)
-            values = atoms.view(np.uint64)[:, gather]
+            # (np.take with mode="clip" skips the bounds checks of indexing: the slots are in range)
+            atoms = np.concatenate((np.take(props, pos, axis=0, mode="clip").reshape(m, 4 * _NP), dist,
+                                    np.minimum(got[:, _G_VAL], 4), mv_block[:m]), axis=1)
+            values = np.take(atoms.view(np.uint64), gather, axis=1, mode="clip")
             key = values[:, :width] ^ seeds
             key *= _MIX1
             for lo, a, b in hash_steps:
@@ -823,14 +824,15 @@ class _Lockstep:
             key *= _MIX2
             key >>= shift
             key = key.view(np.int64)
-            scores = (move_words[key[:, move_cols]].sum(axis=1)[:, None] >> move_lanes) & move_mask
+            scores = move_words[np.take(key, move_cols, axis=1, mode="clip")].sum(axis=1)[:, None] >> move_lanes
+            scores &= move_mask
             scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
             moves = scores.argmax(axis=1)
             arcs = moves.nonzero()[0]
             if len(arcs):
                 mv = moves[arcs]
                 rows = key[arcs[:, None], online_cols[mv]] >> online_shift
-                rel = relation_weights[relation_rows[rows]].sum(axis=1, dtype=np.int32)
+                rel = np.take(relation_weights, relation_rows[rows], axis=0, mode="clip").sum(axis=1, dtype=np.int32)
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
                 head[d] = h
