@@ -38,7 +38,7 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "tagger.npz"
 # The places a word's features are seen from; 0 is the word itself.
 PLACES = (0, -2, -1, 1, 2)
 _PLACE_OFFSETS = np.array(PLACES, dtype=np.int64)
-_PLACE_INDEX = np.arange(len(PLACES))
+_PLACE_INDEX = np.arange(len(PLACES), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,9 @@ class _Pass:
     def sum_rows(self, ids: np.ndarray) -> np.ndarray:
         """For each row of `ids` (m, width), the sum of those feature rows: (m, labels) int32."""
         w = self.weights
-        out = w[ids[:, 0]].astype(np.int32)
+        out = np.take(w, ids[:, 0], axis=0).astype(np.int32)
         for j in range(1, ids.shape[1]):
-            out += w[ids[:, j]]
+            out += np.take(w, ids[:, j], axis=0)
         return out
 
 
@@ -277,9 +277,12 @@ class Tagger:
         minus, plus = self._pair_rows(padded)
         minus, plus = minus[where - 1], plus[where]
         right = None
-        seen = padded[where[None, :] + _PLACE_OFFSETS[:, None]]        # the type at each place
+        # the row of the type at each place, in a table of (type, place) rows
+        seen = padded[where[None, :] + _PLACE_OFFSETS[:, None]] * len(PLACES) + _PLACE_INDEX[:, None]
         for t, weights in enumerate(self._passes):
-            static = self._tables[t][seen, _PLACE_INDEX[:, None]].sum(axis=0, dtype=np.int32)
+            table = self._tables[t]
+            rows = table.reshape(-1, table.shape[2])
+            static = np.take(rows, seen, axis=0, mode="clip").sum(axis=0, dtype=np.int32)
             static += weights.sum_rows(np.stack([minus, plus], axis=1))
             if right is not None:
                 static += self._right_scores(weights, right, within, length)
@@ -339,13 +342,13 @@ class Tagger:
         words = np.repeat(word0, by_len) + within
         order = words[np.argsort(within * n + np.repeat(np.arange(n), by_len), kind="stable")]
         counts = np.bincount(within).tolist() if len(within) else []
-        ranked = static[order]
+        ranked = np.take(static, order, axis=0)
         chosen = np.empty(len(static), np.int64)
         state = np.full(n, outside * k + outside, np.int64)     # a1 * k + a2
         at = 0
         for active in counts:
             now = state[:active]
-            best = (ranked[at:at + active] + history[now]).argmax(axis=1)
+            best = (ranked[at:at + active] + np.take(history, now, axis=0, mode="clip")).argmax(axis=1)
             chosen[at:at + active] = best
             now //= k
             now += best * k
