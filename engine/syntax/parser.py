@@ -13,7 +13,9 @@ measured on EWT, that is no more accurate and is slower, so the shipped model do
 
 Many sentences are parsed in lockstep, sorted by length: at each step the feature rows of
 every unfinished sentence are gathered into one array and scored with one table lookup and
-sum, so that the Python work of a transition is shared by the whole batch.
+sum, so that the Python work of a transition is shared by the whole batch. A stored model
+goes through a loop of its own (`_Lockstep`, at the end of this file) that makes the same
+transitions with fewer array operations each.
 """
 from __future__ import annotations
 
@@ -610,16 +612,20 @@ def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0
 # `Parser.run` makes each transition through `Batch.positions`, `Batch.atoms`, `Features.rows`
 # and `PackedTable.scores`, which the training script shares. With stored (packed) tables, a
 # relation given to each arc as it is made and no tree labeller, `Parser.parse` goes through
-# `_Lockstep` instead: the same features, hashes and integer sums, so the same trees, in fewer
-# array operations per transition (the batches of one document are small, so that the cost of
-# a transition is mostly the number of array operations, not their size):
-#   - the stack keeps b0 just above its top, so that s0, s1, s2 and b0 are one gather;
-#   - the fixed neighbours of a slot (the word before and after it, the next two in the buffer,
-#     whether it is a word) are a table of the batch, and its children and valencies so far
-#     another, one gather each;
-#   - the move and relation templates are hashed together, the relation templates once for
-#     each of the two moves that make an arc, and a state's invalid moves and the `root`
-#     relation are table lookups added to the integer scores (no float conversion).
+# `_Lockstep` instead: the same atoms, hashes and exact integer sums, so the same trees, in
+# fewer array operations per transition (the sentences of one document are few, so that a
+# transition costs mostly its number of array operations, then its table lookups):
+#   - the stack keeps b0 just above its top, so that s0, s1, s2 and b0 are one gather, and its
+#     bottom is a slot numbered after all others (no word), so that a missing s0 or s1 makes
+#     the distances negative, read as 0 from one lookup table;
+#   - a table of the batch holds each slot's fixed neighbours (the words before and after it,
+#     the next two of the buffer, whether it is a word) and its children and valencies so far:
+#     one gather gives all of them for s0, s1 and b0, a second the grandchildren;
+#   - the move and relation templates are hashed in one pass, the relation templates once for
+#     each of the two moves that make an arc; the move scores stay in their packed lanes;
+#   - invalid moves are a penalty looked up by whether b0, s0 and s1 are words; the relation
+#     table is unpacked to int8 rows in which `root` can never win, and the one arc from the
+#     ROOT of each sentence gets `root` after the loop.
 
 # The positions in the order the lockstep loop gathers them (each its word, tag, UPOS and
 # relation: four atom columns), then the scalars and three constant columns for `mv`.
@@ -630,7 +636,6 @@ _LOCK_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
 _NP = len(_LOCK_POSITIONS)
 _MV_COLUMN = {SHIFT: 4 * _NP + len(_LOCK_SCALARS), LEFT: 4 * _NP + len(_LOCK_SCALARS) + 1,
               RIGHT: 4 * _NP + len(_LOCK_SCALARS) + 2}
-_N_COLUMNS = 4 * _NP + len(_LOCK_SCALARS) + 3
 # The table of a slot: the word before it (0 at a sentence's first word) and after it, the next
 # two slots of the buffer up to the ROOT, 1 for a word (0 for NULL and the ROOT): fixed; then
 # its children l, l2, r, r2 and its left and right valencies so far.
@@ -657,17 +662,13 @@ _VAL_SIDE2 = np.array([0, _VL, _VR], dtype=np.int64)
 
 
 def _unpacked(table: PackedTable) -> tuple[np.ndarray, np.ndarray]:
-    """A packed table's bucket -> row map and its rows of int8 weights, padded to 64 bytes."""
+    """A packed table's bucket -> row map and its rows of int8 weights (rows x classes)."""
     rowmap = table.rowmap if table.rowmap is not None else np.arange(len(table.packed), dtype=np.int32)
-    width = -(-table.classes // 64) * 64
-    weights = np.zeros((len(table.packed), width), dtype=np.int8)
-    per = table.per_word
-    for j in range(per):
-        lane = (table.packed >> table._shifts[j]) & table._mask
-        cols = weights[:, j:per * table.packed.shape[1]:per]
-        cols[:] = (lane - 128)[:, :cols.shape[1]]
-    weights[:, table.classes:] = 0
-    return rowmap, weights
+    per, words = table.per_word, table.packed.shape[1]
+    weights = np.zeros((len(table.packed), per * words), dtype=np.int8)
+    for j in range(per):          # class c is in word c // per, lane c % per
+        weights[:, j::per] = ((table.packed >> table._shifts[j]) & table._mask) - 128
+    return rowmap, weights[:, :table.classes]
 
 
 def _valid_penalties() -> np.ndarray:
@@ -685,7 +686,7 @@ class _Lockstep:
 
     def __init__(self, parser: "Parser"):
         move_features, (online_features, online_table) = parser.move_features, parser.online
-        self.moves, self.relations = parser.moves, online_table
+        self.moves = parser.moves
         column = {}
         for q, prop in enumerate(PROPERTIES):
             for p, name in enumerate(_LOCK_POSITIONS):
@@ -727,16 +728,16 @@ class _Lockstep:
         self.move_cols = where[move_cols]
         self.online_cols = where[online_cols]
         self.penalty = _valid_penalties()
-        # The relation table unpacked to its int8 weights, a row of 64 bytes each (one gather
-        # and an int32 sum cost less than the packed words for 51 classes), through its row map.
-        # The relation `root` and the padding weigh -128 in every row: their sum over the
-        # templates is below any other relation's (weights lie within -127..127), so that an
-        # arc never gets them; the one arc from the ROOT in each sentence gets `root` after.
-        # Column 0 is no relation, so that the best column is the relation's id + 1 (as kept).
+        # The relation table unpacked to its int8 weights, rows of 64 bytes (one gather and an
+        # int32 sum cost less than the packed words), through its row map. Column 0 stands for
+        # no relation, so that the best column is the relation's id + 1, as the atoms keep it.
+        # That column, `root` and the padding weigh -128 in every row: their sum over the
+        # templates is below any relation's (stored weights lie within -127..127), so that an
+        # arc never gets them; the one arc from the ROOT of each sentence gets `root` after.
         self.relation_rows, unpacked = _unpacked(online_table)
         classes = online_table.classes
         self.relation_weights = np.full((len(unpacked), -(-(classes + 1) // 64) * 64), -128, dtype=np.int8)
-        self.relation_weights[:, 1:classes + 1] = unpacked[:, :classes]
+        self.relation_weights[:, 1:classes + 1] = unpacked
         self.relation_weights[:, parser._root + 1] = -128
         self.root = parser._root
         self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
@@ -745,15 +746,6 @@ class _Lockstep:
         self.move_words = np.ascontiguousarray(self.moves.packed[:, 0])
         self.move_lanes = self.moves._shifts[:self.moves.classes]
         self.move_mask = self.moves._mask
-
-    @staticmethod
-    def _sums(table: PackedTable, rows: np.ndarray) -> np.ndarray:
-        """The integer class scores (each biased by the same constant) of lines of table rows."""
-        if table.rowmap is not None:
-            rows = table.rowmap[rows]
-        total = table.packed[rows].sum(axis=1)
-        lanes = (total[:, :, None] >> table._shifts) & table._mask
-        return lanes.reshape(len(rows), -1)[:, :table.classes]
 
     def parse(self, ids: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -800,7 +792,7 @@ class _Lockstep:
         online_shift = self.online_shift
         move_cols, online_cols = self.move_cols, self.online_cols
         penalty = self.penalty
-        move_lanes, move_mask, relations = self.move_lanes, self.move_mask, self.relations
+        move_lanes, move_mask = self.move_lanes, self.move_mask
         move_words = self.move_words
         relation_rows, relation_weights = self.relation_rows, self.relation_weights
         for m in active:
