@@ -36,8 +36,8 @@ def news_outputs(path: Path) -> dict[str, list]:
             item = json.loads(line)
             doc = add_syntax(annotate(item["text"], item.get("id")), ALL)
             for s in doc.sentences:
-                out[f"{path.name}:{n}:{s.index}"] = [[t.word, t.pos, t.tag, t.head, t.incoming, list(t.outgoing), t.chunk]
-                                                    for t in s.tokens]
+                out[f"{path.name}:{n}:{s.index}"] = [
+                    [t.word, t.pos, t.tag, t.head, t.incoming, list(t.outgoing), t.chunk] for t in s.tokens]
     return out
 
 
@@ -60,7 +60,8 @@ def treebank_outputs(path: Path) -> dict[str, list]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=Path, nargs="*", default=[], help="JSON-lines documents (`text`, `id`)")
-    ap.add_argument("--conllu", type=Path, nargs="*", default=[], help="CoNLL-U files whose words are tagged and parsed")
+    ap.add_argument("--conllu", type=Path, nargs="*", default=[],
+                    help="CoNLL-U files whose words are tagged and parsed")
     what = ap.add_mutually_exclusive_group(required=True)
     what.add_argument("--write", type=Path, help="record the output here (gzipped JSON)")
     what.add_argument("--against", type=Path, help="compare with a recorded output")
