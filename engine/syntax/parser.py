@@ -19,6 +19,7 @@ transitions with fewer array operations each.
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -478,12 +479,12 @@ class Parser:
 
     def _flat_ids(self, sentences, upos, xpos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The word, tag and UPOS ids of the words of all sentences, end to end."""
-        flat_upos = [u for us in upos for u in us]
-        flat_xpos = [x for xs in xpos for x in xs]
+        flat_upos = list(chain.from_iterable(upos))
+        flat_xpos = list(chain.from_iterable(xpos))
         try:
-            words = np.array(list(map(self._word_ids.__getitem__, (w for s in sentences for w in s))), dtype=np.int64)
-            tags = np.array(list(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos))), dtype=np.int64)
-            ups = np.array(list(map(self._upos_ids.__getitem__, flat_upos)), dtype=np.int64)
+            words = np.fromiter(map(self._word_ids.__getitem__, chain.from_iterable(sentences)), np.int64)
+            tags = np.fromiter(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos)), np.int64, len(flat_upos))
+            ups = np.fromiter(map(self._upos_ids.__getitem__, flat_upos), np.int64, len(flat_upos))
         except (AttributeError, TypeError):
             bad = next(x for x in (*(w for s in sentences for w in s), *flat_upos, *flat_xpos) if not isinstance(x, str))
             raise TypeError(f"parse: words and tags must be strings, not {type(bad).__name__}") from None
