@@ -1207,6 +1207,11 @@ WEAK_NOTE = ("needs context: each word here is mostly not this event in news; ru
              "context (an argument, a dependency, a neighbouring word) before taking it")
 
 
+# heads whose event sense a compound's modifier decides ("air strike" but "labour strike",
+# "rocket fire" but "forest fire"): their compounds stay lines of their own
+SENSE_FROM_MODIFIER = frozenset({"strike", "raid", "fire", "battle", "fight", "clash", "operation", "campaign"})
+
+
 def build_triggers(en, report: list[str], trace: dict[str, dict[str, list[str]]]) -> dict[str, set[str]]:
     files: dict[str, set[str]] = {}
     for etype, parts in SEEDS.items():
@@ -1241,6 +1246,15 @@ def build_triggers(en, report: list[str], trace: dict[str, dict[str, list[str]]]
         # a word that lemmatizes to a weak word is weak too
         for part in ("verbs", "nouns"):
             files[f"{etype}-{part}"] -= files[f"{etype}-weak"]
+        # a compound whose head is a trigger noun already adds nothing but a longer trigger,
+        # where the guide wants the shortest phrase ("attacks", not "terrorist attacks")
+        # (unless the modifier is what gives the head its sense: "air strike", "air raid")
+        nouns = files[f"{etype}-nouns"]
+        redundant = {line for line in nouns if " " in line and line.rsplit(" ", 1)[1] in nouns
+                     and line.rsplit(" ", 1)[1] not in SENSE_FROM_MODIFIER}
+        for line in sorted(redundant):
+            report.append(f"{etype}-nouns: '{line}' dropped: its head '{line.rsplit(' ', 1)[1]}' is a line")
+        nouns -= redundant
     return files
 
 

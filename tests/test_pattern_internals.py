@@ -200,7 +200,8 @@ def test_compiler_names_stay_importable_for_the_loader():
 # -- to_source round-trips -----------------------------------------------------------------------
 
 def _bundled_patterns(monkeypatch) -> list[tuple[str, n.Pattern]]:
-    """Every pattern of the bundled rule set (rules and contexts), as the loader parses them."""
+    """Every token pattern of the bundled rule set (rules, graph rules' triggers and contexts),
+    as the loader parses them."""
     import evx
     from evx.rulefile import kinds, loader
     seen = []
@@ -210,8 +211,15 @@ def _bundled_patterns(monkeypatch) -> list[tuple[str, n.Pattern]]:
         ast = real(source, variables, cache)
         seen.append((source, ast))
         return ast
+    real_graph = kinds.parse_graph
+
+    def spy_graph(source, variables=None, cache=None):
+        graph = real_graph(source, variables, cache)
+        seen.append((source, graph.trigger))       # a graph rule's trigger is a token pattern
+        return graph
     monkeypatch.setattr(loader, "parse", spy)
     monkeypatch.setattr(kinds, "parse", spy)
+    monkeypatch.setattr(kinds, "parse_graph", spy_graph)
     evx.load_rules()
     return seen
 

@@ -34,7 +34,7 @@ class Tree:
                 self.dependents[h].append(i)
         self._tables: dict[int, tuple[PathProgram, frozenset[int]]] = {}
         self._order: tuple[list[int], list[int]] | None = None
-        self._phrases: dict[int, tuple[int, int]] = {}
+        self._phrases: dict[tuple[int, int, int], tuple[int, int]] = {}
 
     def phrase_order(self) -> tuple[list[int], list[int]]:
         """A depth-first walk of the tree along the edges a phrase takes (relations.joins_phrase):
@@ -192,27 +192,33 @@ def _ahead_table(program: PathProgram, tree: Tree) -> frozenset[int]:
     return frozenset(out)
 
 
-def phrase(tree: Tree, token: int) -> tuple[int, int]:
-    """The span (start, end exclusive) of a token's phrase.
+def phrase(tree: Tree, token: int, trigger: range = range(0)) -> tuple[int, int]:
+    """The span (start, end exclusive) of a token's phrase, an argument of the event whose
+    trigger is the tokens of `trigger`.
 
     The token and what it governs, not crossing clausal, coordinated, appositive or
     punctuation relations (relations.PHRASE_BARRIERS), nor the token's own `case` and
     `mark` dependents (the preposition or subordinator that ties the phrase to what the
     path came from: "by the envoy" is "the envoy"; deeper down they stay: "the capital of
-    Iran"); with the `punct` dependents of those tokens, which may stand inside the
-    phrase; the longest run of consecutive tokens of that set around the token, without
-    punctuation at either end.
+    Iran"); nor the trigger and what it governs, when the trigger hangs below the token
+    ("Tajik attackers in terrorist attacks" is "Tajik attackers" for the trigger "attacks");
+    with the `punct` dependents of those tokens, which may stand inside the phrase; the
+    longest run of consecutive tokens of that set around the token, without punctuation at
+    either end.
 
     Whether a token is governed so is one comparison of its place in a walk of the tree
     (made once per sentence), so a phrase costs its own length.
     """
-    kept = tree._phrases.get(token)
+    key = (token, trigger.start, trigger.stop)
+    kept = tree._phrases.get(key)
     if kept is not None:
         return kept
     first, after = tree.phrase_order()
     heads, relations = tree.heads, tree.relations
     markers = [(first[d], after[d]) for d in tree.dependents[token] if universal_part(relations[d]) in MARKERS]
     lo_at, hi_at = first[token], after[token]
+    if token not in trigger:
+        markers += [(first[t], after[t]) for t in trigger if lo_at < first[t] < hi_at]
 
     def member(i: int) -> bool:
         at = first[i]
@@ -235,5 +241,5 @@ def phrase(tree: Tree, token: int) -> tuple[int, int]:
         lo += 1
     while not member(hi):
         hi -= 1
-    kept = tree._phrases[token] = (lo, hi + 1)
+    kept = tree._phrases[key] = (lo, hi + 1)
     return kept

@@ -115,7 +115,7 @@ class GraphMatcher:
         args: dict[str, tuple[Argument, ...]] = {"trigger": (Argument(start, end, _exact_mention(events, start, end)),)}
         lo, hi = start, end
         for role in self.roles:
-            spans = walk.arguments(role, reach(role.program, walk.tree, range(start, end)))
+            spans = walk.arguments(role, reach(role.program, walk.tree, range(start, end)), range(start, end))
             if not spans:
                 if not role.optional:
                     return None
@@ -158,7 +158,8 @@ class GraphMatcher:
                            f"no event: if = {shorten(n.path_source(failed.path), 60)} reached nothing")
             else:
                 lacking = next(role.name for role in self.roles if not role.optional
-                               and not walk.arguments(role, reach(role.program, walk.tree, range(start, end))))
+                               and not walk.arguments(role, reach(role.program, walk.tree, range(start, end)),
+                                                      range(start, end)))
                 verdict = f"no event: required role {lacking} found nothing"
             lines.append(f"    trigger {where} {quote(' '.join(words[start:end]))}: {verdict}")
             if failed is not None:
@@ -185,7 +186,7 @@ class GraphMatcher:
                 said.append(f"{text}: {_tokens(reached, words)}")
             lines.append("        " + "; ".join(said))
         reached = reach(role.program, walk.tree, range(start, end))
-        spans = walk.arguments(role, reached)
+        spans = walk.arguments(role, reached, range(start, end))
         if spans:
             taken = ", ".join(quote(" ".join(words[a.start:a.end]), 60)
                               + (f" ({a.match.label})" if a.match is not None else "") for a in spans)
@@ -208,7 +209,7 @@ class _Walk:
         self.tree = tree
         self._longest: dict[frozenset[str], list[Match | None]] = {}
 
-    def arguments(self, role: GraphRole, reached: list[int]) -> tuple[Argument, ...]:
+    def arguments(self, role: GraphRole, reached: list[int], trigger: range) -> tuple[Argument, ...]:
         if not reached:
             return ()
         out: dict[tuple[int, int], Argument] = {}
@@ -220,7 +221,7 @@ class _Walk:
                     out[m.start, m.end] = Argument(m.start, m.end, m)
         else:
             for t in reached:
-                span = phrase(self.tree, t)
+                span = phrase(self.tree, t, trigger)
                 if span not in out:
                     out[span] = Argument(span[0], span[1])
         return tuple(out[span] for span in sorted(out))
