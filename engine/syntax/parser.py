@@ -695,12 +695,20 @@ class _Lockstep:
         for j, name in enumerate(_LOCK_SCALARS):
             column[name] = 4 * _NP + j
         # (seed, shift, columns) of every template hashed at each step: the move templates,
-        # then the relation templates as seen with LEFT and with RIGHT (once if they omit mv)
+        # then the relation templates as seen with LEFT and with RIGHT (once if they omit mv).
+        # A template whose first atom is the move starts from its seed mixed with the move
+        # (the same hash, one atom fewer to gather).
         entries: list[tuple[int, np.uint64, list[int]]] = []
+        mask, mix1, mix2 = (1 << 64) - 1, int(_MIX1), int(_MIX2)
 
         def add(features: Features, i: int, mv: int) -> int:
-            cols = [_MV_COLUMN[mv] if a == "mv" else column[a] for a in features.templates[i]]
-            entries.append((i + 1, features._shift, cols))
+            atoms = list(features.templates[i])
+            seed = (i + 1) * mix2 & mask
+            if len(atoms) > 1 and atoms[0] == "mv":
+                seed = (seed ^ mv) * mix1 & mask
+                atoms = atoms[1:]
+            cols = [_MV_COLUMN[mv] if a == "mv" else column[a] for a in atoms]
+            entries.append((seed, features._shift, cols))
             return len(entries) - 1
 
         move_cols = [add(move_features, i, SHIFT) for i in range(len(move_features))]
@@ -712,7 +720,7 @@ class _Lockstep:
         where = np.empty(len(entries), dtype=np.intp)
         where[order] = np.arange(len(entries))
         ranked = [entries[e] for e in order]
-        self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64) * _MIX2
+        self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64)
         # the atoms of every hashing pass, gathered at once: the first atom of each template,
         # then the j-th atom of each template that has one (a suffix, in order of arity)
         self.width = len(ranked)
