@@ -25,6 +25,6 @@ def scores() -> dict:
 def test_attack_probes_hold_their_floor():
     found = scores()
     assert found["documents"] >= 150
-    assert found["events"]["ATTACK"]["f1"] >= 0.93
-    assert found["events"]["ATTACK"]["precision"] >= 0.93
-    assert found["arguments"]["ATTACK"]["f1"] >= 0.84
+    assert found["events"]["ATTACK"]["f1"] >= 0.95
+    assert found["events"]["ATTACK"]["precision"] >= 0.95
+    assert found["arguments"]["ATTACK"]["f1"] >= 0.86
