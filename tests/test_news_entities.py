@@ -119,3 +119,53 @@ def test_times_are_found_and_an_event_time_carries_its_iso_value():
 def test_capitalised_common_words_are_no_names():
     found = mentions("Meanwhile, Officials said the Internet was down.")
     assert not any(label == "Person" for label, _ in found)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Putin hosted Erdogan at his residence.", "Putin"),
+    ("Putin hosted Erdogan at his residence.", "Erdogan"),
+    ("Mnangagwa flew to Beijing on Sunday.", "Mnangagwa"),
+    ("Tokayev held talks with Mirziyoyev.", "Mirziyoyev"),
+    ("Bolsonaro, Fernandez and Boric signed the pact.", "Boric"),
+    ("Kurti's visit was cut short.", "Kurti"),
+    ("Hun Manet received the envoy.", "Hun Manet"),
+])
+def test_an_unknown_name_in_an_actors_place_is_a_person(text, span):
+    assert "Person" in labels_of(text, span)
+
+
+def test_an_unknown_name_after_a_place_preposition_is_no_person():
+    found = mentions("The convoy drove to Tillaberi and Agadez.")
+    assert not any(label == "Person" for label, _ in found)
+
+
+def test_a_headline_word_or_a_sentence_opening_plural_is_no_name():
+    assert not any(label == "Person" for label, _ in mentions("Suicide Blast Hits Crowded Market"))
+    assert not labels_of("Airstrikes hit the town overnight.", "Airstrikes")
+
+
+def test_no_acronym_inside_a_persons_name():
+    found = mentions("Kim Jong Un met the UN envoy.")
+    assert ("Person", "Kim Jong Un") in found
+    assert ("Organization", "Un") not in found
+    assert ("Organization", "UN") in found
+
+
+@pytest.mark.parametrize("text, span, label", [
+    ("The writer denied the charge.", "writer", "Person"),
+    ("Striking dock workers blocked the gate.", "dock workers", "Group"),
+    ("A panel of inspectors arrived.", "panel", "Group"),
+])
+def test_common_nouns_for_people_are_actors(text, span, label):
+    assert label in labels_of(text, span)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Traces of a nerve agent were found.", "nerve agent"),
+    ("Hackers broke into an email server.", "email server"),
+    ("Turkish coffee was served.", "Turkish"),
+    ("Catholic churches were full.", "Catholic churches"),
+    ("Media denied the report.", "Media"),
+])
+def test_things_named_like_actors_or_places_are_not(text, span):
+    assert not (labels_of(text, span) & {"Person", "Group", "Location"})

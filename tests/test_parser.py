@@ -360,3 +360,38 @@ def test_words_and_tags_that_are_not_strings_are_a_clear_error():
         parser().parse([["a", None]], [["DET", "NOUN"]], [["DT", "NN"]])
     with pytest.raises(TypeError, match="must be strings, not int"):
         parser().parse([[3]], [["NUM"]], [["CD"]])
+
+
+def generic_parse(p: Parser, words, upos, xpos):
+    """The trees of Parser.run (Batch, Features.rows, PackedTable.scores), without the lockstep loop."""
+    fast = p._fast
+    p._fast = None
+    try:
+        return p.parse(words, upos, xpos)
+    finally:
+        p._fast = fast
+
+
+def test_the_lockstep_loop_is_in_use_for_the_shipped_model():
+    p = parser()
+    p.parse([["a"]], [["DET"]], [["DT"]])
+    assert p._lockstep() is not None
+
+
+def test_the_lockstep_loop_gives_the_trees_of_the_generic_path_on_the_slice():
+    sents = read_treebank(SLICE)
+    words = [s.forms for s in sents]
+    upos = [[w.upos for w in s.words] for s in sents]
+    xpos = [[w.xpos for w in s.words] for s in sents]
+    assert parser().parse(words, upos, xpos) == generic_parse(parser(), words, upos, xpos)
+    for lo in range(0, 40, 7):      # small batches, as one document's sentences
+        part = slice(lo, lo + 7)
+        assert parser().parse(words[part], upos[part], xpos[part]) == \
+            generic_parse(parser(), words[part], upos[part], xpos[part])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(sentences(), max_size=6))
+def test_the_lockstep_loop_gives_the_trees_of_the_generic_path_on_any_input(batch):
+    words, upos, xpos = [b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch]
+    assert parser().parse(words, upos, xpos) == generic_parse(parser(), words, upos, xpos)

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import evx
-from evx.syntax.chunks import chunk_tags
+from evx.syntax.chunks import _depth, _depths, chunk_tags
 from evx.syntax.stage import ALL, NONE, Layers, add_syntax, layers_for
 from evx.syntax.treebank import read_treebank
 
@@ -257,3 +258,14 @@ def test_rules_that_test_tags_load_the_tagger_and_never_the_parser(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-2, 14), max_size=14))
+def test_token_depths_walked_once_equal_the_depths_counted_one_by_one(heads):
+    assert _depths(heads) == [_depth(i, heads) for i in range(len(heads))]
+
+
+def test_token_depths_with_a_cycle_are_counted_one_by_one():
+    heads = [1, 2, 0, -1, 3]
+    assert _depths(heads) == [_depth(i, heads) for i in range(len(heads))] == [5, 5, 5, 0, 1]

@@ -22,16 +22,27 @@ def _base(rel: str) -> str:
 
 
 def _in_np(rel: str) -> bool:
-    return rel in _NP_PARTS or (_base(rel) in _NP_PARTS and rel != "compound:prt")
+    known = _IN_NP.get(rel)
+    if known is None:
+        known = rel in _NP_PARTS or (_base(rel) in _NP_PARTS and rel != "compound:prt")
+        if len(_IN_NP) < 4096:
+            _IN_NP[rel] = known
+    return known
+
+
+_IN_NP: dict[str, bool] = {}       # by relation, as met
 
 
 def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
     """One BIO chunk tag per token (`B-NP`, `I-NP`, `B-VP`, ..., `O`)."""
     n = len(upos)
     deps: list[list[int]] = [[] for _ in range(n)]
+    cop_heads = []                  # heads with a copula, in order
     for i, h in enumerate(heads):
         if 0 <= h < n:
             deps[h].append(i)
+            if rels[i] == "cop":
+                cop_heads.append(h)
     label: list[str | None] = [None] * n
     start = [False] * n
 
@@ -45,7 +56,7 @@ def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
             label[k] = kind
         start[lo] = True
 
-    top_down = sorted(range(n), key=lambda i: _depth(i, heads))    # phrases from the top down
+    top_down = sorted(range(n), key=_depths(heads).__getitem__)    # phrases from the top down
     for h in top_down:
         if label[h] is not None:
             continue
@@ -53,7 +64,7 @@ def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
             claim(_np_members(h, upos, rels, deps), h, "NP")
         elif upos[h] == "VERB" or (upos[h] == "AUX" and rels[h] not in ("aux", "aux:pass", "cop")):
             claim(_vp_members(h, h, upos, rels, deps), h, "VP")
-    for h in range(n):              # copulas, with their own auxiliaries and negation
+    for h in sorted(set(cop_heads)):     # copulas, with their own auxiliaries and negation
         cops = [d for d in deps[h] if rels[d] == "cop" and label[d] is None]
         if cops:
             claim(_vp_members(h, cops[0], upos, rels, deps, include_head=False), cops[0], "VP")
@@ -79,6 +90,29 @@ def chunk_tags(upos: list[str], heads: list[int], rels: list[str]) -> list[str]:
     return tags
 
 
+def _depths(heads: list[int]) -> list[int]:
+    """The depth of every token (as `_depth`), each path walked once when the heads form a tree."""
+    n = len(heads)
+    depth = [-1] * n
+    for i in range(n):
+        path = []
+        x = i
+        while depth[x] < 0:
+            path.append(x)
+            h = heads[x]
+            if not 0 <= h < n:
+                base = 0
+                break
+            if len(path) > n:           # a cycle: count each token's steps on its own
+                return [_depth(k, heads) for k in range(n)]
+            x = h
+        else:
+            base = depth[x] + 1
+        for k, y in enumerate(reversed(path)):
+            depth[y] = base + k
+    return depth
+
+
 def _depth(i: int, heads: list[int]) -> int:
     depth = 0
     while 0 <= heads[i] < len(heads) and depth < len(heads):
@@ -96,7 +130,10 @@ def _np_members(h: int, upos: list[str], rels: list[str], deps: list[list[int]])
             if d in members:
                 continue
             rel = rels[d]
-            if _in_np(rel) or (rel == "case" and upos[d] == "PART") or (rel == "advmod" and x != h and d < x):
+            in_np = _IN_NP.get(rel)
+            if in_np is None:
+                in_np = _in_np(rel)
+            if in_np or (rel == "case" and upos[d] == "PART") or (rel == "advmod" and x != h and d < x):
                 members.add(d)
                 todo.append(d)
     # a hyphen between two parts of the phrase joins them: `a two - state solution`

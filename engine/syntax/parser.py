@@ -13,10 +13,13 @@ measured on EWT, that is no more accurate and is slower, so the shipped model do
 
 Many sentences are parsed in lockstep, sorted by length: at each step the feature rows of
 every unfinished sentence are gathered into one array and scored with one table lookup and
-sum, so that the Python work of a transition is shared by the whole batch.
+sum, so that the Python work of a transition is shared by the whole batch. A stored model
+goes through a loop of its own (`_Lockstep`, at the end of this file) that makes the same
+transitions with fewer array operations each.
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -431,6 +434,7 @@ class Parser:
             raise ValueError(f"the relation labels must include {ROOT_LABEL!r}")
         self._root = labels.index(ROOT_LABEL)
         self.chunk = 1024
+        self._fast: "_Lockstep | None | bool" = False
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Parser":
@@ -470,24 +474,44 @@ class Parser:
         if not sentences:
             return [], [], []
         ends = np.cumsum([len(s) for s in sentences])[:-1]
-        flat_upos = [u for us in upos for u in us]
-        flat_xpos = [x for xs in xpos for x in xs]
+        words, tags, ups = self._flat_ids(sentences, upos, xpos)
+        return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
+
+    def _flat_ids(self, sentences, upos, xpos) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The word, tag and UPOS ids of the words of all sentences, end to end."""
+        flat_upos = list(chain.from_iterable(upos))
+        flat_xpos = list(chain.from_iterable(xpos))
         try:
-            words = np.array(list(map(self._word_ids.__getitem__, (w for s in sentences for w in s))), dtype=np.int64)
-            tags = np.array(list(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos))), dtype=np.int64)
-            ups = np.array(list(map(self._upos_ids.__getitem__, flat_upos)), dtype=np.int64)
+            words = np.fromiter(map(self._word_ids.__getitem__, chain.from_iterable(sentences)), np.int64)
+            tags = np.fromiter(map(self._tag_ids.__getitem__, zip(flat_upos, flat_xpos)), np.int64, len(flat_upos))
+            ups = np.fromiter(map(self._upos_ids.__getitem__, flat_upos), np.int64, len(flat_upos))
         except (AttributeError, TypeError):
             bad = next(x for x in (*(w for s in sentences for w in s), *flat_upos, *flat_xpos) if not isinstance(x, str))
             raise TypeError(f"parse: words and tags must be strings, not {type(bad).__name__}") from None
-        return np.split(words, ends), np.split(tags, ends), np.split(ups, ends)
+        return words, tags, ups
 
     def parse(self, sentences: Sequence[Sequence[str]], upos: Sequence[Sequence[str]],
               xpos: Sequence[Sequence[str]]) -> list[tuple[list[int], list[str]]]:
         """(heads, relations) for each sentence: 0-based heads, -1 for the root, whose relation is `root`."""
         _check_lengths(sentences, upos, xpos)
-        words, tags, ups = self._ids(sentences, upos, xpos)
         order = sorted(range(len(sentences)), key=lambda k: -len(sentences[k]))
         out: list[tuple[list[int], list[str]]] = [([], []) for _ in sentences]
+        lockstep = self._lockstep()
+        if lockstep is not None:
+            if not sentences:
+                return out
+            ids = np.stack(self._flat_ids(sentences, upos, xpos), axis=1)
+            lengths = np.array([len(s) for s in sentences], dtype=np.int64)
+            offsets = np.cumsum(lengths) - lengths
+            names = self.labels
+            for lo in range(0, len(order), self.chunk):
+                part = order[lo:lo + self.chunk]
+                heads, labels, start, end = lockstep.parse(ids, offsets[part], lengths[part])
+                heads, labels = heads.tolist(), labels.tolist()
+                for k, s, e in zip(part, start.tolist(), end.tolist()):
+                    out[k] = ([h - s if h != e else -1 for h in heads[s:e]], [names[i - 1] for i in labels[s:e]])
+            return out
+        words, tags, ups = self._ids(sentences, upos, xpos)
         for lo in range(0, len(order), self.chunk):
             part = order[lo:lo + self.chunk]
             batch = Batch([words[k] for k in part], [tags[k] for k in part], [ups[k] for k in part])
@@ -500,6 +524,16 @@ class Parser:
                 hs[hs == e - s] = -1
                 out[k] = (hs.tolist(), [self.labels[i] for i in labels[s - 1 - j:e - 1 - j]])
         return out
+
+    def _lockstep(self) -> "_Lockstep | None":
+        """The faster loop of `parse`, for a stored model with relations given as arcs are made."""
+        if self._fast is False:
+            fit = (self.label_features is None and self.online is not None
+                   and isinstance(self.moves, PackedTable) and isinstance(self.online[1], PackedTable)
+                   and self.moves.rowmap is None and self.moves.packed.shape[1] == 1
+                   and self.online[0].bits <= self.move_features.bits)
+            self._fast = _Lockstep(self) if fit else None
+        return self._fast
 
     def run(self, batch: Batch) -> None:
         """Make every transition of a batch with the move model."""
@@ -572,3 +606,247 @@ def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0
     q = np.clip(np.rint(weights / scale), -127, 127).astype(np.int8)
     kept = (top > cut * limit) & np.any(q != 0, axis=1)
     return {"rows": np.packbits(kept), "weights": q[kept], "scale": np.array([scale], dtype=np.float32)}
+
+
+# -- the shipped model's parsing loop -------------------------------------------------------
+#
+# `Parser.run` makes each transition through `Batch.positions`, `Batch.atoms`, `Features.rows`
+# and `PackedTable.scores`, which the training script shares. With stored (packed) tables, a
+# relation given to each arc as it is made and no tree labeller, `Parser.parse` goes through
+# `_Lockstep` instead: the same atoms, hashes and exact integer sums, so the same trees, in
+# fewer array operations per transition (the sentences of one document are few, so that a
+# transition costs mostly its number of array operations, then its table lookups):
+#   - the stack keeps b0 just above its top, so that s0, s1, s2 and b0 are one gather, and its
+#     bottom is a slot numbered after all others (no word), so that a missing s0 or s1 makes
+#     the distances negative, read as 0 from one lookup table;
+#   - a table of the batch holds each slot's fixed neighbours (the words before and after it,
+#     the next two of the buffer, whether it is a word) and its children and valencies so far:
+#     one gather gives all of them for s0, s1 and b0, a second the grandchildren;
+#   - the move and relation templates are hashed in one pass, the relation templates once for
+#     each of the two moves that make an arc; the move scores stay in their packed lanes;
+#   - invalid moves are a penalty looked up by whether b0, s0 and s1 are words; the relation
+#     table is unpacked to int8 rows in which `root` can never win, and the one arc from the
+#     ROOT of each sentence gets `root` after the loop.
+
+# The positions in the order the lockstep loop gathers them (each its word, tag, UPOS and
+# relation: four atom columns), then the scalars and three constant columns for `mv`.
+_LOCK_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0m1", "s0p1", "s1p1", "b0m1",
+                   "s0l", "s0l2", "s0r", "s0r2", "s1l", "s1r", "s1r2", "b0l", "b0l2",
+                   "s0ll", "s0rr", "b0ll")
+_LOCK_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
+_NP = len(_LOCK_POSITIONS)
+_MV_COLUMN = {SHIFT: 4 * _NP + len(_LOCK_SCALARS), LEFT: 4 * _NP + len(_LOCK_SCALARS) + 1,
+              RIGHT: 4 * _NP + len(_LOCK_SCALARS) + 2}
+# The table of a slot: the word before it (0 at a sentence's first word) and after it, the next
+# two slots of the buffer up to the ROOT, 1 for a word (0 for NULL and the ROOT): fixed; then
+# its children l, l2, r, r2 and its left and right valencies so far.
+_PREV, _NEXT, _NB1, _NB2, _WORD, _L, _L2, _R, _R2, _VL, _VR = range(11)
+_SLOT = 11
+# What one gather takes from the table, for (s0, s1, s2, b0)[_WHO]: b1 b2 s0m1 s0p1 s1p1 b0m1,
+# the children (s0l s0l2 s0r s0r2 s1l s1r s1r2 b0l b0l2), whether b0, s0 and s1 are words, and
+# the valencies s0vl s0vr s1vl s1vr b0vl.
+_WHO = np.array([3, 3, 0, 0, 1, 3, 0, 0, 0, 0, 1, 1, 1, 3, 3, 3, 0, 1, 0, 0, 1, 1, 3], dtype=np.intp)
+_COL = np.array([_NB1, _NB2, _PREV, _NEXT, _NEXT, _PREV, _L, _L2, _R, _R2, _L, _R, _R2, _L, _L2,
+                 _WORD, _WORD, _WORD, _VL, _VR, _VL, _VR, _VL], dtype=np.int64)
+_G_POS, _G_WORDS, _G_VAL = slice(0, 15), slice(15, 18), slice(18, 23)
+# grandchildren: the l of s0l, the r of s0r, the l of b0l (columns of the gathered children)
+_GRAND_WHO = np.array([6, 8, 13], dtype=np.intp)
+_GRAND_COL = np.array([_L, _R, _L], dtype=np.int64)
+_STACK_AT = np.array([-1, -2, -3, 0], dtype=np.int64)          # s0 s1 s2, and b0 above the top
+_DIST_OF = np.array([[-1, 1], [0, -1], [0, 0], [1, 0]], dtype=np.int64)   # (s0 s1 s2 b0) -> b0-s0, s0-s1
+_VALID_CODE = np.array([1, 2, 4], dtype=np.int64)                # b0, s0, s1 are words
+_BIG = np.int64(1 << 40)
+_SP_STEP = np.array([1, -1, -1], dtype=np.int64)
+_HEAD_WHO = np.array([0, 3, 1], dtype=np.intp)                   # LEFT: b0, RIGHT: s1
+_KID_SIDE = np.array([0, _L, _R], dtype=np.int64)
+_VAL_SIDE2 = np.array([0, _VL, _VR], dtype=np.int64)
+
+
+def _unpacked(table: PackedTable) -> tuple[np.ndarray, np.ndarray]:
+    """A packed table's bucket -> row map and its rows of int8 weights (rows x classes)."""
+    rowmap = table.rowmap if table.rowmap is not None else np.arange(len(table.packed), dtype=np.int32)
+    per, words = table.per_word, table.packed.shape[1]
+    weights = np.zeros((len(table.packed), per * words), dtype=np.int8)
+    for j in range(per):          # class c is in word c // per, lane c % per
+        weights[:, j::per] = ((table.packed >> table._shifts[j]) & table._mask) - 128
+    return rowmap, weights[:, :table.classes]
+
+
+def _valid_penalties() -> np.ndarray:
+    """By (b0 is a word) + 2 (s0 is) + 4 (s1 is): 0 for a valid move, -BIG for another (Batch.valid)."""
+    out = np.zeros((8, 3), dtype=np.int64)
+    for code in range(8):
+        words_left, s0, s1 = code & 1, code >> 1 & 1, code >> 2 & 1
+        valid = (words_left, s0 and (words_left or not s1), s1)
+        out[code] = [0 if v else -_BIG for v in valid]
+    return out
+
+
+class _Lockstep:
+    """The parsing loop of a stored parser with online relations (see above)."""
+
+    def __init__(self, parser: "Parser"):
+        move_features, (online_features, online_table) = parser.move_features, parser.online
+        self.moves = parser.moves
+        column = {}
+        for q, prop in enumerate(PROPERTIES):
+            for p, name in enumerate(_LOCK_POSITIONS):
+                column[f"{name}.{prop}"] = 4 * p + q
+        for j, name in enumerate(_LOCK_SCALARS):
+            column[name] = 4 * _NP + j
+        # (seed, shift, columns) of every template hashed at each step: the move templates,
+        # then the relation templates as seen with LEFT and with RIGHT (once if they omit mv).
+        # A template whose first atom is the move starts from its seed mixed with the move
+        # (the same hash, one atom fewer to gather).
+        entries: list[tuple[int, np.uint64, list[int]]] = []
+        mask, mix1, mix2 = (1 << 64) - 1, int(_MIX1), int(_MIX2)
+
+        def add(features: Features, i: int, mv: int) -> int:
+            atoms = list(features.templates[i])
+            seed = (i + 1) * mix2 & mask
+            if len(atoms) > 1 and atoms[0] == "mv":
+                seed = (seed ^ mv) * mix1 & mask
+                atoms = atoms[1:]
+            cols = [_MV_COLUMN[mv] if a == "mv" else column[a] for a in atoms]
+            entries.append((seed, features._shift, cols))
+            return len(entries) - 1
+
+        move_cols = [add(move_features, i, SHIFT) for i in range(len(move_features))]
+        online_cols = np.zeros((3, len(online_features)), dtype=np.intp)
+        for i, template in enumerate(online_features.templates):
+            online_cols[LEFT, i] = add(online_features, i, LEFT)
+            online_cols[RIGHT, i] = add(online_features, i, RIGHT) if "mv" in template else online_cols[LEFT, i]
+        order = sorted(range(len(entries)), key=lambda e: len(entries[e][2]))
+        where = np.empty(len(entries), dtype=np.intp)
+        where[order] = np.arange(len(entries))
+        ranked = [entries[e] for e in order]
+        self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64)
+        # the atoms of every hashing pass, gathered at once: the first atom of each template,
+        # then the j-th atom of each template that has one (a suffix, in order of arity)
+        self.width = len(ranked)
+        gather = [e[2][0] for e in ranked]
+        self.steps = []
+        for j in range(1, max(len(e[2]) for e in ranked)):
+            start = next(i for i, e in enumerate(ranked) if len(e[2]) > j)
+            self.steps.append((start, len(gather), len(gather) + len(ranked) - start))
+            gather += [e[2][j] for e in ranked[start:]]
+        self.gather = np.array(gather, dtype=np.intp)
+        # one shift for the whole key: the move table's; the relation table's rows are shifted on
+        self.shift = move_features._shift
+        self.online_shift = int(online_features._shift) - int(move_features._shift)
+        self.move_cols = where[move_cols]
+        self.online_cols = where[online_cols]
+        self.penalty = _valid_penalties()
+        # The relation table unpacked to its int8 weights, rows of 64 bytes (one gather and an
+        # int32 sum cost less than the packed words), through its row map. Column 0 stands for
+        # no relation, so that the best column is the relation's id + 1, as the atoms keep it.
+        # That column, `root` and the padding weigh -128 in every row: their sum over the
+        # templates is below any relation's (stored weights lie within -127..127), so that an
+        # arc never gets them; the one arc from the ROOT of each sentence gets `root` after.
+        self.relation_rows, unpacked = _unpacked(online_table)
+        classes = online_table.classes
+        self.relation_weights = np.full((len(unpacked), -(-(classes + 1) // 64) * 64), -128, dtype=np.int8)
+        self.relation_weights[:, 1:classes + 1] = unpacked
+        self.relation_weights[:, parser._root + 1] = -128
+        self.root = parser._root
+        self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
+        if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
+            raise ValueError("the lockstep loop takes a dense move table of one word a row")
+        self.move_words = np.ascontiguousarray(self.moves.packed[:, 0])
+        self.move_lanes = self.moves._shifts[:self.moves.classes]
+        self.move_mask = self.moves._mask
+
+    def parse(self, ids: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Heads and relations (ids + 1) by slot, and the first and ROOT slots, of sentences
+        longest first (slots as in Batch), each `lengths` rows of `ids` (word, tag, UPOS ids)
+        from `offsets`."""
+        n = len(lengths)
+        start = 1 + np.concatenate([[0], np.cumsum(lengths + 1)])[:n].astype(np.int64)
+        end = start + lengths
+        size = 1 + int((lengths + 1).sum())
+        # Slot `size` is below every stack: no word, like slot 0, but after every slot, so that
+        # b0 - s0 and s0 - s1 are negative when s0 or s1 is missing (a distance of 0).
+        empty = size
+        props = np.zeros((size + 1, 4), dtype=np.int64)    # word, tag, UPOS, relation so far
+        sentence = np.repeat(np.arange(n), lengths + 1)     # of slots 1 ..
+        sent_end = np.concatenate([[0], end[sentence]])
+        words = np.flatnonzero(np.arange(1, size) < sent_end[1:]) + 1
+        props[words, :3] = ids[words - (start - offsets)[sentence[words - 1]]]
+        props[end, :3] = ROOT_ID
+        props_flat = props.reshape(-1)
+        slot = np.arange(size, dtype=np.int64)
+        table = np.zeros((size + 1, _SLOT), dtype=np.int64)
+        table[:size, _PREV] = slot - 1
+        table[start, _PREV] = 0
+        table[:size, _NEXT] = slot + 1
+        table[:size, _NB1] = np.where(slot + 1 <= sent_end, slot + 1, 0)
+        table[:size, _NB2] = np.where(slot + 2 <= sent_end, slot + 2, 0)
+        table[:size, _WORD] = slot < sent_end
+        table[0] = 0
+        table[end, _NEXT] = 0
+        flat = table.reshape(-1)
+        head = np.zeros(size, dtype=np.int64)
+        width = (int(lengths[0]) if n else 0) + 4
+        stack = np.full(n * width, empty, dtype=np.int64)
+        top = np.arange(n, dtype=np.int64) * width + 3       # where b0 is kept, above the stack
+        stack[top] = start
+        steps = 2 * lengths
+        total_steps = int(steps[0]) if n else 0
+        active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
+        mv_block = np.tile(self.constants, (n, 1))
+        distance = np.zeros(_DMAX + 1 + size, dtype=np.int64)    # a negative difference: 0
+        distance[:_DMAX + 1] = _DIST
+        seeds, shift, gather, hash_steps, width = self.seeds, self.shift, self.gather, self.steps, self.width
+        online_shift = self.online_shift
+        move_cols, online_cols = self.move_cols, self.online_cols
+        penalty = self.penalty
+        move_lanes, move_mask = self.move_lanes, self.move_mask
+        move_words = self.move_words
+        relation_rows, relation_weights = self.relation_rows, self.relation_weights
+        for m in active:
+            at = top[:m]
+            state = stack[at[:, None] + _STACK_AT]                               # s0 s1 s2 b0
+            got = flat[state[:, _WHO] * _SLOT + _COL]
+            grand = flat[got[:, _GRAND_WHO] * _SLOT + _GRAND_COL]
+            pos = np.concatenate((state, got[:, _G_POS], grand), axis=1)
+            dist = distance[np.minimum(state @ _DIST_OF, _DMAX)]
+            # (np.take with mode="clip" skips the bounds checks of indexing: the slots are in range)
+            atoms = np.concatenate((np.take(props, pos, axis=0, mode="clip").reshape(m, 4 * _NP), dist,
+                                    np.minimum(got[:, _G_VAL], 4), mv_block[:m]), axis=1)
+            values = np.take(atoms.view(np.uint64), gather, axis=1, mode="clip")
+            key = values[:, :width] ^ seeds
+            key *= _MIX1
+            for lo, a, b in hash_steps:
+                part = key[:, lo:]
+                part ^= values[:, a:b]
+                part *= _MIX1
+            key ^= key >> _SHIFT29
+            key *= _MIX2
+            key >>= shift
+            key = key.view(np.int64)
+            scores = move_words[np.take(key, move_cols, axis=1, mode="clip")].sum(axis=1)[:, None] >> move_lanes
+            scores &= move_mask
+            scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
+            moves = scores.argmax(axis=1)
+            arcs = moves.nonzero()[0]
+            if len(arcs):
+                mv = moves[arcs]
+                rows = key[arcs[:, None], online_cols[mv]] >> online_shift
+                rel = np.take(relation_weights, relation_rows[rows], axis=0, mode="clip").sum(axis=1, dtype=np.int32)
+                d = state[arcs, 0]
+                h = state[arcs, _HEAD_WHO[mv]]
+                head[d] = h
+                props_flat[d * 4 + 3] = rel.argmax(axis=1)
+                h *= _SLOT
+                side = h + _KID_SIDE[mv]
+                flat[side + 1] = flat[side]
+                flat[side] = d
+                flat[h + _VAL_SIDE2[mv]] += 1
+            at += _SP_STEP[moves]
+            b0 = state[:, 3]
+            b0 += moves == SHIFT
+            stack[at] = b0
+        labels = props[:size, 3]
+        labels[head == sent_end] = self.root + 1          # the arcs from the ROOT (and slot 0)
+        return head, labels, start, end

@@ -84,41 +84,68 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     sentences = list(doc.sentences)
     untagged = [i for i, s in enumerate(sentences)
                 if any(not t.tag or not t.pos for t in s.tokens)]
+    tags: dict[int, tuple[list[str], list[str]]] = {}
+    words = {i: [t.word for t in sentences[i].tokens] for i in untagged}
     if untagged:
-        results = annotator.tag([[t.word for t in sentences[i].tokens] for i in untagged])
+        results = annotator.tag([words[i] for i in untagged])
         for i, (upos, xpos) in zip(untagged, results):
-            sentences[i] = _with_tags(sentences[i], upos, xpos)
-    if layers.tree:
-        unparsed = [i for i, s in enumerate(sentences) if all(not t.incoming for t in s.tokens)]
-        if unparsed:
-            picked = [sentences[i].tokens for i in unparsed]
-            results = annotator.parse([[t.word for t in ts] for ts in picked],
-                                      [[t.pos for t in ts] for ts in picked],
-                                      [[t.tag for t in ts] for ts in picked])
-            for i, (heads, deps) in zip(unparsed, results):
-                sentences[i] = _with_tree(sentences[i], heads, deps)
-        for i, s in enumerate(sentences):
-            if any(not t.chunk for t in s.tokens):
-                sentences[i] = _with_chunks(s)
+            tokens = sentences[i].tokens
+            tags[i] = ([t.pos or u for t, u in zip(tokens, upos)], [t.tag or x for t, x in zip(tokens, xpos)])
+    if not layers.tree:
+        for i, (upos, xpos) in tags.items():
+            sentences[i] = _with_fields(sentences[i], upos, xpos)
+        return Document(doc.id, doc.text, tuple(sentences), doc.date, doc.meta)
+    trees: dict[int, tuple[list[int], list[str]]] = {}
+    unparsed = [i for i, s in enumerate(sentences) if all(not t.incoming for t in s.tokens)]
+    if unparsed:
+        picked = [sentences[i].tokens for i in unparsed]
+        upos = [tags[i][0] if i in tags else [t.pos for t in ts] for i, ts in zip(unparsed, picked)]
+        xpos = [tags[i][1] if i in tags else [t.tag for t in ts] for i, ts in zip(unparsed, picked)]
+        results = annotator.parse([words[i] if i in words else [t.word for t in ts] for i, ts in zip(unparsed, picked)],
+                                  upos, xpos)
+        for i, (heads, deps) in zip(unparsed, results):
+            trees[i] = (heads, deps)
+    for i, s in enumerate(sentences):
+        tagged, tree = tags.get(i), trees.get(i)
+        chunked = all(t.chunk for t in s.tokens)
+        if tagged is None and tree is None and chunked:
+            continue
+        upos, xpos = tagged if tagged is not None else ([t.pos for t in s.tokens], [t.tag for t in s.tokens])
+        heads, deps = tree if tree is not None else ([t.head for t in s.tokens], [t.incoming for t in s.tokens])
+        chunks = None if chunked else chunk_tags(upos, heads, deps)
+        sentences[i] = _with_fields(s, upos, xpos, tree, chunks)
     return Document(doc.id, doc.text, tuple(sentences), doc.date, doc.meta)
 
 
-def _with_tags(s: Sentence, upos: list[str], xpos: list[str]) -> Sentence:
-    tokens = tuple(t._replace(pos=t.pos or u, tag=t.tag or x) for t, u, x in zip(s.tokens, upos, xpos))
-    return Sentence(s.index, s.start, s.end, tokens)
+_FIELDS = ("index", "start", "end", "word", "lower", "lemma", "shape", "tag", "entity", "incoming",
+           "outgoing", "pos", "chunk", "head")
+_new_tuple = tuple.__new__
 
 
-def _with_tree(s: Sentence, heads: list[int], deps: list[str]) -> Sentence:
-    outgoing: list[list[str]] = [[] for _ in s.tokens]
-    for i, h in enumerate(heads):
-        if h >= 0:
-            outgoing[h].append(deps[i])
-    tokens = tuple(t._replace(head=h, incoming=d, outgoing=tuple(o))
-                   for t, h, d, o in zip(s.tokens, heads, deps, outgoing))
-    return Sentence(s.index, s.start, s.end, tokens)
-
-
-def _with_chunks(s: Sentence) -> Sentence:
-    chunks = chunk_tags([t.pos for t in s.tokens], [t.head for t in s.tokens], [t.incoming for t in s.tokens])
-    tokens = tuple(t._replace(chunk=t.chunk or c) for t, c in zip(s.tokens, chunks))
-    return Sentence(s.index, s.start, s.end, tokens)
+def _with_fields(s: Sentence, upos: list[str], xpos: list[str], tree: tuple[list[int], list[str]] | None = None,
+                 chunks: list[str] | None = None) -> Sentence:
+    """`s` with these tags (already merged with its own), a new tree if given (heads,
+    relations; the dependents' relations follow) and the chunks its tokens leave empty."""
+    tokens = s.tokens
+    if tree is not None:
+        heads, deps = tree
+        out_lists: list[list[str]] = [[] for _ in tokens]
+        for i, h in enumerate(heads):
+            if h >= 0:
+                out_lists[h].append(deps[i])
+        outgoing = [tuple(o) for o in out_lists]
+    else:
+        heads = [t.head for t in tokens]
+        deps = [t.incoming for t in tokens]
+        outgoing = [t.outgoing for t in tokens]
+    if chunks is None:
+        chunk = [t.chunk for t in tokens]
+    else:
+        chunk = [t.chunk or c for t, c in zip(tokens, chunks)]
+    if Token._fields == _FIELDS:      # one tuple per token, built in place of three _replace calls
+        made = tuple([_new_tuple(Token, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], x, t[8], d, o, u, c, h))
+                      for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk)])
+    else:
+        made = tuple(t._replace(pos=u, tag=x, head=h, incoming=d, outgoing=o, chunk=c)
+                     for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk))
+    return Sentence(s.index, s.start, s.end, made)

@@ -37,6 +37,8 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "tagger.npz"
 
 # The places a word's features are seen from; 0 is the word itself.
 PLACES = (0, -2, -1, 1, 2)
+_PLACE_OFFSETS = np.array(PLACES, dtype=np.int64)
+_PLACE_INDEX = np.arange(len(PLACES), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,9 @@ class _Pass:
     def sum_rows(self, ids: np.ndarray) -> np.ndarray:
         """For each row of `ids` (m, width), the sum of those feature rows: (m, labels) int32."""
         w = self.weights
-        out = w[ids[:, 0]].astype(np.int32)
+        out = np.take(w, ids[:, 0], axis=0).astype(np.int32)
         for j in range(1, ids.shape[1]):
-            out += w[ids[:, j]]
+            out += np.take(w, ids[:, j], axis=0)
         return out
 
 
@@ -172,7 +174,7 @@ class Tagger:
         self._passes = passes
         self._types: dict[str, int] = {}
         self._lows: list[str] = []           # each type's lowered word, for the pair features
-        self._pairs: dict[int, tuple[int, int]] = {}     # (type, type) -> (b- row, b+ row)
+        self._pairs: dict[int, int] = {}     # type << 32 | type -> (b- row) << 32 | (b+ row)
         n = len(labels)
         self._offsets = history_offsets(len(features) + 1, n)
         # int16 holds any word type's sum of int8 weights: at most 16 features, each within +-127.
@@ -272,38 +274,41 @@ class Tagger:
         padded[where[within == length - 1] + 2] = after
         order = np.argsort(-lengths, kind="stable")
         word0, by_len = first[order], lengths[order]
-        minus, plus = self._pair_rows(padded.tolist())
+        minus, plus = self._pair_rows(padded)
         minus, plus = minus[where - 1], plus[where]
         right = None
+        # the row of the type at each place, in a table of (type, place) rows
+        seen = padded[where[None, :] + _PLACE_OFFSETS[:, None]] * len(PLACES) + _PLACE_INDEX[:, None]
         for t, weights in enumerate(self._passes):
             table = self._tables[t]
-            static = table[padded[where], 0].astype(np.int32)
-            for p, place in enumerate(PLACES[1:], 1):
-                static += table[padded[where + place], p]
+            rows = table.reshape(-1, table.shape[2])
+            static = np.take(rows, seen, axis=0, mode="clip").sum(axis=0, dtype=np.int32)
             static += weights.sum_rows(np.stack([minus, plus], axis=1))
             if right is not None:
                 static += self._right_scores(weights, right, within, length)
             right = self._greedy(static, weights, word0, by_len)
         return right
 
-    def _pair_rows(self, padded: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def _pair_rows(self, padded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each two neighbours in `padded` (type ids), the rows of their pair as the
         second word's b- feature and as the first word's b+ feature (0 if not a feature)."""
         cache = self._pairs
         if len(cache) > 4 * _CACHE_LIMIT:
             cache.clear()
-        lows = self._lows
-        get = self._index.get
-        found = []
-        for a, b in itertools.pairwise(padded):
-            key = a << 32 | b
-            rows = cache.get(key)
-            if rows is None:
-                pair = f"{lows[a]} {lows[b]}"
-                rows = cache[key] = (get("b-=" + pair, 0), get("b+=" + pair, 0))
-            found.append(rows)
-        both = np.array(found, np.int64).reshape(-1, 2)
-        return both[:, 0], both[:, 1]
+        keys = ((padded[:-1] << 32) | padded[1:]).tolist()
+        found = list(map(cache.get, keys))       # (b- row) << 32 | (b+ row), by the pair's key
+        if None in found:
+            lows = self._lows
+            get = self._index.get
+            for i, key in enumerate(keys):
+                if found[i] is None:
+                    rows = cache.get(key)
+                    if rows is None:
+                        pair = f"{lows[key >> 32]} {lows[key & 0xFFFFFFFF]}"
+                        rows = cache[key] = get("b-=" + pair, 0) << 32 | get("b+=" + pair, 0)
+                    found[i] = rows
+        both = np.array(found, np.int64)
+        return both >> 32, both & 0xFFFFFFFF
 
     def _right_scores(self, weights: _Pass, right: np.ndarray, within: np.ndarray,
                       length: np.ndarray) -> np.ndarray:
@@ -330,17 +335,25 @@ class Tagger:
                 out[i] = best
                 now = now // k + best * k
             return out
-        state = np.full(len(word0), outside * k + outside, np.int64)     # a1 * k + a2
-        active = len(word0)
-        for p in range(int(by_len[0]) if len(by_len) else 0):
-            while by_len[active - 1] <= p:
-                active -= 1
-            at = word0[:active] + p
+        # The words position by position (of each position, the sentences longest first), so
+        # that the words of a step are a slice.
+        n = len(word0)
+        within = np.arange(len(static)) - np.repeat(np.cumsum(by_len) - by_len, by_len)
+        words = np.repeat(word0, by_len) + within
+        order = words[np.argsort(within * n + np.repeat(np.arange(n), by_len), kind="stable")]
+        counts = np.bincount(within).tolist() if len(within) else []
+        ranked = np.take(static, order, axis=0)
+        chosen = np.empty(len(static), np.int64)
+        state = np.full(n, outside * k + outside, np.int64)     # a1 * k + a2
+        at = 0
+        for active in counts:
             now = state[:active]
-            best = (static[at] + history[now]).argmax(axis=1)
-            out[at] = best
+            best = (ranked[at:at + active] + np.take(history, now, axis=0, mode="clip")).argmax(axis=1)
+            chosen[at:at + active] = best
             now //= k
             now += best * k
+            at += active
+        out[order] = chosen
         return out
 
 
