@@ -636,6 +636,8 @@ REGRESSIONS = [
     # lookarounds wider than the VM answers position by position
     ("(?<= []{9}) b", "a a a a a a a a a b b", [], [("b", {}), ("b", {})]),
     ("a (?= []{9} $)", "a a a a a a a a a a a", [], [("a", {})]),
+    ("(?<= []{33}) b", " ".join(["a"] * 33 + ["b", "b"]), [], [("b", {}), ("b", {})]),
+    ("a (?= []{33} $)", " ".join(["a"] * 35), [], [("a", {})]),
     ("(?<= @Entity) c", "a b c", [("Person", 0, 2), ("Place", 1, 2)], [("c", {})]),
     ("( | a)*? b", "a a b", [], [("a a b", {})]),
     ("(a?){2,} b", "a b", [], [("a b", {})]),

@@ -20,7 +20,10 @@ from ..io.writers import shorten
 from .prefilter import Anchor, Needs, Start
 
 
-LOCAL_WIDTH = 8      # lookarounds at most this many tokens wide are answered position by position
+# lookarounds at most this many tokens wide are answered position by position (a rule anchored on
+# a rare trigger asks at few positions, and a window of a clause, {0,10}, is common in news rules);
+# wider ones get a table for the whole sentence
+LOCAL_WIDTH = 32
 
 
 class SentenceState:
