@@ -310,29 +310,26 @@ class Batch:
         right = moves == RIGHT
         rs = r[shift]
         self.stack[rs, sp[rs]] = b0[rs]
-        k, v = self.kids, self.valency
         rl = r[left]
-        if len(rl):
-            d = self.stack[rl, sp[rl] - 1]
-            h = b0[rl]
-            self.head[d] = h
-            if labels is not None:
-                self.label[d] = labels[rl]
-            k[1, h] = k[0, h]
-            k[0, h] = d
-            v[0, h] += 1
+        if len(rl):     # s0 becomes the leftmost child of b0
+            self._arc(self.stack[rl, sp[rl] - 1], b0[rl], 0, labels[rl] if labels is not None else None)
         rr = r[right]
-        if len(rr):
-            d = self.stack[rr, sp[rr] - 1]
-            h = self.stack[rr, sp[rr] - 2]
-            self.head[d] = h
-            if labels is not None:
-                self.label[d] = labels[rr]
-            k[3, h] = k[2, h]
-            k[2, h] = d
-            v[1, h] += 1
+        if len(rr):     # s0 becomes the rightmost child of s1
+            self._arc(self.stack[rr, sp[rr] - 1], self.stack[rr, sp[rr] - 2], 1,
+                      labels[rr] if labels is not None else None)
         self.sp[:m] += np.where(shift, 1, -1)
         self.b[:m] += shift
+
+    def _arc(self, d: np.ndarray, h: np.ndarray, side: int, labels: np.ndarray | None) -> None:
+        """Attach dependents `d` to heads `h` on `side` (0 left, 1 right): the new outermost
+        child of that side, the one before it now second."""
+        self.head[d] = h
+        if labels is not None:
+            self.label[d] = labels
+        outer, second = 2 * side, 2 * side + 1
+        self.kids[second, h] = self.kids[outer, h]
+        self.kids[outer, h] = d
+        self.valency[side, h] += 1
 
     def arc_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For every word of a finished batch: its slot, the slots of ARC_POSITIONS and the ARC_SCALARS."""
