@@ -162,23 +162,27 @@ def test_the_tagger_gets_the_provided_tags_it_keeps():
     assert fake.parsed == [(["Troops", "attacked"], ["NOUN", "VERB"], ["NNS", "VBD"])]
 
 
+def in_fresh_interpreter(tmp_path, rules: str, checks: str) -> None:
+    """Load `rules` (a rule file's text) in a new Python process, then run `checks` there,
+    where `rules` names the rule set and `stage` the syntax stage's module."""
+    path = tmp_path / "rules.yml"
+    path.write_text(rules, encoding="utf-8")
+    code = ("import sys, evx\n"
+            "from evx.syntax import stage\n"
+            f"rules = evx.load_rules({str(path)!r})\n" + checks)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_rules_on_words_never_load_a_model(tmp_path):
-    """Run in a fresh interpreter: no tagger or parser module is even imported."""
-    path = tmp_path / "words.yml"
-    path.write_text("rules:\n  - {name: v, label: VISIT, pattern: '[lower=president] (?<trigger> [lemma=visit])'}\n",
-                    encoding="utf-8")
-    code = (
-        "import sys, evx\n"
-        "from evx.syntax import stage\n"
-        f"rules = evx.load_rules({str(path)!r})\n"
+    """No tagger or parser module is even imported, nor numpy."""
+    in_fresh_interpreter(
+        tmp_path, "rules:\n  - {name: v, label: VISIT, pattern: '[lower=president] (?<trigger> [lemma=visit])'}\n",
         "records = rules.extract('The president visited Paris on Monday.')\n"
         "assert records, records\n"
         "assert stage.models_loaded() == (False, False)\n"
         "assert 'evx.syntax.tagger' not in sys.modules and 'evx.syntax.parser' not in sys.modules\n"
-        "assert 'numpy' not in sys.modules\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+        "assert 'numpy' not in sys.modules\n")
 
 
 # Chunks, on trees written by hand (UPOS, head, relation) ---------------------------------
@@ -243,21 +247,13 @@ def test_chunks_of_every_sentence_of_a_treebank_are_well_formed():
 
 
 def test_rules_that_test_tags_load_the_tagger_and_never_the_parser(tmp_path):
-    """Run in a fresh interpreter: the tagger loads, the parser module is never imported."""
-    path = tmp_path / "r.yml"
-    path.write_text("rules:\n  - name: r\n    label: ACT\n    pattern: '[pos=VERB & lemma=visit]'\n",
-                    encoding="utf-8")
-    code = (
-        "import sys, evx\n"
-        "from evx.syntax import stage\n"
-        f"rules = evx.load_rules({str(path)!r})\n"
+    """The tagger loads, the parser module is never imported."""
+    in_fresh_interpreter(
+        tmp_path, "rules:\n  - name: r\n    label: ACT\n    pattern: '[pos=VERB & lemma=visit]'\n",
         "records = rules.extract('The president will visit Paris.', mentions=True)\n"
         "assert [r.to_dict()['text'] for r in records] == ['visit'], records\n"
         "assert stage.models_loaded() == (True, False)\n"
-        "assert 'evx.syntax.parser' not in sys.modules\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+        "assert 'evx.syntax.parser' not in sys.modules\n")
 
 
 @settings(max_examples=300, deadline=None)
