@@ -148,7 +148,9 @@ class GraphMatcher:
         for start, end, events in candidates[:MAX_STARTS]:
             found = self._event(walk, start, end, events)
             where = f"{start}" if end == start + 1 else f"{start}-{end - 1}"
-            failed = next((c for c in self.conditions if not c.holds(walk.tree, start, end)), None)
+            # a candidate that made an event passed every condition
+            failed = None if found is not None else next(
+                (c for c in self.conditions if not c.holds(walk.tree, start, end)), None)
             if found is not None:
                 verdict = f"event {quote(' '.join(words[found[0]:found[1]]))}"
             elif failed is not None:
