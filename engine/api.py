@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from . import cache
 from .text.annotate import annotate
 from .cascade.run import Plan, Profile, plan_cascade, run_cascade
 from .enrich.stage import Enrichment, enrich
-from .syntax.stage import Layers, add_syntax, layers_for
+from .syntax.stage import Layers, add_syntax, add_syntax_many, layers_for
 from .text.document import Document
 from .pattern.matches import EVENT, Match
 from .records import Record, to_record
@@ -74,6 +74,11 @@ class RuleSet:
         """`doc` with the tags, trees and chunks its rules read filled in where it lacks them
         (the tagger and parser run only when a rule needs what they give)."""
         return add_syntax(doc, self.layers)
+
+    def prepare_many(self, docs: Sequence[Document]) -> list[Document]:
+        """Each of `docs` as `prepare` gives it, their sentences tagged and parsed together
+        (much faster than one document at a time, and the same fields)."""
+        return add_syntax_many(docs, self.layers)
 
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)

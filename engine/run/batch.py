@@ -20,7 +20,7 @@ from ..text.annotate import annotate
 from ..text.document import Document
 from ..cascade.run import Profile
 from ..errors import AnnotatorError, DocumentError, InputError
-from ..io.readers import Item, where
+from ..io.readers import InputDoc, Item, where
 from ..io.writers import encode
 from ..api import RuleSet, load_rules
 from . import pool as workers
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 CHUNK = 8           # documents sent to a worker at a time
 WINDOW = 4          # chunks in flight per worker
 COLLECT_EVERY = 256     # documents between full garbage collections (see run)
+# Documents whose sentences are tagged and parsed in one call, at most (see windows): the
+# parser's cost per step is shared by all the sentences of a call, and levels off near a
+# few hundred of them; a window of news is some 2,000 sentences.
+WINDOW_DOCUMENTS = 64
+WINDOW_CHARACTERS = 300_000
 
 
 @dataclass(frozen=True)
@@ -83,23 +88,67 @@ def load_annotator(annotator: str) -> None:
 
 def process(rules: RuleSet, item: Item, options: Options) -> Result:
     """Annotate and match one document; whatever goes wrong stays with this document."""
-    if isinstance(item, InputError):
-        return Result(item.file, [], error=item)
+    return process_many(rules, [item], options)[0]
 
-    def failed(message: str) -> Result:
-        return Result(item.id, [], error=InputError(message, *where(item)))
+
+def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Result]:
+    """A Result for each of `items`, in order, as `process` gives it, with the sentences of
+    all of them tagged and parsed together (see windows). Should that fail, each document is
+    prepared on its own, so that a bad one costs only itself. A document's syntax time is its
+    share, by tokens, of the time of the call it was in."""
+    results: list[Result | None] = []
+    annotated: list[tuple[int, Item, Document, float]] = []     # (place in results, item, doc, seconds)
+    for item in items:
+        if isinstance(item, InputError):
+            results.append(Result(item.file, [], error=item))
+            continue
+        began = perf_counter()
+        try:
+            doc = annotate_document(item.text, item.id, item.date, item.meta, item.tokens, options.annotator)
+        except (AnnotatorError, DocumentError, ValueError) as err:
+            results.append(_failed(item, err))
+            continue
+        annotated.append((len(results), item, doc, perf_counter() - began))
+        results.append(None)
+    for (at, item, _, annotate_seconds), prepared in zip(annotated, _prepared(rules, [d for _, _, d, _ in annotated])):
+        if isinstance(prepared, Exception):
+            results[at] = _failed(item, prepared)
+        else:
+            doc, syntax_seconds = prepared
+            results[at] = _matched(rules, item, doc, options, annotate_seconds, syntax_seconds)
+    return results
+
+
+def _prepared(rules: RuleSet, docs: list[Document]) -> list[tuple[Document, float] | Exception]:
+    """Each document prepared with its syntax seconds, or the error that preparing it raised."""
+    if not docs:
+        return []
     began = perf_counter()
     try:
-        doc = annotate_document(item.text, item.id, item.date, item.meta, item.tokens, options.annotator)
-        annotated = perf_counter()
-        doc = rules.prepare(doc)
-    except AnnotatorError as err:
-        return failed(err.message)
-    except DocumentError as err:
-        return failed(f"bad tokens: {err.message}")
-    except ValueError as err:
-        return failed(f"bad tokens: {err}")
-    prepared = perf_counter()
+        prepared = rules.prepare_many(docs)
+    except (AnnotatorError, DocumentError, ValueError) as err:
+        if len(docs) == 1:
+            return [err]
+        return [one for doc in docs for one in _prepared(rules, [doc])]
+    seconds = perf_counter() - began
+    tokens = sum(doc.token_count for doc in prepared)
+    return [(doc, seconds * doc.token_count / tokens if tokens else seconds / len(docs)) for doc in prepared]
+
+
+def _failed(item: Item, err: Exception) -> Result:
+    """The Result of a document that could not be annotated or prepared."""
+    if isinstance(err, AnnotatorError):
+        message = err.message
+    elif isinstance(err, DocumentError):
+        message = f"bad tokens: {err.message}"
+    else:
+        message = f"bad tokens: {err}"
+    return Result(item.id, [], error=InputError(message, *where(item)))
+
+
+def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annotate_seconds: float,
+             syntax_seconds: float) -> Result:
+    """The records of a prepared document; a bug in matching costs this document only."""
     profile = Profile() if options.profile else None
     try:
         records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
@@ -107,11 +156,31 @@ def process(rules: RuleSet, item: Item, options: Options) -> Result:
         if options.encode:
             dicts = [encode(d) for d in dicts]
     except RecursionError:
-        return failed("the document is too deeply nested to match")
+        return Result(item.id, [], error=InputError("the document is too deeply nested to match", *where(item)))
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
-        return failed(f"internal error: {type(err).__name__}: {err}")
-    return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotated - began, profile,
-                  doc if options.keep_document else None, prepared - annotated)
+        return Result(item.id, [], error=InputError(f"internal error: {type(err).__name__}: {err}", *where(item)))
+    return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotate_seconds, profile,
+                  doc if options.keep_document else None, syntax_seconds)
+
+
+def windows(rules: RuleSet, items: Iterable[Item]) -> Iterator[list[Item]]:
+    """`items` in runs whose sentences are tagged and parsed together: up to WINDOW_DOCUMENTS
+    documents or WINDOW_CHARACTERS of text, one document at a time if the rules need neither
+    tags nor trees (nothing to share, and each result as soon as it is made)."""
+    if not rules.layers.any:
+        for item in items:
+            yield [item]
+        return
+    window: list[Item] = []
+    size = 0
+    for item in items:
+        window.append(item)
+        size += len(item.text) if isinstance(item, InputDoc) else 0
+        if len(window) >= WINDOW_DOCUMENTS or size >= WINDOW_CHARACTERS:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window
 
 
 _worker: tuple[RuleSet, Options] | None = None
@@ -132,7 +201,7 @@ _done_in_worker = 0
 def _work(chunk: list[Item]) -> list[Result]:
     global _done_in_worker
     rules, options = _worker
-    results = [process(rules, item, options) for item in chunk]
+    results = [result for window in windows(rules, chunk) for result in process_many(rules, window, options)]
     _done_in_worker = _collect_now_and_then(_done_in_worker, len(chunk))
     return results
 
@@ -172,9 +241,9 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
     try:
         if jobs <= 1:
             done = 0
-            for item in items:
-                yield process(rules, item, options)
-                done = _collect_now_and_then(done, 1)
+            for window in windows(rules, items):
+                yield from process_many(rules, window, options)
+                done = _collect_now_and_then(done, len(window))
             return
         yield from _parallel(rules, items, options, jobs)
     finally:

@@ -80,8 +80,31 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     """`doc` with the fields of `layers` filled where its tokens leave them empty."""
     if not layers.any or not doc.sentences:
         return doc
-    annotator = annotator or EmbeddedAnnotator()
-    sentences = list(doc.sentences)
+    return add_syntax_many([doc], layers, annotator)[0]
+
+
+def add_syntax_many(docs: Sequence[Document], layers: Layers, annotator: Annotator | None = None) -> list[Document]:
+    """Each of `docs` as `add_syntax` fills it, the sentences of all of them tagged in one call
+    and parsed in another: the models' cost per call and per step is shared by the batch, and
+    their output does not depend on it (the scores are exact sums)."""
+    if not layers.any:
+        return list(docs)
+    sentences = [s for doc in docs for s in doc.sentences]
+    if not sentences:
+        return list(docs)
+    filled = _fill(sentences, layers, annotator or EmbeddedAnnotator())
+    out = []
+    at = 0
+    for doc in docs:
+        n = len(doc.sentences)
+        out.append(Document(doc.id, doc.text, tuple(filled[at:at + n]), doc.date, doc.meta) if n else doc)
+        at += n
+    return out
+
+
+def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> list[Sentence]:
+    """`sentences` with the fields of `layers` filled where their tokens leave them empty."""
+    sentences = list(sentences)
     untagged = [i for i, s in enumerate(sentences)
                 if any(not t.tag or not t.pos for t in s.tokens)]
     tags: dict[int, tuple[list[str], list[str]]] = {}
@@ -94,7 +117,7 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     if not layers.tree:
         for i, (upos, xpos) in tags.items():
             sentences[i] = _with_fields(sentences[i], upos, xpos)
-        return Document(doc.id, doc.text, tuple(sentences), doc.date, doc.meta)
+        return sentences
     trees: dict[int, tuple[list[int], list[str]]] = {}
     unparsed = [i for i, s in enumerate(sentences) if all(not t.incoming for t in s.tokens)]
     if unparsed:
@@ -114,7 +137,7 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
         heads, deps = tree if tree is not None else ([t.head for t in s.tokens], [t.incoming for t in s.tokens])
         chunks = None if chunked else chunk_tags(upos, heads, deps)
         sentences[i] = _with_fields(s, upos, xpos, tree, chunks)
-    return Document(doc.id, doc.text, tuple(sentences), doc.date, doc.meta)
+    return sentences
 
 
 _FIELDS = ("index", "start", "end", "word", "lower", "lemma", "shape", "tag", "entity", "incoming",
