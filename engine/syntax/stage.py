@@ -105,70 +105,67 @@ def add_syntax_many(docs: Sequence[Document], layers: Layers, annotator: Annotat
 def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> list[Sentence]:
     """`sentences` with the fields of `layers` filled where their tokens leave them empty."""
     sentences = list(sentences)
-    untagged = [i for i, s in enumerate(sentences)
-                if any(not t.tag or not t.pos for t in s.tokens)]
-    tags: dict[int, tuple[list[str], list[str]]] = {}
-    words = {i: [t.word for t in sentences[i].tokens] for i in untagged}
+    cols = [_columns(s) for s in sentences]
+    untagged = [i for i, c in enumerate(cols) if not (all(c[_TAG]) and all(c[_POS]))]
+    tags: dict[int, tuple[Sequence[str], Sequence[str]]] = {}
     if untagged:
-        results = annotator.tag([words[i] for i in untagged])
+        results = annotator.tag([list(cols[i][_WORD]) for i in untagged])
         for i, (upos, xpos) in zip(untagged, results):
-            tokens = sentences[i].tokens
-            tags[i] = ([t.pos or u for t, u in zip(tokens, upos)], [t.tag or x for t, x in zip(tokens, xpos)])
+            tags[i] = (_merged(cols[i][_POS], upos), _merged(cols[i][_TAG], xpos))
     if not layers.tree:
         for i, (upos, xpos) in tags.items():
-            sentences[i] = _with_fields(sentences[i], upos, xpos)
+            sentences[i] = _with_fields(sentences[i], cols[i], upos, xpos)
         return sentences
     trees: dict[int, tuple[list[int], list[str]]] = {}
-    unparsed = [i for i, s in enumerate(sentences) if all(not t.incoming for t in s.tokens)]
+    unparsed = [i for i, c in enumerate(cols) if not any(c[_INCOMING])]
     if unparsed:
-        picked = [sentences[i].tokens for i in unparsed]
-        upos = [tags[i][0] if i in tags else [t.pos for t in ts] for i, ts in zip(unparsed, picked)]
-        xpos = [tags[i][1] if i in tags else [t.tag for t in ts] for i, ts in zip(unparsed, picked)]
-        results = annotator.parse([words[i] if i in words else [t.word for t in ts] for i, ts in zip(unparsed, picked)],
-                                  upos, xpos)
+        upos = [tags[i][0] if i in tags else list(cols[i][_POS]) for i in unparsed]
+        xpos = [tags[i][1] if i in tags else list(cols[i][_TAG]) for i in unparsed]
+        results = annotator.parse([list(cols[i][_WORD]) for i in unparsed], upos, xpos)
         for i, (heads, deps) in zip(unparsed, results):
             trees[i] = (heads, deps)
-    for i, s in enumerate(sentences):
+    for i, c in enumerate(cols):
         tagged, tree = tags.get(i), trees.get(i)
-        chunked = all(t.chunk for t in s.tokens)
+        chunked = all(c[_CHUNK])
         if tagged is None and tree is None and chunked:
             continue
-        upos, xpos = tagged if tagged is not None else ([t.pos for t in s.tokens], [t.tag for t in s.tokens])
-        heads, deps = tree if tree is not None else ([t.head for t in s.tokens], [t.incoming for t in s.tokens])
+        upos, xpos = tagged if tagged is not None else (c[_POS], c[_TAG])
+        heads, deps = tree if tree is not None else (c[_HEAD], c[_INCOMING])
         chunks = None if chunked else chunk_tags(upos, heads, deps)
-        sentences[i] = _with_fields(s, upos, xpos, tree, chunks)
+        sentences[i] = _with_fields(sentences[i], c, upos, xpos, tree, chunks)
     return sentences
 
 
-_FIELDS = ("index", "start", "end", "word", "lower", "lemma", "shape", "tag", "entity", "incoming",
-           "outgoing", "pos", "chunk", "head")
+_FIELD = {name: k for k, name in enumerate(Token._fields)}
+_WORD, _TAG, _POS, _HEAD, _INCOMING, _OUTGOING, _CHUNK = (
+    _FIELD[name] for name in ("word", "tag", "pos", "head", "incoming", "outgoing", "chunk"))
 _new_tuple = tuple.__new__
 
 
-def _with_fields(s: Sentence, upos: list[str], xpos: list[str], tree: tuple[list[int], list[str]] | None = None,
-                 chunks: list[str] | None = None) -> Sentence:
-    """`s` with these tags (already merged with its own), a new tree if given (heads,
-    relations; the dependents' relations follow) and the chunks its tokens leave empty."""
-    tokens = s.tokens
+def _columns(s: Sentence) -> list[tuple]:
+    """The tokens of `s` field by field: for each field of Token, every token's value of it."""
+    return list(zip(*s.tokens)) if s.tokens else [()] * len(Token._fields)
+
+
+def _merged(given: Sequence[str], made: Sequence[str]) -> Sequence[str]:
+    """The values `given` where set, else those `made`."""
+    return [g or m for g, m in zip(given, made)] if any(given) else made
+
+
+def _with_fields(s: Sentence, columns: list[tuple], upos: Sequence[str], xpos: Sequence[str],
+                 tree: tuple[list[int], list[str]] | None = None, chunks: list[str] | None = None) -> Sentence:
+    """`s` (whose `columns` these are) with these tags (already merged with its own), a new tree
+    if given (heads, relations; the dependents' relations follow) and the chunks its tokens
+    leave empty. The tokens are built column by column: one tuple each, no _replace."""
+    columns = list(columns)
+    columns[_POS], columns[_TAG] = upos, xpos
     if tree is not None:
         heads, deps = tree
-        out_lists: list[list[str]] = [[] for _ in tokens]
+        out_lists: list[list[str]] = [[] for _ in heads]
         for i, h in enumerate(heads):
             if h >= 0:
                 out_lists[h].append(deps[i])
-        outgoing = [tuple(o) for o in out_lists]
-    else:
-        heads = [t.head for t in tokens]
-        deps = [t.incoming for t in tokens]
-        outgoing = [t.outgoing for t in tokens]
-    if chunks is None:
-        chunk = [t.chunk for t in tokens]
-    else:
-        chunk = [t.chunk or c for t, c in zip(tokens, chunks)]
-    if Token._fields == _FIELDS:      # one tuple per token, built in place of three _replace calls
-        made = tuple([_new_tuple(Token, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], x, t[8], d, o, u, c, h))
-                      for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk)])
-    else:
-        made = tuple(t._replace(pos=u, tag=x, head=h, incoming=d, outgoing=o, chunk=c)
-                     for t, u, x, h, d, o, c in zip(tokens, upos, xpos, heads, deps, outgoing, chunk))
-    return Sentence(s.index, s.start, s.end, made)
+        columns[_HEAD], columns[_INCOMING], columns[_OUTGOING] = heads, deps, list(map(tuple, out_lists))
+    if chunks is not None:
+        columns[_CHUNK] = _merged(columns[_CHUNK], chunks)
+    return Sentence(s.index, s.start, s.end, tuple([_new_tuple(Token, row) for row in zip(*columns)]))
