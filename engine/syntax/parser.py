@@ -19,6 +19,7 @@ transitions with fewer array operations each.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
@@ -619,21 +620,21 @@ def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0
 #   - a table of the batch holds each slot's fixed neighbours (the words before and after it,
 #     the next two of the buffer, whether it is a word) and its children and valencies so far:
 #     one gather gives all of them for s0, s1 and b0, a second the grandchildren;
-#   - the move and relation templates are hashed in one pass, the relation templates once for
-#     each of the two moves that make an arc; the move scores stay in their packed lanes;
+#   - the move templates of every state are hashed in one pass (`_Hashes`), then the relation
+#     templates of the states that make an arc, with that arc's move; the move scores stay in
+#     their packed lanes;
 #   - invalid moves are a penalty looked up by whether b0, s0 and s1 are words; the relation
 #     table is unpacked to int8 rows in which `root` can never win, and the one arc from the
 #     ROOT of each sentence gets `root` after the loop.
 
 # The positions in the order the lockstep loop gathers them (each its word, tag, UPOS and
-# relation: four atom columns), then the scalars and three constant columns for `mv`.
+# relation: four atom columns), then the scalars and `mv`, the move (SHIFT while choosing one).
 _LOCK_POSITIONS = ("s0", "s1", "s2", "b0", "b1", "b2", "s0m1", "s0p1", "s1p1", "b0m1",
                    "s0l", "s0l2", "s0r", "s0r2", "s1l", "s1r", "s1r2", "b0l", "b0l2",
                    "s0ll", "s0rr", "b0ll")
 _LOCK_SCALARS = ("dist", "dist1", "s0vl", "s0vr", "s1vl", "s1vr", "b0vl")
 _NP = len(_LOCK_POSITIONS)
-_MV_COLUMN = {SHIFT: 4 * _NP + len(_LOCK_SCALARS), LEFT: 4 * _NP + len(_LOCK_SCALARS) + 1,
-              RIGHT: 4 * _NP + len(_LOCK_SCALARS) + 2}
+_LOCK_MV = 4 * _NP + len(_LOCK_SCALARS)
 # The table of a slot: the word before it (0 at a sentence's first word) and after it, the next
 # two slots of the buffer up to the ROOT, 1 for a word (0 for NULL and the ROOT): fixed; then
 # its children l, l2, r, r2 and its left and right valencies so far.
@@ -679,6 +680,55 @@ def _valid_penalties() -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class _Hashes:
+    """The table rows of a set of templates (as `Features.rows` gives them) from an atom matrix,
+    hashed in a few whole-array passes: the templates in order of arity, so that the j-th atom
+    of each applies to a suffix of them. A template whose first atom is the move starts from its
+    seed mixed with the move (the same hash, one atom fewer to gather)."""
+    seeds: np.ndarray       # (move, template) uint64
+    gather: np.ndarray      # atom columns: each template's first atom, then each j-th atom in turn
+    steps: tuple[tuple[int, int, int], ...]     # (first template, gathered columns from, to) of atom j > 0
+    shift: np.uint64
+
+    @classmethod
+    def of(cls, features: Features, column: dict[str, int]) -> "_Hashes":
+        mask, mix1, mix2 = (1 << 64) - 1, int(_MIX1), int(_MIX2)
+        entries = []
+        for i, template in enumerate(features.templates):
+            atoms = list(template)
+            seed = (i + 1) * mix2 & mask
+            seeds = [seed] * 3
+            if len(atoms) > 1 and atoms[0] == "mv":
+                seeds = [(seed ^ mv) * mix1 & mask for mv in (SHIFT, LEFT, RIGHT)]
+                atoms = atoms[1:]
+            entries.append((seeds, [column[a] for a in atoms]))
+        entries.sort(key=lambda e: len(e[1]))
+        gather = [cols[0] for _, cols in entries]
+        steps = []
+        for j in range(1, max(len(cols) for _, cols in entries)):
+            start = next(k for k, (_, cols) in enumerate(entries) if len(cols) > j)
+            steps.append((start, len(gather), len(gather) + len(entries) - start))
+            gather += [cols[j] for _, cols in entries[start:]]
+        return cls(np.array([seeds for seeds, _ in entries], dtype=np.uint64).T.copy(),
+                   np.array(gather, dtype=np.intp), tuple(steps), features._shift)
+
+    def rows(self, atoms: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+        """The row of every template for every line of `atoms` (int64), hashed from `seeds`
+        (a move's row of `self.seeds`, or one row of them per line)."""
+        values = np.take(atoms.view(np.uint64), self.gather, axis=1, mode="clip")
+        key = values[:, :self.seeds.shape[1]] ^ seeds
+        key *= _MIX1
+        for lo, a, b in self.steps:
+            part = key[:, lo:]
+            part ^= values[:, a:b]
+            part *= _MIX1
+        key ^= key >> _SHIFT29
+        key *= _MIX2
+        key >>= self.shift
+        return key.view(np.int64)
+
+
 class _Lockstep:
     """The parsing loop of a stored parser with online relations (see above)."""
 
@@ -691,48 +741,9 @@ class _Lockstep:
                 column[f"{name}.{prop}"] = 4 * p + q
         for j, name in enumerate(_LOCK_SCALARS):
             column[name] = 4 * _NP + j
-        # (seed, shift, columns) of every template hashed at each step: the move templates,
-        # then the relation templates as seen with LEFT and with RIGHT (once if they omit mv).
-        # A template whose first atom is the move starts from its seed mixed with the move
-        # (the same hash, one atom fewer to gather).
-        entries: list[tuple[int, np.uint64, list[int]]] = []
-        mask, mix1, mix2 = (1 << 64) - 1, int(_MIX1), int(_MIX2)
-
-        def add(features: Features, i: int, mv: int) -> int:
-            atoms = list(features.templates[i])
-            seed = (i + 1) * mix2 & mask
-            if len(atoms) > 1 and atoms[0] == "mv":
-                seed = (seed ^ mv) * mix1 & mask
-                atoms = atoms[1:]
-            cols = [_MV_COLUMN[mv] if a == "mv" else column[a] for a in atoms]
-            entries.append((seed, features._shift, cols))
-            return len(entries) - 1
-
-        move_cols = [add(move_features, i, SHIFT) for i in range(len(move_features))]
-        online_cols = np.zeros((3, len(online_features)), dtype=np.intp)
-        for i, template in enumerate(online_features.templates):
-            online_cols[LEFT, i] = add(online_features, i, LEFT)
-            online_cols[RIGHT, i] = add(online_features, i, RIGHT) if "mv" in template else online_cols[LEFT, i]
-        order = sorted(range(len(entries)), key=lambda e: len(entries[e][2]))
-        where = np.empty(len(entries), dtype=np.intp)
-        where[order] = np.arange(len(entries))
-        ranked = [entries[e] for e in order]
-        self.seeds = np.array([e[0] for e in ranked], dtype=np.uint64)
-        # the atoms of every hashing pass, gathered at once: the first atom of each template,
-        # then the j-th atom of each template that has one (a suffix, in order of arity)
-        self.width = len(ranked)
-        gather = [e[2][0] for e in ranked]
-        self.steps = []
-        for j in range(1, max(len(e[2]) for e in ranked)):
-            start = next(i for i, e in enumerate(ranked) if len(e[2]) > j)
-            self.steps.append((start, len(gather), len(gather) + len(ranked) - start))
-            gather += [e[2][j] for e in ranked[start:]]
-        self.gather = np.array(gather, dtype=np.intp)
-        # one shift for the whole key: the move table's; the relation table's rows are shifted on
-        self.shift = move_features._shift
-        self.online_shift = int(online_features._shift) - int(move_features._shift)
-        self.move_cols = where[move_cols]
-        self.online_cols = where[online_cols]
+        column["mv"] = _LOCK_MV
+        self.move_hashes = _Hashes.of(move_features, column)
+        self.online_hashes = _Hashes.of(online_features, column)
         self.penalty = _valid_penalties()
         # The relation table unpacked to its int8 weights, rows of 64 bytes (one gather and an
         # int32 sum cost less than the packed words), through its row map. Column 0 stands for
@@ -746,7 +757,6 @@ class _Lockstep:
         self.relation_weights[:, 1:classes + 1] = unpacked
         self.relation_weights[:, parser._root + 1] = -128
         self.root = parser._root
-        self.constants = np.array([SHIFT, LEFT, RIGHT], dtype=np.int64)
         if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
             raise ValueError("the lockstep loop takes a dense move table of one word a row")
         self.move_words = np.ascontiguousarray(self.moves.packed[:, 0])
@@ -791,12 +801,11 @@ class _Lockstep:
         steps = 2 * lengths
         total_steps = int(steps[0]) if n else 0
         active = np.searchsorted(-steps, -np.arange(total_steps), side="left").tolist()
-        mv_block = np.tile(self.constants, (n, 1))
+        no_move = np.zeros((n, 1), dtype=np.int64)     # SHIFT in the `mv` column
         distance = np.zeros(_DMAX + 1 + size, dtype=np.int64)    # a negative difference: 0
         distance[:_DMAX + 1] = _DIST
-        seeds, shift, gather, hash_steps, width = self.seeds, self.shift, self.gather, self.steps, self.width
-        online_shift = self.online_shift
-        move_cols, online_cols = self.move_cols, self.online_cols
+        move_hashes, online_hashes = self.move_hashes, self.online_hashes
+        move_seeds, online_seeds = move_hashes.seeds[SHIFT], online_hashes.seeds
         penalty = self.penalty
         move_lanes, move_mask = self.move_lanes, self.move_mask
         move_words = self.move_words
@@ -810,26 +819,18 @@ class _Lockstep:
             dist = distance[np.minimum(state @ _DIST_OF, _DMAX)]
             # (np.take with mode="clip" skips the bounds checks of indexing: the slots are in range)
             atoms = np.concatenate((np.take(props, pos, axis=0, mode="clip").reshape(m, 4 * _NP), dist,
-                                    np.minimum(got[:, _G_VAL], 4), mv_block[:m]), axis=1)
-            values = np.take(atoms.view(np.uint64), gather, axis=1, mode="clip")
-            key = values[:, :width] ^ seeds
-            key *= _MIX1
-            for lo, a, b in hash_steps:
-                part = key[:, lo:]
-                part ^= values[:, a:b]
-                part *= _MIX1
-            key ^= key >> _SHIFT29
-            key *= _MIX2
-            key >>= shift
-            key = key.view(np.int64)
-            scores = move_words[np.take(key, move_cols, axis=1, mode="clip")].sum(axis=1)[:, None] >> move_lanes
+                                    np.minimum(got[:, _G_VAL], 4), no_move[:m]), axis=1)
+            key = move_hashes.rows(atoms, move_seeds)
+            scores = np.take(move_words, key, mode="clip").sum(axis=1)[:, None] >> move_lanes
             scores &= move_mask
             scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
             moves = scores.argmax(axis=1)
             arcs = moves.nonzero()[0]
             if len(arcs):
                 mv = moves[arcs]
-                rows = key[arcs[:, None], online_cols[mv]] >> online_shift
+                made = atoms[arcs]
+                made[:, _LOCK_MV] = mv
+                rows = online_hashes.rows(made, online_seeds[mv])
                 rel = np.take(relation_weights, relation_rows[rows], axis=0, mode="clip").sum(axis=1, dtype=np.int32)
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
