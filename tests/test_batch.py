@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from evx import load_rules
 from evx.run import batch
 from evx.tools.cli import main
+from evx.errors import InputError
 from evx.io.readers import InputDoc
 from evx.tools.progress import Progress
 
@@ -91,6 +92,86 @@ def test_one_failing_document_is_reported_and_the_rest_kept(rules_path, monkeypa
     results = list(batch.run(rules, _docs(3), _options(rules_path)))
     assert [r.error is None for r in results] == [True, False, True]
     assert "internal error: RuntimeError: boom" in results[1].error.message
+
+
+PARSED = """
+taxonomy: [Place]
+rules:
+  - name: place
+    label: Place
+    pattern: '[pos=PROPN & chunk=/NP/]'
+"""
+
+
+@pytest.fixture
+def parsed_path(tmp_path):
+    path = tmp_path / "parsed.yml"
+    path.write_text(PARSED, encoding="utf-8")
+    return path
+
+
+def _texts(n):
+    texts = ["Trip {} to Kabul and Rome.", "Talks in Doha went on. Envoys left for Cairo on day {}.", ""]
+    for i in range(n):
+        yield InputDoc(f"d{i}", texts[i % 3].format(i))
+
+
+def test_documents_are_prepared_in_windows_in_input_order(parsed_path, monkeypatch):
+    rules = load_rules(parsed_path)
+    sizes = []
+    real = type(rules).prepare_many
+    monkeypatch.setattr(type(rules), "prepare_many", lambda self, docs: sizes.append(len(docs)) or real(self, docs))
+    monkeypatch.setattr(batch, "WINDOW_DOCUMENTS", 4)
+    items = list(_texts(10))
+    items.insert(5, InputError("not JSON", "in.jsonl", 6))
+    results = list(batch.run(rules, items, _options(parsed_path)))
+    assert [r.doc for r in results] == [item.file if isinstance(item, InputError) else item.id for item in items]
+    assert sizes == [4, 3, 3]            # the input error is in a window, but has nothing to prepare
+    assert results[0].records and results[0].syntax_seconds > 0
+    assert results[2].records == [] and results[2].error is None      # an empty text
+
+
+def test_records_are_the_same_prepared_in_windows_or_one_by_one(parsed_path, monkeypatch):
+    rules = load_rules(parsed_path)
+    windowed = [(r.doc, r.records, r.tokens) for r in batch.run(rules, _texts(12), _options(parsed_path))]
+    parallel = [(r.doc, r.records, r.tokens) for r in batch.run(rules, _texts(12), _options(parsed_path), jobs=2)]
+    monkeypatch.setattr(batch, "WINDOW_DOCUMENTS", 1)
+    alone = [(r.doc, r.records, r.tokens) for r in batch.run(rules, _texts(12), _options(parsed_path))]
+    assert windowed == alone == parallel
+    assert sum(len(records) for _, records, _ in windowed) > 0
+
+
+def test_a_document_that_cannot_be_prepared_costs_only_itself(parsed_path, monkeypatch):
+    from evx import api
+    real = api.add_syntax_many
+
+    def failing(docs, layers, annotator=None):
+        if any(doc.id == "d4" for doc in docs):
+            raise ValueError("no tree for this one")
+        return real(docs, layers, annotator)
+    monkeypatch.setattr(api, "add_syntax_many", failing)
+    results = list(batch.run(load_rules(parsed_path), _texts(9), _options(parsed_path)))
+    assert [r.doc for r in results] == [f"d{i}" for i in range(9)]
+    assert [r.error is None for r in results] == [i != 4 for i in range(9)]
+    assert results[4].error.message == "bad tokens: no tree for this one"
+    assert results[3].records and results[3].records == \
+        batch.process(load_rules(parsed_path), InputDoc("d3", "Trip 3 to Kabul and Rome."), _options(parsed_path)).records
+
+
+def test_windows_stream_and_stay_bounded(parsed_path, rules_path, monkeypatch):
+    taken = []
+
+    def source():
+        for doc in _texts(1_000):
+            taken.append(doc.id)
+            yield doc
+    monkeypatch.setattr(batch, "WINDOW_CHARACTERS", 100)
+    first = next(batch.windows(source(), load_rules(parsed_path).layers))
+    assert len(first) == 4 and len(taken) == 4       # 25 + 54 + 0 + 25 characters reach 100
+    monkeypatch.setattr(batch, "WINDOW_CHARACTERS", 10 ** 9)
+    assert [len(w) for w in batch.windows(_texts(130), load_rules(parsed_path).layers)] == [64, 64, 2]
+    # rules that need neither tags nor trees have nothing to share: one document at a time
+    assert {len(w) for w in batch.windows(_texts(10), load_rules(rules_path).layers)} == {1}
 
 
 def test_progress_line_counts_and_estimates():

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 import evx
 from evx.syntax.chunks import _depth, _depths, chunk_tags
-from evx.syntax.stage import ALL, NONE, Layers, add_syntax, layers_for
+from evx.syntax.stage import ALL, NONE, Layers, add_syntax, add_syntax_many, layers_for
 from evx.syntax.treebank import read_treebank
 
 from conftest import load, provided
@@ -22,12 +22,15 @@ class FakeAnnotator:
     def __init__(self):
         self.tagged = []
         self.parsed = []
+        self.calls = []
 
     def tag(self, sentences):
+        self.calls.append("tag")
         self.tagged.extend(list(s) for s in sentences)
         return [(["NOUN"] * len(s), ["NN"] * len(s)) for s in sentences]
 
     def parse(self, sentences, upos, xpos):
+        self.calls.append("parse")
         self.parsed.extend(list(zip(sentences, upos, xpos)))
         return [([-1] + [0] * (len(s) - 1), ["root"] + ["dep"] * (len(s) - 1)) for s in sentences]
 
@@ -160,6 +163,39 @@ def test_the_tagger_gets_the_provided_tags_it_keeps():
     fake = FakeAnnotator()
     add_syntax(doc, ALL, fake)
     assert fake.parsed == [(["Troops", "attacked"], ["NOUN", "VERB"], ["NNS", "VBD"])]
+
+
+MANY = ["Troops attacked the town. They left.", "", "Rain fell on Kabul.", "Talks resumed in Doha on Monday."]
+
+
+def test_documents_filled_together_are_those_filled_one_by_one_in_two_calls():
+    docs = [evx.annotate(text, f"d{i}") for i, text in enumerate(MANY)]
+    fake = FakeAnnotator()
+    together = add_syntax_many(docs, ALL, fake)
+    assert fake.calls == ["tag", "parse"] and len(fake.tagged) == 4
+    assert together == [add_syntax(doc, ALL, FakeAnnotator()) for doc in docs]
+    assert together[1] is docs[1]       # no sentences: nothing to do
+
+
+def test_the_embedded_models_give_a_batch_what_they_give_each_document():
+    docs = [evx.annotate(text, f"d{i}") for i, text in enumerate(MANY)]
+    assert add_syntax_many(docs, ALL) == [add_syntax(doc, ALL) for doc in docs]
+    assert add_syntax_many(docs, Layers(tags=True)) == [add_syntax(doc, Layers(tags=True)) for doc in docs]
+
+
+def test_a_batch_keeps_what_each_document_provides():
+    given = provided("Troops attacked it . They left .",
+                     sentence=[0, 0, 0, 0, 1, 1, 1],
+                     head=[1, -1, 1, 1, None, None, None], dep=["nsubj", "root", "obj", "punct", None, None, None],
+                     tag=["NNS", "VBD", "PRP", ".", "PRP", "VBD", "."],
+                     pos=["NOUN", "VERB", "PRON", "PUNCT", "PRON", "VERB", "PUNCT"])
+    plain = evx.annotate("Rain fell.")
+    fake = FakeAnnotator()
+    out = add_syntax_many([given, plain], ALL, fake)
+    assert fake.tagged == [["Rain", "fell", "."]]
+    assert [words for words, _, _ in fake.parsed] == [["They", "left", "."], ["Rain", "fell", "."]]
+    assert [t.incoming for t in out[0].sentences[0].tokens] == ["nsubj", "root", "obj", "punct"]
+    assert out == [add_syntax(given, ALL, FakeAnnotator()), add_syntax(plain, ALL, FakeAnnotator())]
 
 
 def in_fresh_interpreter(tmp_path, rules: str, checks: str) -> None:

@@ -23,6 +23,7 @@ from ..errors import AnnotatorError, DocumentError, InputError
 from ..io.readers import InputDoc, Item, where
 from ..io.writers import encode
 from ..api import RuleSet, load_rules
+from ..syntax.stage import Layers
 from . import pool as workers
 
 if TYPE_CHECKING:
@@ -163,11 +164,11 @@ def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annota
                   doc if options.keep_document else None, syntax_seconds)
 
 
-def windows(rules: RuleSet, items: Iterable[Item]) -> Iterator[list[Item]]:
+def windows(items: Iterable[Item], layers: Layers) -> Iterator[list[Item]]:
     """`items` in runs whose sentences are tagged and parsed together: up to WINDOW_DOCUMENTS
-    documents or WINDOW_CHARACTERS of text, one document at a time if the rules need neither
-    tags nor trees (nothing to share, and each result as soon as it is made)."""
-    if not rules.layers.any:
+    documents or WINDOW_CHARACTERS of text; one document at a time if `layers` (what the rules
+    need) is neither tags nor trees: nothing to share, and each result as soon as it is made."""
+    if not layers.any:
         for item in items:
             yield [item]
         return
@@ -201,7 +202,7 @@ _done_in_worker = 0
 def _work(chunk: list[Item]) -> list[Result]:
     global _done_in_worker
     rules, options = _worker
-    results = [result for window in windows(rules, chunk) for result in process_many(rules, window, options)]
+    results = [result for window in windows(chunk, rules.layers) for result in process_many(rules, window, options)]
     _done_in_worker = _collect_now_and_then(_done_in_worker, len(chunk))
     return results
 
@@ -241,7 +242,7 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
     try:
         if jobs <= 1:
             done = 0
-            for window in windows(rules, items):
+            for window in windows(items, rules.layers):
                 yield from process_many(rules, window, options)
                 done = _collect_now_and_then(done, len(window))
             return

@@ -50,6 +50,9 @@ class Pad:
 BEFORE, AFTER = Pad("<s>"), Pad("</s>")
 # Words longer than this are cut for their features (the tags do not depend on the rest).
 _MAX_FEATURE_CHARS = 40
+# Words tagged in one pass at most (see _blocks): beyond some thousands, a pass's arrays of
+# scores outgrow the processor's cache, and tagging gets slower, not faster.
+_BLOCK_WORDS = 4096
 # Word types remembered (1 kB each per pass); when full, the tagger starts afresh.
 _CACHE_LIMIT = 30_000
 
@@ -244,19 +247,21 @@ class Tagger:
             for w in s:
                 if not isinstance(w, str):
                     raise TypeError(f"a sentence holds words as strings, got {type(w).__name__}")
-        words = [w for s in sentences for w in s]
-        if not words:
-            return [([], []) for _ in sentences]
-        ids = np.array(self._type_ids(words), np.int64)
-        lengths = np.array([len(s) for s in sentences], np.int64)
-        labels = self._decode(ids, lengths).tolist()
         out = []
-        pos = 0
         upos, xpos = self._upos, self._xpos
-        for n in lengths.tolist():
-            chosen = labels[pos:pos + n]
-            out.append(([upos[k] for k in chosen], [xpos[k] for k in chosen]))
-            pos += n
+        for block in _blocks(sentences):
+            words = [w for s in block for w in s]
+            if not words:
+                out.extend(([], []) for _ in block)
+                continue
+            ids = np.array(self._type_ids(words), np.int64)
+            lengths = np.array([len(s) for s in block], np.int64)
+            labels = self._decode(ids, lengths).tolist()
+            pos = 0
+            for n in lengths.tolist():
+                chosen = labels[pos:pos + n]
+                out.append(([upos[k] for k in chosen], [xpos[k] for k in chosen]))
+                pos += n
         return out
 
     def _decode(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -356,6 +361,20 @@ class Tagger:
         out[order] = chosen
         return out
 
+
+def _blocks(sentences: list[list[str]]) -> list[list[list[str]]]:
+    """`sentences` in consecutive runs of about _BLOCK_WORDS words (a longer sentence alone):
+    the score arrays of a run stay small enough for the processor's cache, and the tags do not
+    depend on the run."""
+    blocks: list[list[list[str]]] = [[]]
+    size = 0
+    for s in sentences:
+        if size + len(s) > _BLOCK_WORDS and blocks[-1]:
+            blocks.append([])
+            size = 0
+        blocks[-1].append(s)
+        size += len(s)
+    return blocks
 
 def _unpack(path: Path, arrays: dict[str, np.ndarray]) -> tuple[list[str], list[tuple[str, str]], list[_Pass]]:
     """Features, labels and the weights of each pass; ModelError if they do not fit together."""
