@@ -20,6 +20,7 @@ transitions with fewer array operations each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
@@ -159,22 +160,40 @@ class PackedTable:
         words = -(-self.classes // self.per_word)
         shifts = self.lane * (np.arange(words * self.per_word) % self.per_word)
         self._shifts = shifts[:self.per_word].astype(np.int64)
+        self._words, self._kept, self._weights = words, kept, weights
+        size = 1 << bits
+        if size * words * 8 <= 32 << 20:
+            self.rowmap = None
+        else:
+            self.rowmap = np.zeros(size, dtype=np.int32)
+            self.rowmap[kept] = np.arange(1, len(weights) + 1, dtype=np.int32)
+        self._mask = np.int64((1 << self.lane) - 1)
+
+    @cached_property
+    def packed(self) -> np.ndarray:
+        """The packed rows, by bucket or (with a row map) by row, row 0 then empty: made when
+        first asked for, as the parser's lockstep loop reads its relation table as int8 rows."""
+        weights, words = self._weights, self._words
         padded = np.zeros((len(weights), words * self.per_word), dtype=np.int8)
         padded[:, :self.classes] = weights
         packed = np.zeros((len(weights), words), dtype=np.int64)
         for j in range(self.per_word):    # class c goes to word c // per_word, lane c % per_word
             packed |= (padded[:, j::self.per_word].astype(np.int64) + 128) << np.int64(self.lane * j)
         empty = np.bitwise_or.reduce(np.int64(128) << self._shifts)
-        size = 1 << bits
-        if size * words * 8 <= 32 << 20:
-            self.rowmap = None
-            self.packed = np.full((size, words), empty, dtype=np.int64)
-            self.packed[kept] = packed
-        else:
-            self.rowmap = np.zeros(size, dtype=np.int32)
-            self.rowmap[kept] = np.arange(1, len(weights) + 1, dtype=np.int32)
-            self.packed = np.concatenate([np.full((1, words), empty, dtype=np.int64), packed])
-        self._mask = np.int64((1 << self.lane) - 1)
+        if self.rowmap is None:
+            out = np.full((len(self._kept), words), empty, dtype=np.int64)
+            out[self._kept] = packed
+            return out
+        return np.concatenate([np.full((1, words), empty, dtype=np.int64), packed])
+
+    def int8_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The map from bucket to row and the rows of int8 weights (rows x classes), as the
+        packed table holds them, unpacked."""
+        if self.rowmap is None:
+            rows = np.zeros((len(self._kept), self.classes), dtype=np.int8)
+            rows[self._kept] = self._weights
+            return np.arange(len(rows), dtype=np.int32), rows
+        return self.rowmap, np.concatenate([np.zeros((1, self.classes), dtype=np.int8), self._weights])
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """The summed rows of each line of `rows` (n x terms bucket numbers): n x classes, float32."""
@@ -661,16 +680,6 @@ _KID_SIDE = np.array([0, _L, _R], dtype=np.int64)
 _VAL_SIDE2 = np.array([0, _VL, _VR], dtype=np.int64)
 
 
-def _unpacked(table: PackedTable) -> tuple[np.ndarray, np.ndarray]:
-    """A packed table's bucket -> row map and its rows of int8 weights (rows x classes)."""
-    rowmap = table.rowmap if table.rowmap is not None else np.arange(len(table.packed), dtype=np.int32)
-    per, words = table.per_word, table.packed.shape[1]
-    weights = np.zeros((len(table.packed), per * words), dtype=np.int8)
-    for j in range(per):          # class c is in word c // per, lane c % per
-        weights[:, j::per] = ((table.packed >> table._shifts[j]) & table._mask) - 128
-    return rowmap, weights[:, :table.classes]
-
-
 def _valid_penalties() -> np.ndarray:
     """By (b0 is a word) + 2 (s0 is) + 4 (s1 is): 0 for a valid move, -BIG for another (Batch.valid)."""
     out = np.zeros((8, 3), dtype=np.int64)
@@ -768,7 +777,7 @@ class _Lockstep:
         # That column, `root` and the padding weigh -128 in every row: their sum over the
         # templates is below any relation's (stored weights lie within -127..127), so that an
         # arc never gets them; the one arc from the ROOT of each sentence gets `root` after.
-        self.relation_rows, unpacked = _unpacked(online_table)
+        self.relation_rows, unpacked = online_table.int8_rows()
         classes = online_table.classes
         self.relation_weights = np.full((len(unpacked), -(-(classes + 1) // 64) * 64), -128, dtype=np.int8)
         self.relation_weights[:, 1:classes + 1] = unpacked
