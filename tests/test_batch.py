@@ -209,6 +209,20 @@ def test_bench_reports_throughput_stages_rules_and_memory(rules_path, tmp_path):
     assert "tokens/s" in text and "annotate" in text and "match priority 1" in text
 
 
+def test_bench_times_the_models_in_windows_and_one_document_at_a_time(rules_path, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": "Trip to Kabul. Back in Rome."}) + "\n"
+                              for i in range(70)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus), "--json", "--syntax"])
+    assert result.exit_code == 0, result.output
+    speed = json.loads(result.output)["syntax_speed"]
+    assert speed["tokens"] == 70 * 8 and speed["windows"] == 2
+    assert set(speed) == {"tokens", "windows", "tagging", "tagging_one_by_one", "tagging_and_parsing",
+                          "tagging_and_parsing_one_by_one"}
+    text = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus), "--syntax"]).output
+    assert "in 2 windows (one document at a time): tagging" in text
+
+
 def test_output_to_a_device_writes_to_it_and_never_replaces_it(rules_path, tmp_path):
     import stat
     doc = tmp_path / "d.txt"

@@ -111,7 +111,8 @@ def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Re
             continue
         annotated.append((len(results), item, doc, perf_counter() - began))
         results.append(None)
-    for (at, item, _, annotate_seconds), prepared in zip(annotated, _prepared(rules, [d for _, _, d, _ in annotated])):
+    prepared_docs = _prepared(rules, [doc for _, _, doc, _ in annotated])
+    for (at, item, _, annotate_seconds), prepared in zip(annotated, prepared_docs):
         if isinstance(prepared, Exception):
             results[at] = _failed(item, prepared)
         else:
@@ -139,11 +140,13 @@ def _prepared(rules: RuleSet, docs: list[Document]) -> list[tuple[Document, floa
 def _failed(item: Item, err: Exception) -> Result:
     """The Result of a document that could not be annotated or prepared."""
     if isinstance(err, AnnotatorError):
-        message = err.message
-    elif isinstance(err, DocumentError):
-        message = f"bad tokens: {err.message}"
-    else:
-        message = f"bad tokens: {err}"
+        return _error(item, err.message)
+    if isinstance(err, DocumentError):
+        return _error(item, f"bad tokens: {err.message}")
+    return _error(item, f"bad tokens: {err}")
+
+
+def _error(item: Item, message: str) -> Result:
     return Result(item.id, [], error=InputError(message, *where(item)))
 
 
@@ -157,9 +160,9 @@ def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annota
         if options.encode:
             dicts = [encode(d) for d in dicts]
     except RecursionError:
-        return Result(item.id, [], error=InputError("the document is too deeply nested to match", *where(item)))
+        return _error(item, "the document is too deeply nested to match")
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
-        return Result(item.id, [], error=InputError(f"internal error: {type(err).__name__}: {err}", *where(item)))
+        return _error(item, f"internal error: {type(err).__name__}: {err}")
     return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotate_seconds, profile,
                   doc if options.keep_document else None, syntax_seconds)
 
@@ -202,7 +205,8 @@ _done_in_worker = 0
 def _work(chunk: list[Item]) -> list[Result]:
     global _done_in_worker
     rules, options = _worker
-    results = [result for window in windows(chunk, rules.layers) for result in process_many(rules, window, options)]
+    results = [result for window in windows(chunk, rules.layers)
+               for result in process_many(rules, window, options)]
     _done_in_worker = _collect_now_and_then(_done_in_worker, len(chunk))
     return results
 

@@ -773,8 +773,8 @@ class _Lockstep:
         self.penalty = _valid_penalties()
         # The relation table unpacked to its int8 weights, rows of 64 bytes (one gather and a
         # sum by halves, _sum_terms, cost less than the packed words), through its row map.
-        # Column 0 stands for no relation, so that the best column is the relation's id + 1, as the atoms keep it.
-        # That column, `root` and the padding weigh -128 in every row: their sum over the
+        # Column 0 stands for no relation, so that the best column is the relation's id + 1,
+        # as the atoms keep it. That column, `root` and the padding weigh -128 in every row: their sum over the
         # templates is below any relation's (stored weights lie within -127..127), so that an
         # arc never gets them; the one arc from the ROOT of each sentence gets `root` after.
         self.relation_rows, unpacked = online_table.int8_rows()

@@ -83,7 +83,8 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     return add_syntax_many([doc], layers, annotator)[0]
 
 
-def add_syntax_many(docs: Sequence[Document], layers: Layers, annotator: Annotator | None = None) -> list[Document]:
+def add_syntax_many(docs: Sequence[Document], layers: Layers,
+                    annotator: Annotator | None = None) -> list[Document]:
     """Each of `docs` as `add_syntax` fills it, the sentences of all of them tagged in one call
     and parsed in another: the models' cost per call and per step is shared by the batch, and
     their output does not depend on it (the scores are exact sums)."""

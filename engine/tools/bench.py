@@ -61,7 +61,8 @@ def syntax_speed(items: Iterable[Item]) -> dict:
             for batch in batches:
                 add_syntax_many(batch, layers)
             seconds = perf_counter() - began
-            figures[name + how] = {"seconds": round(seconds, 4), "tokens_per_second": round(tokens / max(seconds, 1e-9), 1)}
+            figures[name + how] = {"seconds": round(seconds, 4),
+                                   "tokens_per_second": round(tokens / max(seconds, 1e-9), 1)}
     return figures
 
 
