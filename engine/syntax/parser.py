@@ -696,7 +696,7 @@ class _Hashes:
     hashed in a few whole-array passes: the templates in order of arity, so that the j-th atom
     of each applies to a suffix of them. A template whose first atom is the move starts from its
     seed mixed with the move (the same hash, one atom fewer to gather)."""
-    seeds: np.ndarray       # (move, template) uint64
+    seeds: np.ndarray       # (template, move) uint64
     gather: np.ndarray      # atom columns: each template's first atom, then each j-th atom in turn
     steps: tuple[tuple[int, int, int], ...]     # (first template, gathered columns from, to) of atom j > 0
     shift: np.uint64
@@ -720,18 +720,19 @@ class _Hashes:
             start = next(k for k, (_, cols) in enumerate(entries) if len(cols) > j)
             steps.append((start, len(gather), len(gather) + len(entries) - start))
             gather += [cols[j] for _, cols in entries[start:]]
-        return cls(np.array([seeds for seeds, _ in entries], dtype=np.uint64).T.copy(),
+        return cls(np.array([seeds for seeds, _ in entries], dtype=np.uint64),
                    np.array(gather, dtype=np.intp), tuple(steps), features._shift)
 
     def rows(self, atoms: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-        """The row of every template for every line of `atoms` (int64), hashed from `seeds`
-        (a move's row of `self.seeds`, or one row of them per line)."""
-        values = np.take(atoms.view(np.uint64), self.gather, axis=1, mode="clip")
-        key = values[:, :self.seeds.shape[1]] ^ seeds
+        """The row of every template (down) for every line of `atoms` (across), int64, hashed
+        from `seeds`: a move's column of `self.seeds`, or a column of them per line. Templates
+        down, so that each pass works on one contiguous block (a quarter faster than across)."""
+        values = np.take(np.ascontiguousarray(atoms.T).view(np.uint64), self.gather, axis=0, mode="clip")
+        key = values[:len(self.seeds)] ^ seeds
         key *= _MIX1
         for lo, a, b in self.steps:
-            part = key[:, lo:]
-            part ^= values[:, a:b]
+            part = key[lo:]
+            part ^= values[a:b]
             part *= _MIX1
         key ^= key >> _SHIFT29
         key *= _MIX2
@@ -740,19 +741,19 @@ class _Hashes:
 
 
 def _sum_terms(rows: np.ndarray) -> np.ndarray:
-    """The sum over axis 1 of int8 rows (n, terms, classes), exact in int16 (for at most 256
-    terms), by halves: numpy's sum into a wider type converts element by element on its way,
-    and takes about twice as long."""
-    n = rows.shape[1]
+    """The sum of int8 rows (terms, n, classes) over the terms, exact in int16 (for at most
+    256 terms), by halves: numpy's sum into a wider type converts element by element on its
+    way, and takes about twice as long."""
+    n = len(rows)
     half = (n + 1) // 2
-    total = rows[:, :half].astype(np.int16)
-    total[:, :n - half] += rows[:, half:]
+    total = rows[:half].astype(np.int16)
+    total[:n - half] += rows[half:]
     n = half
     while n > 1:
         half = (n + 1) // 2
-        total[:, :n - half] += total[:, half:n]
+        total[:n - half] += total[half:n]
         n = half
-    return total[:, 0]
+    return total[0]
 
 
 class _Lockstep:
@@ -831,7 +832,7 @@ class _Lockstep:
         distance = np.zeros(_DMAX + 1 + size, dtype=np.int64)    # a negative difference: 0
         distance[:_DMAX + 1] = _DIST
         move_hashes, online_hashes = self.move_hashes, self.online_hashes
-        move_seeds, online_seeds = move_hashes.seeds[SHIFT], online_hashes.seeds
+        move_seeds, online_seeds = move_hashes.seeds[:, SHIFT:SHIFT + 1], online_hashes.seeds
         penalty = self.penalty
         move_lanes, move_mask = self.move_lanes, self.move_mask
         move_words = self.move_words
@@ -847,7 +848,7 @@ class _Lockstep:
             atoms = np.concatenate((np.take(props, pos, axis=0, mode="clip").reshape(m, 4 * _NP), dist,
                                     np.minimum(got[:, _G_VAL], 4), no_move[:m]), axis=1)
             key = move_hashes.rows(atoms, move_seeds)
-            scores = np.take(move_words, key, mode="clip").sum(axis=1)[:, None] >> move_lanes
+            scores = np.take(move_words, key, mode="clip").sum(axis=0)[:, None] >> move_lanes
             scores &= move_mask
             scores += penalty[got[:, _G_WORDS] @ _VALID_CODE]
             moves = scores.argmax(axis=1)
@@ -856,7 +857,7 @@ class _Lockstep:
                 mv = moves[arcs]
                 made = atoms[arcs]
                 made[:, _LOCK_MV] = mv
-                rows = online_hashes.rows(made, online_seeds[mv])
+                rows = online_hashes.rows(made, online_seeds[:, mv])
                 rel = _sum_terms(np.take(relation_weights, relation_rows[rows], axis=0, mode="clip"))
                 d = state[arcs, 0]
                 h = state[arcs, _HEAD_WHO[mv]]
