@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -183,6 +184,16 @@ def test_the_embedded_models_give_a_batch_what_they_give_each_document():
     assert add_syntax_many(docs, Layers(tags=True)) == [add_syntax(doc, Layers(tags=True)) for doc in docs]
 
 
+def test_tags_do_not_depend_on_the_passes_a_long_batch_is_cut_into(monkeypatch):
+    from evx.syntax import tagger
+    from evx.syntax.stage import _tagger
+    sentences = [s.forms for s in read_treebank(Path(__file__).parent / "data" / "ewt-dev-slice.conllu")][:40]
+    whole = _tagger().tag(sentences)
+    monkeypatch.setattr(tagger, "_BLOCK_WORDS", 7)
+    assert len(tagger._blocks(sentences)) > 10
+    assert _tagger().tag(sentences) == whole
+
+
 def test_a_batch_keeps_what_each_document_provides():
     given = provided("Troops attacked it . They left .",
                      sentence=[0, 0, 0, 0, 1, 1, 1],
@@ -271,7 +282,6 @@ def test_names_with_titles_are_one_noun_phrase():
 
 def test_chunks_of_every_sentence_of_a_treebank_are_well_formed():
     """Every tag is O or B-X/I-X, and I-X only follows B-X or I-X of the same X."""
-    from pathlib import Path
     for sentence in read_treebank(Path(__file__).parent / "data" / "ewt-dev-slice.conllu"):
         rows = sentence.words
         tags = chunk_tags([r.upos for r in rows], sentence.heads, [r.deprel for r in rows])

@@ -376,6 +376,7 @@ def _blocks(sentences: list[list[str]]) -> list[list[list[str]]]:
         size += len(s)
     return blocks
 
+
 def _unpack(path: Path, arrays: dict[str, np.ndarray]) -> tuple[list[str], list[tuple[str, str]], list[_Pass]]:
     """Features, labels and the weights of each pass; ModelError if they do not fit together."""
     try:
