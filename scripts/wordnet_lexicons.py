@@ -762,6 +762,8 @@ WEAK: dict[str, dict[str, str]] = {
         "get in": "ambiguous phrasal verb",
         "stop": "halting; a stop on a trip needs context",
         "stop by": "informal",
+        "stay": "remaining somewhere (a stay of execution, a hospital stay); a visit only with "
+                "its place and its visitor ('his stay in Rome')",
     },
     "meeting": {
         "discuss": "names a meeting only when the parties meet; phone calls, writing and the "
