@@ -91,14 +91,19 @@ class SentenceState:
             return _look_one(single, look.behind, self, pos) != look.negated
         lo, hi = look.width
         if hi is not None and hi <= LOCAL_WIDTH:
-            # a short lookaround: answered at this position alone, not for the whole sentence
+            # a short lookaround: answered at this position alone, by a search that stops at
+            # the first match, rather than for the whole sentence
             key = (id(look), pos)
             found = self._looks.get(key)
             if found is None:
+                program = look.program
+                code, merges, width = program.plain, program.merges, len(program.code)
                 if look.behind:
-                    found = pos in _forward(look.program, self, range(max(pos - hi, 0), pos - lo + 1), pos)
+                    seen: set[int] = set()     # what failed to end here from one start fails from all
+                    found = any(_search(code, merges, self, start, seen, width, end=pos) is not None
+                                for start in range(max(pos - hi, 0), pos - lo + 1))
                 else:
-                    found = bool(_forward(look.program, self, (pos,), min(pos + hi, self.n)))
+                    found = _search(code, merges, self, pos, set(), width) is not None
                 self._looks[key] = found
             return found != look.negated
         table = self._looks.get(id(look))
@@ -243,8 +248,9 @@ def _brief(values: frozenset[str], most: int = 6) -> str:
 
 
 def _search(code, merges, state: SentenceState, start: int, visited: set[int], width: int,
-            trace: list | None = None):
-    """Depth-first in priority order from `start`; the first MATCH reached wins.
+            trace: list | None = None, end: int | None = None):
+    """Depth-first in priority order from `start`; the first MATCH reached wins (with `end`,
+    the first reached at that position: a lookbehind's body must end where it is asked).
 
     `code` is the program's plain tuples (Program.plain), read by position: [0] is the
     opcode and the fields follow in the order program.py gives them. With `trace`, every
@@ -321,7 +327,9 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                 pc += 1
                 continue
             if op == MATCH:
-                return pos, events
+                if end is None or pos == end:
+                    return pos, events
+                break
             raise AssertionError(f"bad opcode {op}")  # pragma: no cover
     return None
 
