@@ -9,6 +9,7 @@ once per sentence by plain reachability over the same states, also linear.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
@@ -26,30 +27,53 @@ from .prefilter import Anchor, Needs, Start
 LOCAL_WIDTH = 32
 
 
-class SentenceState:
-    """A sentence with the mentions found in it so far, as the VM needs them."""
+EMPTY: frozenset[str] = frozenset()
 
-    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks", "_values", "_labels", "_positions")
+
+class SentenceState:
+    """A sentence with the mentions found in it so far, as the VM needs them.
+
+    `cover[i]` holds the labels of the mentions that contain token i: made whenever mentions
+    are added (only their own tokens are touched), so that a `mention=` test reads it at once.
+    """
+
+    __slots__ = ("sentence", "tokens", "n", "by_start", "cover", "_looks", "_values", "_labels", "_positions",
+                 "_covered", "_starting", "_matching")
 
     def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
         self.sentence = sentence
         self.tokens = sentence.tokens
         self.n = len(sentence.tokens)
         self.by_start: dict[int, list[Match]] = {}
-        self._covering: list[frozenset[str]] | None = None
+        self.cover: list[frozenset[str]] = [EMPTY] * self.n
         self._looks: dict[int, frozenset[int]] = {}
         self._values: dict[str, frozenset[str]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
+        self._matching: dict[tuple, list[int]] = {}
+        self._covered: dict[frozenset[str], list[int]] = {}
+        self._starting: dict[frozenset[str], list[int]] = {}
         self._labels: frozenset[str] | None = None
         self.add(mentions)
 
     def add(self, mentions: Seq[Match]) -> None:
+        if not mentions:
+            return
+        touched: dict[int, set[str]] = {}
         for m in mentions:
             self.by_start.setdefault(m.start, []).append(m)
+            for i in range(m.start, m.end):
+                found = touched.get(i)
+                if found is None:
+                    found = touched[i] = set(self.cover[i])
+                found.update(m.labels)
+        cover = self.cover
+        for i, labels in touched.items():
+            cover[i] = frozenset(labels)
         for group in self.by_start.values():
             group.sort(key=lambda m: -m.end)   # longest first: `@Label` prefers the whole name
-        self._covering = None
         self._labels = None
+        self._covered.clear()
+        self._starting.clear()
         self._looks.clear()
 
     def values(self, name: str) -> frozenset[str]:
@@ -68,22 +92,37 @@ class SentenceState:
                 found[value].append(i)
         return found
 
+    def matching(self, name: str, rx: "re.Pattern[str]") -> list[int]:
+        """Where the value of field `name` has a match of `rx` (rules of a step share their
+        regexes: each is asked once per distinct value of the sentence)."""
+        key = (name, rx)
+        found = self._matching.get(key)
+        if found is None:
+            search = rx.search
+            found = self._matching[key] = [i for value, at in self.positions(name).items() if search(value)
+                                           for i in at]
+        return found
+
     def labels(self) -> frozenset[str]:
         """Every label of every mention in the sentence."""
         if self._labels is None:
             self._labels = frozenset(label for group in self.by_start.values() for m in group for label in m.labels)
         return self._labels
 
-    def covering(self, index: int) -> frozenset[str]:
-        """Labels of the mentions that contain token `index`."""
-        if self._covering is None:
-            sets: list[set[str]] = [set() for _ in range(self.n)]
-            for group in self.by_start.values():
-                for m in group:
-                    for i in range(m.start, m.end):
-                        sets[i].update(m.labels)
-            self._covering = [frozenset(s) for s in sets]
-        return self._covering[index]
+    def covered(self, wanted: frozenset[str]) -> list[int]:
+        """The tokens inside a mention of one of the labels `wanted`."""
+        found = self._covered.get(wanted)
+        if found is None:
+            found = self._covered[wanted] = [i for i, labels in enumerate(self.cover) if not wanted.isdisjoint(labels)]
+        return found
+
+    def starting(self, wanted: frozenset[str]) -> list[int]:
+        """The tokens where a mention of one of the labels `wanted` starts."""
+        found = self._starting.get(wanted)
+        if found is None:
+            found = self._starting[wanted] = [i for i, group in self.by_start.items()
+                                              if any(not wanted.isdisjoint(m.labels) for m in group)]
+        return found
 
     def look(self, look: Lookaround, pos: int) -> bool:
         single = look.single
@@ -181,7 +220,7 @@ def candidate_starts(program: Program, state: SentenceState,
     positions = set()
     for name, values in start.values:
         if name == "mention":
-            positions.update(i for i in range(state.n) if not values.isdisjoint(state.covering(i)))
+            positions.update(state.covered(values))
             continue
         where = state.positions(name)
         for value in values:
@@ -189,14 +228,9 @@ def candidate_starts(program: Program, state: SentenceState,
             if found:
                 positions.update(found)
     for name, rx in start.patterns:
-        search = rx.search
-        for value, found in state.positions(name).items():
-            if search(value):
-                positions.update(found)
+        positions.update(state.matching(name, rx))
     if start.labels:
-        wanted = start.labels
-        positions.update(i for i, group in state.by_start.items()
-                         if any(not wanted.isdisjoint(m.labels) for m in group))
+        positions.update(state.starting(start.labels))
     return sorted(positions), None
 
 
@@ -232,7 +266,7 @@ def _can_start(start: Start, state: SentenceState, p: int) -> bool:
     tok = state.tokens[p]
     for name, values in start.values:
         if name == "mention":
-            if not values.isdisjoint(state.covering(p)):
+            if not values.isdisjoint(state.cover[p]):
                 return True
         elif getattr(tok, name) in values:
             return True
