@@ -30,6 +30,10 @@ LOCAL_WIDTH = 32
 EMPTY: frozenset[str] = frozenset()
 
 
+def _longest_first(m: Match) -> int:
+    return -m.end
+
+
 class SentenceState:
     """A sentence with the mentions found in it so far, as the VM needs them.
 
@@ -59,8 +63,14 @@ class SentenceState:
         if not mentions:
             return
         touched: dict[int, set[str]] = {}
+        by_start = self.by_start
+        begins = set()
         for m in mentions:
-            self.by_start.setdefault(m.start, []).append(m)
+            group = by_start.get(m.start)
+            if group is None:
+                group = by_start[m.start] = []
+            group.append(m)
+            begins.add(m.start)
             for i in range(m.start, m.end):
                 found = touched.get(i)
                 if found is None:
@@ -69,8 +79,8 @@ class SentenceState:
         cover = self.cover
         for i, labels in touched.items():
             cover[i] = frozenset(labels)
-        for group in self.by_start.values():
-            group.sort(key=lambda m: -m.end)   # longest first: `@Label` prefers the whole name
+        for begin in begins:
+            by_start[begin].sort(key=_longest_first)     # `@Label` prefers the whole name
         self._labels = None
         self._covered.clear()
         self._starting.clear()
@@ -137,12 +147,15 @@ class SentenceState:
             if found is None:
                 program = look.program
                 code, merges, width = program.plain, program.merges, len(program.code)
+                first, tokens = program.first_test, self.tokens
                 if look.behind:
                     seen: set[int] = set()     # what failed to end here from one start fails from all
                     found = any(_search(code, merges, self, start, seen, width, end=pos) is not None
-                                for start in range(max(pos - hi, 0), pos - lo + 1))
+                                for start in range(max(pos - hi, 0), pos - lo + 1)
+                                if first is None or (start < self.n and first(tokens[start], self)))
                 else:
-                    found = _search(code, merges, self, pos, set(), width) is not None
+                    found = ((first is None or (pos < self.n and bool(first(tokens[pos], self))))
+                             and _search(code, merges, self, pos, set(), width) is not None)
                 self._looks[key] = found
             return found != look.negated
         table = self._looks.get(id(look))
@@ -178,9 +191,13 @@ def find_matches(program: Program, state: SentenceState,
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
+    first = program.first_test
+    tokens = state.tokens
     for start in starts:
         if start < resume:
             continue
+        if first is not None and not first(tokens[start], state):
+            continue        # the opening token fails: no search needed to know it
         found = _search(program.plain, program.merges, state, start, visited, width)
         if found is None:
             continue
@@ -353,8 +370,8 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                     break
                 pc += 1
                 continue
-            if op == LOOK:                              # Look(look, source)
-                if not state.look(ins[1], pos):
+            if op == LOOK:                              # Look(look, source, holds)
+                if not ins[3](state, pos):
                     if trace is not None:
                         trace.append((pos, pc))
                     break
@@ -424,8 +441,8 @@ def _epsilon_successors(ins: tuple, pc: int, state: SentenceState, pos: int):
         return (pc + 1,) if pos == 0 else ()
     if op == END:
         return (pc + 1,) if pos == state.n else ()
-    if op == LOOK:                                      # Look(look, source)
-        return (pc + 1,) if state.look(ins[1], pos) else ()
+    if op == LOOK:                                      # Look(look, source, holds)
+        return (pc + 1,) if ins[3](state, pos) else ()
     return None
 
 
