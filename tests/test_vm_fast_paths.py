@@ -57,3 +57,12 @@ def test_a_used_program_with_lookarounds_pickles_and_runs_again():
     assert [ins for ins in program.plain if ins[0] == LOOK]     # the lookarounds' closures now exist
     again = pickle.loads(pickle.dumps(program))
     assert list(find_matches(again, SentenceState(sentence("a b c b c d")))) == before == [(3, 4, None)]
+
+
+def test_a_lexicon_looks_only_where_a_phrase_begins_and_finds_what_a_full_scan_finds():
+    from evx.pattern.lexicon import build_lexicon
+    from evx.rulefile.matchers import LexiconMatcher
+    lexicon = build_lexicon(["new york", "york", "new york city", "city hall", "hall"], str.split)
+    state = SentenceState(sentence("in new york city hall and york new"))
+    found = [(start, end) for start, end, _ in LexiconMatcher(lexicon).find(state)]
+    assert found == list(lexicon.find(state.tokens)) == [(1, 4), (4, 5), (6, 7)]

@@ -10,7 +10,6 @@ once per sentence by plain reachability over the same states, also linear.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
@@ -97,9 +96,13 @@ class SentenceState:
         """Where each value of field `name` occurs in the sentence."""
         found = self._positions.get(name)
         if found is None:
-            found = self._positions[name] = defaultdict(list)
+            found = self._positions[name] = {}
             for i, value in enumerate(map(attrgetter(name), self.tokens)):
-                found[value].append(i)
+                at = found.get(value)
+                if at is None:
+                    found[value] = [i]
+                else:
+                    at.append(i)
         return found
 
     def matching(self, name: str, rx: "re.Pattern[str]") -> list[int]:
