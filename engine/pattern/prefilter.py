@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from . import nodes as n
 from .visitor import Visitor
@@ -580,19 +581,16 @@ class RuleIndex:
         tokens = state.tokens
         last = len(tokens) - 1
         for name, table in self.by_value.items():
-            # each distinct value of the sentence looked up once (the sentence keeps where
-            # its values stand for every step); an anchor's next token is checked on the spot
-            for value, where in state.positions(name).items():
-                hits = table.get(value)
+            # one pass over the tokens: each value looked up where it stands, so that the
+            # token after it can be checked on the spot
+            for position, hits in enumerate(map(table.get, map(attrgetter(name), tokens))):
                 if hits is None:
                     continue
                 for i, after in hits:
                     if after is None:
                         found[i] = None
-                        continue
-                    for position in where:
-                        if position < last and getattr(tokens[position + 1], after[0]) in after[1]:
-                            found.setdefault(i, []).append(position)
+                    elif position < last and getattr(tokens[position + 1], after[0]) in after[1]:
+                        found.setdefault(i, []).append(position)
         if self.by_label:
             for label in state.labels():
                 hit = self.by_label.get(label)
