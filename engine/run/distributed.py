@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import uuid
+import warnings
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -222,8 +223,12 @@ def connect(address: str) -> Iterator["Client"]:
     from distributed import Client, LocalCluster
     target = parse_address(address)
     if isinstance(target, int):
-        with LocalCluster(n_workers=target, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        with warnings.catch_warnings():
+            # its HTTP port (health checks; no dashboard) taken by another cluster: it takes a free one
+            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+            cluster = LocalCluster(n_workers=target, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+        with cluster, Client(cluster) as client:
             yield client
         return
     try:
