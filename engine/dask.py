@@ -22,7 +22,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 
 from .api import RuleSet
-from .run.distributed import RuleSpec, check_labels, match_partition, rule_spec
+from .run import distributed
+from .run.distributed import RuleSpec, check_labels, match_partition
 
 if TYPE_CHECKING:
     import dask.bag
@@ -34,8 +35,14 @@ __all__ = ["match_bag", "match_frame", "match_partition", "rule_spec", "RuleSpec
 Rules = Union[RuleSet, RuleSpec, str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
 
+def rule_spec(rules: Rules, allow_outside_imports: bool = False) -> RuleSpec:
+    """What a task carries for `rules` (see the module's docstring): made once, on the client
+    or a Spark driver, where the rules are loaded and checked (RuleErrors are raised here)."""
+    return distributed.rule_spec(rules, allow_outside_imports)[1]
+
+
 def _spec(rules: Any, labels: Iterable[str] | None, allow_outside_imports: bool) -> tuple[RuleSpec, tuple | None]:
-    loaded, spec = rule_spec(rules, allow_outside_imports)
+    loaded, spec = distributed.rule_spec(rules, allow_outside_imports)
     return spec, (check_labels(loaded, labels) if loaded is not None else
                   (None if labels is None else tuple([labels] if isinstance(labels, str) else labels)))
 

@@ -249,3 +249,9 @@ def test_match_partition_is_the_per_partition_function(rules_path):
     records = match_partition(iter(["Trip to Rome.", {"text": "Trip to Kabul.", "id": "k"}]), str(rules_path),
                               name="p7")
     assert [(r["doc"], r["text"]) for r in records] == [("p7:1", "Trip to Rome"), ("k", "Trip to Kabul")]
+
+
+def test_a_spec_made_once_serves_any_partition_function(rules_path):
+    from evx.dask import match_partition, rule_spec
+    spec = rule_spec(rules_path)
+    assert spec.fingerprint and match_partition([{"text": "Trip to Lima.", "id": "x"}], spec)[0]["doc"] == "x"
