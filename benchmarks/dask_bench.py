@@ -11,7 +11,8 @@ process (start-up, the cluster's start and stop included), taking turns, `--runs
   evx match --dask local:2 corpus.jsonl -o parts/
 
 and prints, for each, the best wall time, the range over the runs, tokens/s of the best and
-its range, and the speed-up over --jobs 1 (best against best). Tokens are evx's count of the
+its range, the speed-up over --jobs 1 (best against best) and the range of CPU time (the
+process and its workers; steadier than wall time on a busy machine). Tokens are evx's count of the
 corpus. It also checks that the part files, read in order, hold the records --jobs 1 wrote.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,12 +59,20 @@ def command(name: str, rules: list[str], corpus: Path, out: Path, partition_size
     return [sys.executable, "-m", "evx", "match", *rules, *RUNS[name], *extra, str(corpus), "-o", str(out)]
 
 
-def timed(argv: list[str]) -> float:
+def timed(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of the process and every process it (or they) waited for:
+    the Dask workers are the evx process's children."""
+    cpu = _children_cpu()
     began = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stderr}")
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def parts_text(folder: Path) -> str:
@@ -90,10 +100,13 @@ def main() -> None:
         subprocess.run(command("jobs_1", rules, corpus, folder / "warm.jsonl", None), check=True,
                        stdout=subprocess.DEVNULL)       # fills the compile cache
         times: dict[str, list[float]] = {name: [] for name in RUNS}
+        cpu: dict[str, list[float]] = {name: [] for name in RUNS}
         for _ in range(args.runs):
             for name in RUNS:
                 out = folder / (name + (".jsonl" if name.startswith("jobs") else ""))
-                times[name].append(timed(command(name, rules, corpus, out, args.partition_size)))
+                wall, used = timed(command(name, rules, corpus, out, args.partition_size))
+                times[name].append(wall)
+                cpu[name].append(used)
         same = all(parts_text(folder / name) == (folder / "jobs_1.jsonl").read_text(encoding="utf-8")
                    for name in RUNS if name.startswith("dask"))
     finally:
@@ -103,6 +116,7 @@ def main() -> None:
         "tokens": tokens, "runs": args.runs, "repeat": args.repeat, "OMP_NUM_THREADS": env_note,
         "same_records": same,
         "results": {name: {"seconds": sorted(ts), "tokens_per_s": [round(tokens / t) for t in sorted(ts)],
+                           "cpu_seconds": sorted(cpu[name]),
                            "speedup_vs_jobs_1": round(best_1 / min(ts), 2)} for name, ts in times.items()},
     }
     if args.json:
@@ -110,11 +124,12 @@ def main() -> None:
         return
     print(f"{tokens:,} tokens, {args.runs} runs each, OMP_NUM_THREADS={env_note}; "
           f"part files {'hold the same records as' if same else 'DIFFER from'} --jobs 1")
-    print(f"{'run':<14}{'best s':>8}{'range s':>16}{'tokens/s (range)':>26}{'vs jobs 1':>11}")
+    print(f"{'run':<14}{'best s':>8}{'range s':>16}{'tokens/s (range)':>26}{'vs jobs 1':>11}{'CPU s':>16}")
     for name, ts in times.items():
         low, high = min(ts), max(ts)
         rate = f"{tokens / low:,.0f} ({tokens / high:,.0f}-{tokens / low:,.0f})"
-        print(f"{name:<14}{low:>8.2f}{f'{low:.2f}-{high:.2f}':>16}{rate:>26}{best_1 / low:>10.2f}x")
+        used = f"{min(cpu[name]):.1f}-{max(cpu[name]):.1f}"
+        print(f"{name:<14}{low:>8.2f}{f'{low:.2f}-{high:.2f}':>16}{rate:>26}{best_1 / low:>10.2f}x{used:>16}")
 
 
 if __name__ == "__main__":

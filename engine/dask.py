@@ -17,13 +17,11 @@ call it as it is (see the README). Needs `pip install 'evx-events[dask]'`.
 """
 from __future__ import annotations
 
-import os
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable
 
-from .api import RuleSet
 from .run import distributed
-from .run.distributed import RuleSpec, check_labels, match_partition
+from .run.distributed import Rules, RuleSpec, check_labels, match_partition
 
 if TYPE_CHECKING:
     import dask.bag
@@ -31,9 +29,6 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = ["match_bag", "match_frame", "match_partition", "rule_spec", "RuleSpec"]
-
-Rules = Union[RuleSet, RuleSpec, str, os.PathLike, Sequence[Union[str, os.PathLike]]]
-
 
 def rule_spec(rules: Rules, allow_outside_imports: bool = False) -> RuleSpec:
     """What a task carries for `rules` (see the module's docstring): made once, on the client

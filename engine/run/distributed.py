@@ -15,6 +15,7 @@ yields each partition's records once, whatever Dask had to run again after losin
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, Union
 
 from ..api import RuleSet, bundled_rules, load_rules
 from ..errors import EvxError, InputError, did_you_mean
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 PART_NAME = "part-{:05d}.jsonl"
 PART_PATTERN = re.compile(r"part-(\d{5,})\.jsonl")
 KEPT_RULE_SETS = 4          # rule sets a worker process keeps loaded
+RUN_GC_THRESHOLD = (50_000, 20, 100)    # while a partition runs (batch.run's, for the same reason)
 log = logging.getLogger("evx.dask")
 
 
@@ -71,8 +73,11 @@ def portable_path(path: str | os.PathLike) -> str:
     return str(absolute)
 
 
-def rule_spec(rules: "RuleSet | RuleSpec | str | os.PathLike | Sequence[str | os.PathLike]",
-              allow_outside_imports: bool = False) -> tuple[RuleSet | None, RuleSpec]:
+# what the functions taking rules take: a loaded rule set, a spec, or rule paths
+Rules = Union[RuleSet, RuleSpec, str, os.PathLike, Sequence[Union[str, os.PathLike]]]
+
+
+def rule_spec(rules: Rules, allow_outside_imports: bool = False) -> tuple[RuleSet | None, RuleSpec]:
     """The spec to send for `rules` (rule paths, a loaded RuleSet, or a spec), and the rule
     set it stands for when this process has it. Rule errors are raised here, on the client."""
     if isinstance(rules, RuleSpec):
@@ -85,7 +90,9 @@ def rule_spec(rules: "RuleSet | RuleSpec | str | os.PathLike | Sequence[str | os
     else:
         paths = (rules,) if isinstance(rules, (str, os.PathLike)) else tuple(rules)
         loaded = load_rules(*paths, allow_outside_imports=allow_outside_imports)
-    spec = RuleSpec(tuple(portable_path(p) for p in paths), allow_outside_imports, fingerprint(loaded))
+    # a RuleSet made by hand names no files read: its workers' files cannot be checked
+    spec = RuleSpec(tuple(portable_path(p) for p in paths), allow_outside_imports,
+                    fingerprint(loaded) if loaded.files else "")
     return loaded, spec
 
 
@@ -134,7 +141,7 @@ def as_item(doc: Any, name: str, number: int) -> Item:
     return json_document(doc, name, number)
 
 
-def match_partition(docs: Iterable[Any], rules: "RuleSet | RuleSpec | str | os.PathLike | Sequence[str]", *,
+def match_partition(docs: Iterable[Any], rules: Rules, *,
                     mentions: bool = False, labels: Iterable[str] | None = None, on_error: str = "skip",
                     name: str = "partition", annotator: str = "evx") -> list[dict]:
     """The records (dicts as `evx match` writes them) of a partition of documents, in order.
@@ -176,17 +183,23 @@ class PartResult:
 
 
 def run_part(index: int, items: list[Item], spec: RuleSpec, options: Options) -> PartResult:
-    """One partition on a worker: each document alone, so that a bad one costs only itself."""
+    """One partition on a worker: each document alone, so that a bad one costs only itself.
+    The collector runs seldom meanwhile, as in `batch.run` (documents make no cycles)."""
     rules = worker_rules(spec)
     lines: list[str] = []
     errors: list[str] = []
     tokens = 0
-    for item in items:
-        result = process(rules, item, options)
-        tokens += result.tokens
-        if result.error is not None:
-            errors.append(result.error.format())
-        lines.extend(result.records)
+    threshold = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLD)
+    try:
+        for item in items:
+            result = process(rules, item, options)
+            tokens += result.tokens
+            if result.error is not None:
+                errors.append(result.error.format())
+            lines.extend(result.records)
+    finally:
+        gc.set_threshold(*threshold)
     return PartResult(index, tuple(lines), len(items), tokens, tuple(errors))
 
 
