@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["match_bag", "match_frame", "match_partition", "rule_spec", "RuleSpec"]
 
+
 def rule_spec(rules: Rules, allow_outside_imports: bool = False) -> RuleSpec:
     """What a task carries for `rules` (see the module's docstring): made once, on the client
     or a Spark driver, where the rules are loaded and checked (RuleErrors are raised here)."""
