@@ -84,7 +84,7 @@ def test_a_long_document_without_sentence_breaks_gives_the_records_of_one_pass(f
     whole, whole_result = _records(family, text, monkeypatch, False)
     assert piecewise == whole
     assert (result.tokens, result.sentences) == (whole_result.tokens, whole_result.sentences)
-    assert result.sentences == -(-result.tokens // 1000)
+    assert result.sentences >= -(-result.tokens // 1000)     # cut only by the cap
     assert len(piecewise) > 400
     assert max(r["sentence"] for r in piecewise) == result.sentences - 1
     for record in piecewise:

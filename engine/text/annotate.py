@@ -51,7 +51,7 @@ def annotate(text: str, doc_id: str = "", date: str | None = None, meta: dict | 
 
 def _annotate_text(text: str, doc_id: str, date: str | None, meta: dict) -> Document:
     starts, ends, words = tokenize(text)
-    spans = cap(spans_from_breaks(len(words), sentence_breaks(text, starts, ends, words)))
+    spans = cap(spans_from_breaks(len(words), sentence_breaks(text, starts, ends, words)), words)
     return Document(doc_id, text, tuple(_sentences(starts, ends, words, spans)), date, meta)
 
 
@@ -67,7 +67,7 @@ def annotate_pieces(text: str, doc_id: str = "", date: str | None = None, meta: 
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     meta = dict(meta) if meta else {}
     starts, ends, words = _compact(text)
-    spans = cap(spans_from_breaks(len(words), sentence_breaks(text, starts, ends, words)))
+    spans = cap(spans_from_breaks(len(words), sentence_breaks(text, starts, ends, words)), words)
     first = 0
     while first < len(spans):
         last, count = first, 0
@@ -108,7 +108,7 @@ def _annotate_provided(text: str, doc_id: str, date: str | None, meta: dict,
     for i, head in enumerate(heads):
         if head is not None:
             outgoing[head].append(deps[i])
-    spans = cap(provided_spans(text, tokens, starts, ends, words))
+    spans = cap(provided_spans(text, tokens, starts, ends, words), words)
     sentences = []
     for si, (lo, hi) in enumerate(spans):
         toks = []
