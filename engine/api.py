@@ -43,6 +43,7 @@ class RuleSet:
     sources: tuple[str, ...] = ()
     enrichment: Enrichment = field(default_factory=Enrichment)
     warnings: tuple[RuleWarning, ...] = ()     # what the loader found suspect but not wrong
+    files: tuple[tuple[str, str], ...] = ()     # every file the loader read, with its digest
 
     def __repr__(self) -> str:
         where = f" from {', '.join(self.sources)}" if self.sources else ""
@@ -125,4 +126,4 @@ def load_rules(*paths: str | os.PathLike, allow_outside_imports: bool = False) -
         loaded = load_rule_files(paths, tokenize, allow_outside=allow_outside_imports)
         cache.store_rule_set(request, loaded)
     return RuleSet(loaded.rules, loaded.taxonomy, loaded.schemas, loaded.contexts, tuple(str(p) for p in paths),
-                   loaded.enrichment, loaded.warnings)
+                   loaded.enrichment, loaded.warnings, loaded.files)

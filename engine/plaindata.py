@@ -53,7 +53,7 @@ from typing import Any, Callable
 # the modules whose frozen dataclasses and named tuples the cache may hold
 MODULES = ("errors", "pattern.nodes", "pattern.compiler", "pattern.prefilter", "pattern.lexicon",
            "pattern.program", "pattern.paths", "rulefile.model", "rulefile.taxonomy", "rulefile.matchers",
-           "rulefile.graphrule", "enrich.stage")
+           "rulefile.graphrule", "enrich.stage", "enrich.antecedents")
 
 _SCALARS = frozenset((str, int, float, bool, NoneType))
 _PACKAGE = __name__.rpartition(".")[0]

@@ -165,6 +165,7 @@ SEEDS: dict[str, dict[str, list[Seed]]] = {
             Seed("oewn-00765054-v", 0),   # parley: discuss, as between enemies
             Seed("oewn-00815640-v", 0),   # discuss, talk over, hash out: with others
             Seed("oewn-00964479-v", 0, derive=False),  # talk: exchange thoughts; talk with
+            Seed("oewn-02028562-v", 0),   # reconvene: meet again
         ],
         "nouns": [
             Seed("oewn-07162900-n", 1),   # negotiation, dialogue, talks
@@ -201,6 +202,9 @@ SEEDS: dict[str, dict[str, list[Seed]]] = {
             Seed("oewn-01128786-v", 0),   # invade: march into territory by military force
             Seed("oewn-01574185-v", 0),   # behead, decapitate
             Seed("oewn-00379951-v", 0),   # torch: burn maliciously
+            Seed("oewn-01399864-v", 0),   # beat, beat up, work over: give a beating to
+            Seed("oewn-01426583-v", 0),   # club, bludgeon: strike with a club
+            Seed("oewn-02489986-v", 0),   # lynch: kill without legal sanction
         ],
         "nouns": [
             Seed("oewn-00974725-n", 1),   # attack, onslaught: a military offensive
@@ -762,6 +766,8 @@ WEAK: dict[str, dict[str, str]] = {
         "get in": "ambiguous phrasal verb",
         "stop": "halting; a stop on a trip needs context",
         "stop by": "informal",
+        "stay": "remaining somewhere (a stay of execution, a hospital stay); a visit only with "
+                "its place and its visitor ('his stay in Rome')",
     },
     "meeting": {
         "discuss": "names a meeting only when the parties meet; phone calls, writing and the "
@@ -769,6 +775,7 @@ WEAK: dict[str, dict[str, str]] = {
         "consult": "consulting documents or experts",
         "assemble": "crowds and things assemble",
         "convene": "a body convening on its own",
+        "reconvene": "a body meeting again on its own",
         "host": "hosting a guest is a meeting only in context",
         "dialogue": "mostly a general exchange, not one meeting",
         "consultation": "mostly a process (public consultation)",
@@ -798,6 +805,8 @@ WEAK: dict[str, dict[str, str]] = {
         "hostility": "mostly attitude",
         "hostilities": "armed fighting when plural",
         "assail": "mostly verbal",
+        "beat": "mostly winning (beat the champions, beat the odds); a beating needs a victim",
+        "club": "mostly the noun; the verb needs a victim",
         "set on": "ambiguous phrasal verb",
         "knife": "the noun is the weapon",
     },

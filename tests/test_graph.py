@@ -20,7 +20,7 @@ from evx.pattern.compiler import compile_constraint
 from evx.pattern.parser import parse_graph
 from evx.pattern.paths import compile_path
 from evx.pattern.relations import RELATIONS
-from evx.pattern.treewalk import Tree, _ahead_table, phrase, reach
+from evx.pattern.treewalk import Tree, phrase, reach
 from evx.pattern.vm import SentenceState
 from evx.rulefile.taxonomy import Taxonomy
 from evx.text.document import Sentence, Token
@@ -695,9 +695,11 @@ def test_the_walker_reaches_what_the_path_means(sentence, path, data):
     starts = data.draw(st.sets(st.integers(0, len(sentence.tokens) - 1), min_size=1))
     program = compile_path(path, Taxonomy())
     assert reach(program, tree, starts) == sorted(naive(path, tree, frozenset(starts)))
-    # a lookahead's table: the tokens from which the path reaches something
-    assert _ahead_table(program, tree) == frozenset(
-        t for t in range(len(sentence.tokens)) if naive(path, tree, frozenset({t})))
+    # a lookahead at each token: whether the path reaches something from it, asked twice (the
+    # second answer is the one kept)
+    for _ in range(2):
+        assert [tree.holds(program, t) for t in range(len(sentence.tokens))] == [
+            bool(naive(path, tree, frozenset({t}))) for t in range(len(sentence.tokens))]
 
 
 @settings(max_examples=200, deadline=None)

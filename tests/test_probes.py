@@ -3,7 +3,9 @@
 The probe files are written from the annotation guide, not taken from a development set: each
 event type's trigger words in their common constructions and outlets' styles (wire copy,
 features, quotes, headlines), lists of parties, modality, and every item of the guide's NOT
-lists; entities.jsonl holds events whose arguments are names and actors of every kind. The
+lists; entities.jsonl holds events whose arguments are names and actors of every kind;
+styles.jsonl mixes the four types in the shapes of other outlets and of headlines, with the
+guide's hard cases (thrown weapons, denials in quotes, pronouns for the actor). The
 floors sit a few points under what the rules reach, so a change that breaks a class of
 sentences fails here.
 """
@@ -26,6 +28,7 @@ FLOORS = [
     ("attack.jsonl", "ATTACK", 0.95, 0.95, 0.86),
     ("denial.jsonl", "DENIAL", 0.95, 0.95, 0.93),
     ("entities.jsonl", "ALL", 0.92, 0.90, 0.93),
+    ("styles.jsonl", "ALL", 0.86, 0.90, 0.87),
 ]
 
 

@@ -646,6 +646,22 @@ REGRESSIONS = [
      [("a", {}), ("c", {})]),
     # each pass of a bounded loop counts, an empty one too
     ("((?! a) | []){0,2} (?<! ^)", "b a", [], [("b a", {})]),
+    # a short lookbehind is a search from each start that must end where it is asked: the
+    # greedy way that ends past it fails, the shorter one holds
+    ("(?<= a b?) b", "a b", [], [("b", {})]),
+    ("(?<= a b?) c", "a b c a c x c", [], [("c", {}), ("c", {})]),
+    ("(?<! a b?) c", "a b c a c x c", [], [("c", {})]),
+    ("(?<= @Person b?) c", "a b c a c", [("Person", 0, 1), ("Person", 3, 4)], [("c", {}), ("c", {})]),
+    # a short lookahead stops at its first match; its opening token is tested before it searches
+    ("a (?= b c?)", "a b a c a", [], [("a", {})]),
+    ("a (?! b c?)", "a b a c a", [], [("a", {}), ("a", {})]),
+    # a lookaround of one token, tested on the spot, at either end of the sentence
+    ("(?<! a) b", "b a b", [], [("b", {})]),
+    ("(?<= a) b", "b a b", [], [("b", {})]),
+    ("a (?! b)", "a b a", [], [("a", {})]),
+    ("a (?= b)", "a b a", [], [("a", {})]),
+    # a program opening with a token: starts where that token fails are never searched
+    ("a b", "a a b a", [], [("a b", {})]),
 ]
 
 

@@ -10,8 +10,9 @@ of the rule file's
       dates:
         forward_when: {modality: planned}
 
-when it looks ahead. Nothing here knows what an attribute or a label means: the rule
-file says.
+when it looks ahead. A rule file's `enrich: pronouns` gives pronoun arguments their
+antecedents (`antecedents.py`). Nothing here knows what an attribute or a label means: the
+rule file says.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Mapping, Sequence
 from ..pattern.matches import Argument, Match
 from ..text.document import Document
 from . import timex
+from .antecedents import PronounEnrichment, resolve_pronouns
 
 DATE = "date"
 NORMALIZERS = (DATE,)       # what a rule's `normalize:` can name
@@ -45,17 +47,20 @@ class DateEnrichment:
 class Enrichment:
     """What the enrich stage does for one rule set."""
     dates: DateEnrichment = DateEnrichment()
-    normalizes: bool = False    # some rule normalizes its mentions: else the stage has nothing to do
+    normalizes: bool = False    # some rule normalizes its mentions: else there are no dates to do
+    pronouns: PronounEnrichment = PronounEnrichment()
 
     def merged(self, other: "Enrichment") -> "Enrichment":
         conditions = self.dates.forward_when + tuple(c for c in other.dates.forward_when
                                                      if c not in self.dates.forward_when)
-        return Enrichment(DateEnrichment(conditions), self.normalizes or other.normalizes)
+        return Enrichment(DateEnrichment(conditions), self.normalizes or other.normalizes, self.pronouns)
 
 
 def enrich(doc: Document, matches: Sequence[Match], enrichment: Enrichment) -> list[Match]:
-    """The matches, with a value for each argument that is a date mention (when the
-    document has a date to resolve it against)."""
+    """The matches, pronoun arguments given their antecedents, and with a value for each
+    argument that is a date mention (when the document has a date to resolve it against)."""
+    if enrichment.pronouns.active:
+        matches = resolve_pronouns(doc, matches, enrichment.pronouns)
     anchor = timex.parse_date(doc.date) if enrichment.normalizes and doc.date else None
     if anchor is None:
         return list(matches)

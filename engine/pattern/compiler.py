@@ -341,11 +341,11 @@ class _MentionTests(Visitor, over=n.ValueNode):
 
     def visit_Literal(self, value: n.Literal) -> Predicate:
         wanted = self._labels(value.text)
-        return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+        return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
 
     def visit_ValueSet(self, value: n.ValueSet) -> Predicate:
         wanted = frozenset().union(*map(self._labels, value.values))
-        return lambda tok, state: not wanted.isdisjoint(state.covering(tok.index))
+        return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
 
     def _labels(self, label: str) -> frozenset[str]:
         wanted = self.labels.expand(label)
@@ -357,4 +357,4 @@ class _MentionTests(Visitor, over=n.ValueNode):
 
     def visit_Regex(self, value: n.Regex) -> Predicate:
         search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
-        return lambda tok, state: any(search(label) for label in state.covering(tok.index))
+        return lambda tok, state: any(search(label) for label in state.cover[tok.index])

@@ -35,12 +35,17 @@ class Lexicon:
         """The words a phrase can start with: a sentence with none of them has no match."""
         return frozenset(key for key in self.trie if key != _END)
 
-    def find(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
-        """Yield (start, end) token spans of the longest phrase at each leftmost position."""
+    def find(self, tokens: Sequence[Token], starts: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
+        """Yield (start, end) token spans of the longest phrase at each leftmost position.
+        `starts`, when given, are the positions (in order) whose word begins some phrase:
+        only there is a phrase looked for."""
         words = list(map(attrgetter(self.field), tokens))
-        i, n = 0, len(words)
+        n = len(words)
         root = self.trie
-        while i < n:
+        resume = 0
+        for i in (range(n) if starts is None else starts):
+            if i < resume:
+                continue
             node = root.get(words[i])
             best = -1
             j = i
@@ -53,9 +58,7 @@ class Lexicon:
                 node = node.get(words[j])
             if best > 0:
                 yield i, best
-                i = best
-            else:
-                i += 1
+                resume = best
 
 
 def build_lexicon(phrases: Iterable[str], tokenize: Callable[[str], list[str]],

@@ -9,7 +9,7 @@ after it have names, and the constructors fill the opcode in: `Split(first=3, se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Callable, NamedTuple
 
 from . import nodes as n
@@ -141,8 +141,16 @@ class Program:
     @cached_property
     def plain(self) -> tuple[tuple, ...]:
         """The code as plain tuples, each field where its instruction has it: the VM's hot
-        loop reads them by position, which Python does faster on a plain tuple than by name."""
-        return tuple(map(tuple, self.code))
+        loop reads them by position, which Python does faster on a plain tuple than by name.
+        A lookaround's tuple has one more field, its Lookaround.holds."""
+        return tuple((*ins, ins.look.holds) if ins.op == LOOK else tuple(ins) for ins in self.code)
+
+    @cached_property
+    def first_test(self) -> Predicate | None:
+        """The test of the token every match begins with, when the program opens with one:
+        the VM asks it before it starts a search there."""
+        first = self.code[0]
+        return first.test if first.op == TOKEN else None
 
     @cached_property
     def merges(self) -> tuple[bool, ...]:
@@ -202,12 +210,37 @@ class Lookaround:
         kind = ("(?<" if self.behind else "(?") + ("!" if self.negated else "=")
         return f"<Lookaround {kind} {len(self.program.code)} instructions>"
 
+    def __reduce__(self):
+        """Its fields alone: what it keeps once used (closures) is made again on use."""
+        return Lookaround, (self.program, self.behind, self.negated, self.width)
+
+    @cached_property
+    def holds(self) -> Callable[[object, int], object]:
+        """Whether the lookaround holds at a position of a sentence state (a truth value):
+        a body of one token is tested on the spot, anything else is asked of the state,
+        which keeps its answers."""
+        single = self.single
+        if single is None or single[0] != TOKEN:
+            return partial(_ask_state, self)
+        test = single[1]
+        if self.behind:
+            if self.negated:
+                return lambda state, pos: pos == 0 or not test(state.tokens[pos - 1], state)
+            return lambda state, pos: pos > 0 and test(state.tokens[pos - 1], state)
+        if self.negated:
+            return lambda state, pos: pos >= state.n or not test(state.tokens[pos], state)
+        return lambda state, pos: pos < state.n and test(state.tokens[pos], state)
+
     @cached_property
     def single(self) -> tuple | None:
         """The one consuming instruction, as a plain tuple (see Program.plain), when the body
         is a single token or mention."""
         code = self.program.plain
         return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
+
+
+def _ask_state(look: Lookaround, state, pos: int) -> bool:
+    return state.look(look, pos)
 
 
 def describe(ins: Instruction) -> str:

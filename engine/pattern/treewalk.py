@@ -3,9 +3,10 @@
 A walk is plain reachability over (instruction, token) states, each visited at most once,
 so a path costs at most sentence length times path size from any set of start tokens,
 whatever its quantifiers: a step down looks at a token's dependents, and the dependents of
-all tokens together are the sentence once over. A lookahead is answered from a table of
-the tokens it holds at, made once per sentence by the same reachability run backwards from
-the accepting state, so nested lookaheads stay linear too.
+all tokens together are the sentence once over. A lookahead is answered token by token, by
+the same walk from that token stopping at the first token it reaches, and the answer kept
+for the sentence: a walk reaches few tokens of the tree, so asking where it is needed costs
+far less than a table of every token would.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from .relations import MARKERS, joins_phrase, universal_part
 
 class Tree:
     """One sentence's tree as the walker reads it: each token's head, relation and
-    dependents, and the lookahead tables made so far. `state` is the VM's SentenceState
+    dependents, and the lookahead answers found so far. `state` is the VM's SentenceState
     (filters that test `mention` read it)."""
 
     __slots__ = ("state", "tokens", "n", "heads", "relations", "dependents", "_tables", "_order", "_phrases")
@@ -32,7 +33,7 @@ class Tree:
         for i, h in enumerate(self.heads):
             if h >= 0:
                 self.dependents[h].append(i)
-        self._tables: dict[int, tuple[PathProgram, frozenset[int]]] = {}
+        self._tables: dict[int, tuple[PathProgram, dict[int, bool]]] = {}
         self._order: tuple[list[int], list[int]] | None = None
         self._phrases: dict[tuple[int, int, int], tuple[int, int]] = {}
 
@@ -75,13 +76,17 @@ class Tree:
             self._order = (first, [first[i] + size[i] for i in range(n)])
         return self._order
 
-    def holds(self, program: PathProgram) -> frozenset[int]:
-        """The tokens from which `program` reaches some token (a lookahead's table)."""
+    def holds(self, program: PathProgram, token: int) -> bool:
+        """Whether `program` reaches some token from `token` (a lookahead at it)."""
         kept = self._tables.get(id(program))
         if kept is None:
-            # the program is kept beside its table, so that its id means it while the tree lives
-            kept = self._tables[id(program)] = (program, _ahead_table(program, self))
-        return kept[1]
+            # the program is kept beside its answers, so that its id means it while the tree lives
+            kept = self._tables[id(program)] = (program, {})
+        answers = kept[1]
+        found = answers.get(token)
+        if found is None:
+            found = answers[token] = bool(reach(program, self, (token,), first=True))
+        return found
 
 
 def _passes(relation: str | None, search, label: str) -> bool:
@@ -92,8 +97,9 @@ def _passes(relation: str | None, search, label: str) -> bool:
     return search is None or search(label) is not None
 
 
-def reach(program: PathProgram, tree: Tree, starts: Iterable[int]) -> list[int]:
-    """The tokens the path reaches from any of `starts`, in sentence order."""
+def reach(program: PathProgram, tree: Tree, starts: Iterable[int], first: bool = False) -> list[int]:
+    """The tokens the path reaches from any of `starts`, in sentence order; with `first`,
+    only the first one the walk comes to (enough to know that it reaches any)."""
     code = program.plain
     n = tree.n
     tokens, heads, relations, dependents = tree.tokens, tree.heads, tree.relations, tree.dependents
@@ -130,7 +136,7 @@ def reach(program: PathProgram, tree: Tree, starts: Iterable[int]) -> list[int]:
             if ins[1](tokens[t], state):
                 push((pc + 1, t))
         elif op == AHEAD:
-            if (t in tree.holds(ins[1])) != ins[2]:
+            if tree.holds(ins[1], t) != ins[2]:
                 push((pc + 1, t))
         elif op == BRANCH:
             push((ins[2], t))
@@ -138,58 +144,12 @@ def reach(program: PathProgram, tree: Tree, starts: Iterable[int]) -> list[int]:
         elif op == JUMP:
             push((ins[1], t))
         elif op == ACCEPT:
+            if first:
+                return [t]
             found.add(t)
         else:                                   # pragma: no cover
             raise AssertionError(f"bad path opcode {op}")
     return sorted(found)
-
-
-def _ahead_table(program: PathProgram, tree: Tree) -> frozenset[int]:
-    """The tokens t such that (0, t) reaches (ACCEPT, any token): the walk run backwards.
-
-    A state (pc, t) is reached backwards from (pc + 1, t') when the step at pc leads from t
-    to t': for a step down, t is the head of t'; for a step up, t is a dependent of t'; a
-    filter or lookahead stays on its token. Branches and jumps lead back through
-    `jumps_into`."""
-    code = program.plain
-    into = program.jumps_into
-    n = tree.n
-    tokens, heads, relations, dependents = tree.tokens, tree.heads, tree.relations, tree.dependents
-    state = tree.state
-    width = len(code)
-    seen: set[int] = set()
-    stack = [(pc, t) for pc, ins in enumerate(code) if ins[0] == ACCEPT for t in range(n)]
-    pop, push, mark = stack.pop, stack.append, seen.add
-    out: set[int] = set()
-    while stack:
-        pc, t = pop()
-        key = t * width + pc
-        if key in seen:
-            continue
-        mark(key)
-        for before in into[pc]:
-            push((before, t))
-        if pc == 0:
-            out.add(t)
-            continue
-        ins = code[pc - 1]
-        op = ins[0]
-        if op == DOWN:
-            h = heads[t]
-            if h >= 0 and _passes(ins[1], ins[2], relations[t]):
-                push((pc - 1, h))
-        elif op == UP:
-            relation, search = ins[1], ins[2]
-            for d in dependents[t]:
-                if _passes(relation, search, relations[d]):
-                    push((pc - 1, d))
-        elif op == FILTER:
-            if ins[1](tokens[t], state):
-                push((pc - 1, t))
-        elif op == AHEAD:
-            if (t in tree.holds(ins[1])) != ins[2]:
-                push((pc - 1, t))
-    return frozenset(out)
 
 
 def phrase(tree: Tree, token: int, trigger: range = range(0)) -> tuple[int, int]:

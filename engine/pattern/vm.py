@@ -9,7 +9,7 @@ once per sentence by plain reachability over the same states, also linear.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from operator import attrgetter
 from typing import Iterator, Sequence as Seq
 
@@ -26,30 +26,63 @@ from .prefilter import Anchor, Needs, Start
 LOCAL_WIDTH = 32
 
 
-class SentenceState:
-    """A sentence with the mentions found in it so far, as the VM needs them."""
+EMPTY: frozenset[str] = frozenset()
 
-    __slots__ = ("sentence", "tokens", "n", "by_start", "_covering", "_looks", "_values", "_labels", "_positions")
+
+def _longest_first(m: Match) -> int:
+    return -m.end
+
+
+class SentenceState:
+    """A sentence with the mentions found in it so far, as the VM needs them.
+
+    `cover[i]` holds the labels of the mentions that contain token i: made whenever mentions
+    are added (only their own tokens are touched), so that a `mention=` test reads it at once.
+    """
+
+    __slots__ = ("sentence", "tokens", "n", "by_start", "cover", "_looks", "_values", "_labels", "_positions",
+                 "_covered", "_starting", "_matching")
 
     def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
         self.sentence = sentence
         self.tokens = sentence.tokens
         self.n = len(sentence.tokens)
         self.by_start: dict[int, list[Match]] = {}
-        self._covering: list[frozenset[str]] | None = None
+        self.cover: list[frozenset[str]] = [EMPTY] * self.n
         self._looks: dict[int, frozenset[int]] = {}
         self._values: dict[str, frozenset[str]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
+        self._matching: dict[tuple, list[int]] = {}
+        self._covered: dict[frozenset[str], list[int]] = {}
+        self._starting: dict[frozenset[str], list[int]] = {}
         self._labels: frozenset[str] | None = None
         self.add(mentions)
 
     def add(self, mentions: Seq[Match]) -> None:
+        if not mentions:
+            return
+        touched: dict[int, set[str]] = {}
+        by_start = self.by_start
+        begins = set()
         for m in mentions:
-            self.by_start.setdefault(m.start, []).append(m)
-        for group in self.by_start.values():
-            group.sort(key=lambda m: -m.end)   # longest first: `@Label` prefers the whole name
-        self._covering = None
+            group = by_start.get(m.start)
+            if group is None:
+                group = by_start[m.start] = []
+            group.append(m)
+            begins.add(m.start)
+            for i in range(m.start, m.end):
+                found = touched.get(i)
+                if found is None:
+                    found = touched[i] = set(self.cover[i])
+                found.update(m.labels)
+        cover = self.cover
+        for i, labels in touched.items():
+            cover[i] = frozenset(labels)
+        for begin in begins:
+            by_start[begin].sort(key=_longest_first)     # `@Label` prefers the whole name
         self._labels = None
+        self._covered.clear()
+        self._starting.clear()
         self._looks.clear()
 
     def values(self, name: str) -> frozenset[str]:
@@ -63,9 +96,24 @@ class SentenceState:
         """Where each value of field `name` occurs in the sentence."""
         found = self._positions.get(name)
         if found is None:
-            found = self._positions[name] = defaultdict(list)
+            found = self._positions[name] = {}
             for i, value in enumerate(map(attrgetter(name), self.tokens)):
-                found[value].append(i)
+                at = found.get(value)
+                if at is None:
+                    found[value] = [i]
+                else:
+                    at.append(i)
+        return found
+
+    def matching(self, name: str, rx: "re.Pattern[str]") -> list[int]:
+        """Where the value of field `name` has a match of `rx` (rules of a step share their
+        regexes: each is asked once per distinct value of the sentence)."""
+        key = (name, rx)
+        found = self._matching.get(key)
+        if found is None:
+            search = rx.search
+            found = self._matching[key] = [i for value, at in self.positions(name).items() if search(value)
+                                           for i in at]
         return found
 
     def labels(self) -> frozenset[str]:
@@ -74,16 +122,20 @@ class SentenceState:
             self._labels = frozenset(label for group in self.by_start.values() for m in group for label in m.labels)
         return self._labels
 
-    def covering(self, index: int) -> frozenset[str]:
-        """Labels of the mentions that contain token `index`."""
-        if self._covering is None:
-            sets: list[set[str]] = [set() for _ in range(self.n)]
-            for group in self.by_start.values():
-                for m in group:
-                    for i in range(m.start, m.end):
-                        sets[i].update(m.labels)
-            self._covering = [frozenset(s) for s in sets]
-        return self._covering[index]
+    def covered(self, wanted: frozenset[str]) -> list[int]:
+        """The tokens inside a mention of one of the labels `wanted`."""
+        found = self._covered.get(wanted)
+        if found is None:
+            found = self._covered[wanted] = [i for i, labels in enumerate(self.cover) if not wanted.isdisjoint(labels)]
+        return found
+
+    def starting(self, wanted: frozenset[str]) -> list[int]:
+        """The tokens where a mention of one of the labels `wanted` starts."""
+        found = self._starting.get(wanted)
+        if found is None:
+            found = self._starting[wanted] = [i for i, group in self.by_start.items()
+                                              if any(not wanted.isdisjoint(m.labels) for m in group)]
+        return found
 
     def look(self, look: Lookaround, pos: int) -> bool:
         single = look.single
@@ -91,14 +143,22 @@ class SentenceState:
             return _look_one(single, look.behind, self, pos) != look.negated
         lo, hi = look.width
         if hi is not None and hi <= LOCAL_WIDTH:
-            # a short lookaround: answered at this position alone, not for the whole sentence
+            # a short lookaround: answered at this position alone, by a search that stops at
+            # the first match, rather than for the whole sentence
             key = (id(look), pos)
             found = self._looks.get(key)
             if found is None:
+                program = look.program
+                code, merges, width = program.plain, program.merges, len(program.code)
+                first, tokens = program.first_test, self.tokens
                 if look.behind:
-                    found = pos in _forward(look.program, self, range(max(pos - hi, 0), pos - lo + 1), pos)
+                    seen: set[int] = set()     # what failed to end here from one start fails from all
+                    found = any(_search(code, merges, self, start, seen, width, end=pos) is not None
+                                for start in range(max(pos - hi, 0), pos - lo + 1)
+                                if first is None or (start < self.n and first(tokens[start], self)))
                 else:
-                    found = bool(_forward(look.program, self, (pos,), min(pos + hi, self.n)))
+                    found = ((first is None or (pos < self.n and bool(first(tokens[pos], self))))
+                             and _search(code, merges, self, pos, set(), width) is not None)
                 self._looks[key] = found
             return found != look.negated
         table = self._looks.get(id(look))
@@ -134,9 +194,13 @@ def find_matches(program: Program, state: SentenceState,
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
+    first = program.first_test
+    tokens = state.tokens
     for start in starts:
         if start < resume:
             continue
+        if first is not None and not first(tokens[start], state):
+            continue        # the opening token fails: no search needed to know it
         found = _search(program.plain, program.merges, state, start, visited, width)
         if found is None:
             continue
@@ -176,7 +240,7 @@ def candidate_starts(program: Program, state: SentenceState,
     positions = set()
     for name, values in start.values:
         if name == "mention":
-            positions.update(i for i in range(state.n) if not values.isdisjoint(state.covering(i)))
+            positions.update(state.covered(values))
             continue
         where = state.positions(name)
         for value in values:
@@ -184,14 +248,9 @@ def candidate_starts(program: Program, state: SentenceState,
             if found:
                 positions.update(found)
     for name, rx in start.patterns:
-        search = rx.search
-        for value, found in state.positions(name).items():
-            if search(value):
-                positions.update(found)
+        positions.update(state.matching(name, rx))
     if start.labels:
-        wanted = start.labels
-        positions.update(i for i, group in state.by_start.items()
-                         if any(not wanted.isdisjoint(m.labels) for m in group))
+        positions.update(state.starting(start.labels))
     return sorted(positions), None
 
 
@@ -227,7 +286,7 @@ def _can_start(start: Start, state: SentenceState, p: int) -> bool:
     tok = state.tokens[p]
     for name, values in start.values:
         if name == "mention":
-            if not values.isdisjoint(state.covering(p)):
+            if not values.isdisjoint(state.cover[p]):
                 return True
         elif getattr(tok, name) in values:
             return True
@@ -243,8 +302,9 @@ def _brief(values: frozenset[str], most: int = 6) -> str:
 
 
 def _search(code, merges, state: SentenceState, start: int, visited: set[int], width: int,
-            trace: list | None = None):
-    """Depth-first in priority order from `start`; the first MATCH reached wins.
+            trace: list | None = None, end: int | None = None):
+    """Depth-first in priority order from `start`; the first MATCH reached wins (with `end`,
+    the first reached at that position: a lookbehind's body must end where it is asked).
 
     `code` is the program's plain tuples (Program.plain), read by position: [0] is the
     opcode and the fields follow in the order program.py gives them. With `trace`, every
@@ -313,15 +373,17 @@ def _search(code, merges, state: SentenceState, start: int, visited: set[int], w
                     break
                 pc += 1
                 continue
-            if op == LOOK:                              # Look(look, source)
-                if not state.look(ins[1], pos):
+            if op == LOOK:                              # Look(look, source, holds)
+                if not ins[3](state, pos):
                     if trace is not None:
                         trace.append((pos, pc))
                     break
                 pc += 1
                 continue
             if op == MATCH:
-                return pos, events
+                if end is None or pos == end:
+                    return pos, events
+                break
             raise AssertionError(f"bad opcode {op}")  # pragma: no cover
     return None
 
@@ -382,8 +444,8 @@ def _epsilon_successors(ins: tuple, pc: int, state: SentenceState, pos: int):
         return (pc + 1,) if pos == 0 else ()
     if op == END:
         return (pc + 1,) if pos == state.n else ()
-    if op == LOOK:                                      # Look(look, source)
-        return (pc + 1,) if state.look(ins[1], pos) else ()
+    if op == LOOK:                                      # Look(look, source, holds)
+        return (pc + 1,) if ins[3](state, pos) else ()
     return None
 
 

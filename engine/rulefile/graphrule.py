@@ -57,7 +57,7 @@ class GraphCondition:
     program: PathProgram
 
     def holds(self, tree: Tree, start: int, end: int) -> bool:
-        return bool(reach(self.program, tree, range(start, end))) == (self.kind == "if")
+        return bool(reach(self.program, tree, range(start, end), first=True)) == (self.kind == "if")
 
 
 @dataclass(frozen=True, eq=False)

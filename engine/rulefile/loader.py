@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 import yaml
 
 from .. import cache
+from ..enrich.antecedents import PronounEnrichment
 from ..enrich.stage import NORMALIZERS, DateEnrichment, Enrichment
 from ..errors import EvxError, Location, PatternError, RuleErrors, closest, did_you_mean
 from ..pattern.compiler import Lookaround, compile_pattern
@@ -37,8 +38,9 @@ CONTEXT_KEYS = ("default", "cases")
 CASE_KEYS = ("value", "before", "after", "types")
 IMPORT_KEYS = ("import", "vars")
 EXAMPLE_KEYS = ("text", "expect")
-ENRICH_KEYS = ("dates",)
+ENRICH_KEYS = ("dates", "pronouns")
 DATES_KEYS = ("forward_when",)
+PRONOUNS_KEYS = ("antecedents", "roles")
 
 MAX_LOADS = 1000            # distinct (file, vars) loads of one rule set
 MAX_IMPORT_DEPTH = 64       # files importing files importing ...
@@ -71,6 +73,8 @@ class _State:
     drafts: list[_Draft] = field(default_factory=list)
     context_drafts: list = field(default_factory=list)     # (name, YMap, node, Source, variables, rule set)
     enrichment: Enrichment = field(default_factory=Enrichment)
+    pronouns: dict[str, set[str]] = field(default_factory=dict)    # pronoun -> labels as written
+    pronoun_roles: dict[str, Location] = field(default_factory=dict)    # role -> where it is named
     loaded: set = field(default_factory=set)
     loaded_sets: list[str] = field(default_factory=list)
     loads: int = 0
@@ -123,9 +127,9 @@ def load_rule_files(paths: Iterable[str | os.PathLike], tokenize: Callable[[str]
     taxonomy = _taxonomy(state, rules)
     contexts = [c for c in (_context(state, *draft, taxonomy) for draft in state.context_drafts) if c]
     checks.check_rule_set(state, rules, built, taxonomy)
+    enrichment = Enrichment(state.enrichment.dates, any(r.normalize for r in rules), _pronouns(state, taxonomy))
     if state.errors:
         raise RuleErrors(_in_file_order(state.errors))
-    enrichment = Enrichment(state.enrichment.dates, any(r.normalize for r in rules))
     return Loaded(tuple(rules), taxonomy, dict(state.schemas), tuple(contexts), tuple(state.read.items()),
                   enrichment, tuple(_in_file_order(list(state.warnings.values()))))
 
@@ -221,7 +225,7 @@ def _load_file(state: _State, path: Path, folder: Folder, rule_set: int, passed:
     if "events" in data:
         _events_section(state, data["events"], data.value_nodes["events"], source, rule_set)
     if "enrich" in data:
-        _enrich_section(state, data["enrich"], data.value_nodes["enrich"], source)
+        _enrich_section(state, data["enrich"], data.value_nodes["enrich"], source, rule_set)
     if "contexts" in data:
         contexts = data["contexts"]
         if not isinstance(contexts, YMap):
@@ -432,13 +436,16 @@ def _events_section(state: _State, value, node, source: Source, rule_set: int) -
         state.schemas[str(label)] = schema
 
 
-def _enrich_section(state: _State, value, node, source: Source) -> None:
-    """`enrich: {dates: {forward_when: {attribute: value(s)} or a list of them}}`."""
+def _enrich_section(state: _State, value, node, source: Source, rule_set: int) -> None:
+    """`enrich: {dates: {forward_when: {attribute: value(s)} or a list of them},
+    pronouns: {label: [word, ...]}}`."""
     if not isinstance(value, YMap):
         state.error("'enrich' maps a stage to its settings, as in {dates: {forward_when: {modality: planned}}}",
                     source.at(node))
         return
     _unknown_keys(state, value, source, ENRICH_KEYS, "enrichment", "", "enrichments: " + ", ".join(ENRICH_KEYS))
+    if "pronouns" in value:
+        _pronouns_section(state, value["pronouns"], value.value_nodes["pronouns"], source, rule_set)
     dates = value.get("dates")
     if dates is None:
         return
@@ -458,6 +465,54 @@ def _enrich_section(state: _State, value, node, source: Source) -> None:
         if parsed is not None:
             conditions.append(parsed)
     state.enrichment = state.enrichment.merged(Enrichment(DateEnrichment(tuple(conditions))))
+
+
+def _pronouns_section(state: _State, value, node, source: Source, rule_set: int) -> None:
+    """`pronouns: {antecedents: {Person: [he, she], Organization: [it]}, roles: [visitor]}`:
+    each label with the words whose antecedent is a mention of it (or of a label under it),
+    and optionally the roles where they are resolved."""
+    if not isinstance(value, YMap) or not isinstance(value.get("antecedents"), YMap) or not value["antecedents"]:
+        state.error("'pronouns' is {antecedents: {label: [word, ...]}, roles: [role, ...]}, as in "
+                    "{antecedents: {Person: [he, she]}}", source.at(node))
+        return
+    _unknown_keys(state, value, source, PRONOUNS_KEYS, "key", " in 'pronouns'", "keys: " + ", ".join(PRONOUNS_KEYS))
+    if state.pronouns:
+        state.error("'pronouns' is given twice; give it in one rule file", source.at(node))
+        return
+    table = value["antecedents"]
+    for label, words in table.items():
+        words_node = table.value_nodes[label]
+        state.label_uses.append((str(label), source.at(table.key_nodes[label]), "enrich: pronouns", rule_set))
+        items = list(zip(words, words.item_nodes)) if isinstance(words, YList) else [(words, words_node)]
+        for word, word_node in items:
+            if not isinstance(word, str) or not word.strip() or len(state.tokenize(word)) != 1:
+                state.error(f"an antecedent word of '{label}' is one word, as in [he, she]", source.at(word_node))
+                continue
+            state.pronouns.setdefault(word.strip().lower(), set()).add(str(label))
+    roles = value.get("roles")
+    if roles is not None:
+        roles_node = value.value_nodes["roles"]
+        if not isinstance(roles, YList) or not all(isinstance(r, str) and r for r in roles):
+            state.error("'roles' of 'pronouns' is a list of role names, as in [visitor, attacker]", source.at(roles_node))
+        else:
+            state.pronoun_roles = {str(r): source.at(n) for r, n in zip(roles, roles.item_nodes)}
+
+
+def _pronouns(state: _State, taxonomy: Taxonomy) -> PronounEnrichment:
+    """The pronoun table with each label expanded to the labels under it; a role that no event
+    declares is an error."""
+    known = {role for schema in state.schemas.values() for role in schema.roles}
+    for role, where in state.pronoun_roles.items():
+        if role not in known:
+            state.error(f"'pronouns' names the role '{role}', which no event declares", where,
+                        did_you_mean(role, sorted(known)))
+    table = []
+    for word, labels in sorted(state.pronouns.items()):
+        expanded: set[str] = set()
+        for label in labels:
+            expanded |= taxonomy.expand(label) or {label}
+        table.append((word, frozenset(expanded)))
+    return PronounEnrichment(tuple(table), frozenset(state.pronoun_roles))
 
 
 def _condition(state: _State, value, node, source: Source):

@@ -173,7 +173,11 @@ class LexiconMatcher:
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
              ) -> Iterator[tuple[int, int, Arguments]]:
-        for start, end in self.lexicon.find(state.tokens):
+        lexicon = self.lexicon
+        first = lexicon.first_words
+        # the sentence's own words, each asked once, say where a phrase can begin
+        starts = sorted(i for word, at in state.positions(lexicon.field).items() if word in first for i in at)
+        for start, end in lexicon.find(state.tokens, starts):
             yield start, end, NO_ARGUMENTS
 
     def describe(self, state: SentenceState, matches: Sequence[Match]) -> Description:

@@ -25,6 +25,7 @@ from ..io.writers import encode
 from ..api import RuleSet, load_rules
 from ..syntax.stage import Layers
 from . import pool as workers
+from .long import is_long, process_long
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -102,6 +103,9 @@ def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Re
     for item in items:
         if isinstance(item, InputError):
             results.append(Result(item.file, [], error=item))
+            continue
+        if is_long(item, options):      # annotated and matched a piece at a time, alone
+            results.append(process_long(rules, item, options))
             continue
         began = perf_counter()
         try:
@@ -262,9 +266,13 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
 
     global _worker
     _worker = (rules, options)
-    annotate("Warm up.")    # load the lemmatizer's tables once, before the workers fork
-    # and the spaCy pipeline, if one annotates: forked workers share it, spawned ones load their own
+    # Load once, before the workers fork, what each would otherwise load for itself: the
+    # lemmatizer's tables, the tagger and parser when the rules read tags or trees (some
+    # 200 MB and 0.6 s), and the spaCy pipeline, if one annotates. Forked workers share these
+    # pages; spawned ones load their own.
+    rules.prepare(annotate("Warm up."))
     load_annotator(options.annotator)
+    gc.freeze()     # what was just loaded stays out of the collector's sight, as in run
     source = iter(items)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 

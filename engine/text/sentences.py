@@ -16,14 +16,17 @@ Sentence splitting:
   stays one sentence while "in the U.S.\\nOfficials said" is two.
 * A sentence never holds more than 1,000 tokens (`MAX_SENTENCE_TOKENS`): a
   longer run is cut into consecutive pieces of at most 1,000 tokens, so that
-  later stages never see unbounded sentences.  The same cap applies to
-  sentences given with provided tokens.
+  later stages never see unbounded sentences.  Each cut falls at the best
+  boundary in the second half of the piece: after the last semicolon, colon or
+  dash there, else after the last comma, else (no such mark) at 1,000 tokens.
+  The same cap applies to sentences given with provided tokens.
 """
 from __future__ import annotations
 
 import bisect
 import re
 from functools import lru_cache
+from typing import Sequence
 
 from .tokenize import OTHER_ABBREVIATIONS, SPACE, TERMINAL, TERMINAL_CHARS, TITLES, is_initial
 
@@ -111,12 +114,28 @@ def spans_from_breaks(n: int, breaks: set[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def cap(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut sentences longer than MAX_SENTENCE_TOKENS into consecutive pieces."""
+# marks after which an over-long sentence is best cut, strongest first
+_CUT_AFTER = (frozenset({";", ":", "—", "–", "--", "-", "…", "..."}), frozenset({","}))
+
+
+def cap(spans: list[tuple[int, int]], words: Sequence[str]) -> list[tuple[int, int]]:
+    """Cut sentences longer than MAX_SENTENCE_TOKENS into consecutive pieces, each cut
+    after the best mark among `words` (the tokens' words) in the second half of its piece."""
     out = []
     for lo, hi in spans:
         while hi - lo > MAX_SENTENCE_TOKENS:
-            out.append((lo, lo + MAX_SENTENCE_TOKENS))
-            lo += MAX_SENTENCE_TOKENS
+            cut = _best_cut(words, lo)
+            out.append((lo, cut))
+            lo = cut
         out.append((lo, hi))
     return out
+
+
+def _best_cut(words: Sequence[str], lo: int) -> int:
+    """Where a piece starting at token `lo` of an over-long sentence ends (exclusive)."""
+    last = lo + MAX_SENTENCE_TOKENS
+    for marks in _CUT_AFTER:
+        for i in range(last - 1, lo + MAX_SENTENCE_TOKENS // 2 - 1, -1):
+            if words[i] in marks:
+                return i + 1
+    return last

@@ -45,6 +45,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate, chain
+from typing import Iterator
 
 
 def _mark_ranges() -> str:
@@ -285,3 +286,24 @@ def _apply_edits(starts: list[int], ends: list[int], words: list[str],
     new_ends += ends[prev:]
     new_words += words[prev:]
     return new_starts, new_ends, new_words
+
+
+_SPACE_RE = re.compile(f"[{SPACE}]")
+CONTEXT = 2_000     # characters each side of a window that tokenize_windows reads with it
+
+
+def tokenize_windows(text: str, window: int = 200_000) -> Iterator[tuple[list[int], list[int], list[str]]]:
+    """`tokenize(text)` a window of about `window` characters at a time, in order, for a text
+    too long to hold all of its token lists at once. Windows are cut inside whitespace, which
+    no token holds, and each is tokenized with CONTEXT characters on either side, so that
+    every choice the tokenizer makes by looking around a token sees what it sees in the
+    whole text; only the tokens that start in the window are kept."""
+    lo = 0
+    while lo < len(text):
+        cut = _SPACE_RE.search(text, lo + window) if lo + window < len(text) else None
+        hi = cut.start() if cut is not None else len(text)
+        left = max(0, lo - CONTEXT)
+        starts, ends, words = tokenize(text[left:hi + CONTEXT])
+        keep = [i for i, s in enumerate(starts) if lo <= s + left < hi]
+        yield [starts[i] + left for i in keep], [ends[i] + left for i in keep], [words[i] for i in keep]
+        lo = hi

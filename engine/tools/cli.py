@@ -15,6 +15,7 @@ import sys
 
 OK, FOUND_ERRORS, USAGE, INTERRUPTED, CLOSED_PIPE, TERMINATED = 0, 1, 2, 130, 141, 143
 CANNOT_WRITE = USAGE
+PARTITION_SIZE = 100    # documents per partition of a run on Dask: some seconds of work for news articles
 
 
 def _quit_while_starting(signum, frame) -> None:
@@ -122,6 +123,16 @@ def _check_annotator(ctx: click.Context, param: click.Parameter, value: str) -> 
     return value
 
 
+def _check_dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        from ..run.distributed import parse_address
+        try:
+            parse_address(value)
+        except ValueError as err:
+            raise click.BadParameter(str(err)) from None
+    return value
+
+
 _annotator_option = click.option(
     "--annotator", default="evx", show_default=True, metavar="evx|spacy:PIPELINE", callback=_check_annotator,
     help="What tokenizes and annotates texts: evx's own annotator, or a spaCy pipeline (an installed "
@@ -170,10 +181,21 @@ _FORMAT_HELP = "; ".join(f"{name}: {cls.summary}" for name, cls in WRITERS.items
               help="Bad input documents are always reported and skipped; 'fail' also makes the exit code 1.")
 @_annotator_option
 @_outside_option
-def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, annotator, allow_outside_imports) -> None:
+@click.option("--dask", "dask_address", metavar="local:N|tcp://HOST:PORT", callback=_check_dask,
+              help="Run on Dask: a cluster of N worker processes on this machine, or the scheduler at this "
+                   "address. Writes one JSON Lines part file per partition into -o FOLDER "
+                   "(pip install 'evx-events[dask]').")
+@click.option("--partition-size", type=click.IntRange(1), default=None, metavar="N",
+              help=f"With --dask: documents per partition, and so per part file.  [default: {PARTITION_SIZE}]")
+def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, annotator, allow_outside_imports,
+          dask_address, partition_size) -> None:
     """Run rules over INPUTS (.txt, .jsonl, .conllu, folders; '-' or nothing: stdin) and write records."""
     writer_class = WRITERS[fmt]
-    if writer_class.writes_folder:
+    if dask_address is not None:
+        _check_dask_run(fmt, output, inputs, jobs)
+    elif partition_size is not None:
+        raise click.UsageError("--partition-size is for runs on Dask (--dask)")
+    elif writer_class.writes_folder:
         _check_output_folder(fmt, output, inputs)
     else:
         _check_output_file(fmt, output, inputs, "the records")
@@ -187,6 +209,10 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, ann
             click.echo(f"evx: --label '{label}' names no event or relation type, only mentions, and mentions "
                        "are written only with --mentions: add --mentions to see them", err=True)
     _load_annotator(annotator)
+    if dask_address is not None:
+        _match_on_dask(dask_address, rules, inputs, output, mentions, tuple(labels) or None, on_error, annotator,
+                       allow_outside_imports, partition_size or PARTITION_SIZE)
+        return
 
     from ..io.output import open_output
     from ..io.readers import read_inputs
@@ -214,6 +240,63 @@ def match(rule_paths, inputs, output, fmt, mentions, labels, jobs, on_error, ann
                         writer.document(result.document, result.records)
             with out.writing():
                 writer.end()
+    _finish(progress, errors, on_error)
+
+
+def _check_dask_run(fmt: str, output: str | None, inputs: tuple[str, ...], jobs: int) -> None:
+    """A run on Dask writes JSON Lines part files into a folder -o names, with Dask installed."""
+    import importlib.util
+    if importlib.util.find_spec("distributed") is None:
+        raise click.UsageError("--dask needs Dask's distributed scheduler: pip install 'evx-events[dask]'")
+    if fmt != "jsonl":
+        raise click.UsageError(f"--dask writes JSON Lines part files (part-00000.jsonl, ...); --format {fmt} "
+                               "is not available with it")
+    if jobs != 1:
+        raise click.UsageError("--jobs is for runs on this machine; with --dask, local:N sets the worker processes")
+    if output is None or output == "-":
+        raise click.UsageError("--dask writes one part file per partition: name their folder with -o FOLDER")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise click.BadParameter(f"'{output}' is a file; --dask writes a folder of part files: name a folder "
+                                 "(it is made if it does not exist)", param_hint="-o")
+    _check_output_folder(fmt, output, inputs)
+
+
+def _match_on_dask(address: str, rules: "RuleSet", inputs: tuple[str, ...], folder: str, mentions: bool,
+                   labels: tuple[str, ...] | None, on_error: str, annotator: str, allow_outside: bool,
+                   partition_size: int) -> None:
+    """`evx match --dask`: part files in `folder`, and the bad documents reported in input order."""
+    from ..io.readers import read_inputs
+    from ..run import batch, distributed
+    _, spec = distributed.rule_spec(rules, allow_outside)
+    options = batch.Options(spec.paths, mentions, labels, allow_outside, encode=True, annotator=annotator)
+    progress = _progress(inputs)
+    errors, count, shown = 0, 0, 0
+    waiting: dict[int, tuple[str, ...]] = {}    # errors of partitions done before an earlier one
+    with _ending_the_run(progress, False):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"cannot make the folder {folder}: {err.strerror}") from None
+        try:
+            with distributed.connect(address) as client:
+                parts = distributed.partitions(read_inputs(inputs), partition_size)
+                for result in distributed.run_parts(client, spec, options, parts):
+                    distributed.write_part(folder, result)
+                    progress.update(result.documents, result.tokens)
+                    count += 1
+                    waiting[result.index] = result.errors
+                    while shown in waiting:
+                        for message in waiting.pop(shown):
+                            errors += 1
+                            _report(progress, f"evx: {message}")
+                        shown += 1
+        except OutputError:
+            raise
+        except EvxError as err:
+            progress.close()
+            click.echo(f"evx: {err.format()}", err=True)
+            sys.exit(FOUND_ERRORS)
+        distributed.remove_stale_parts(folder, count)
     _finish(progress, errors, on_error)
 
 
