@@ -20,16 +20,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "voa-dev-articles.jsonl"
+sys.path.insert(0, str(HERE))
+
+# the Dask workers are the run's children: the wait4 of `measure` counts their CPU time
+from compare import DEFAULT_CORPUS, measure  # noqa: E402
+
 RUNS = {
     "jobs_1": ["--jobs", "1"],
     "jobs_2": ["--jobs", "2"],
@@ -57,22 +59,6 @@ def count_tokens(corpus: Path) -> int:
 def command(name: str, rules: list[str], corpus: Path, out: Path, partition_size: int | None) -> list[str]:
     extra = ["--partition-size", str(partition_size)] if partition_size and name.startswith("dask") else []
     return [sys.executable, "-m", "evx", "match", *rules, *RUNS[name], *extra, str(corpus), "-o", str(out)]
-
-
-def timed(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds, and CPU seconds of the process and every process it (or they) waited for:
-    the Dask workers are the evx process's children."""
-    cpu = _children_cpu()
-    began = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stderr}")
-    return time.perf_counter() - began, _children_cpu() - cpu
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def parts_text(folder: Path) -> str:
@@ -104,9 +90,9 @@ def main() -> None:
         for _ in range(args.runs):
             for name in RUNS:
                 out = folder / (name + (".jsonl" if name.startswith("jobs") else ""))
-                wall, used = timed(command(name, rules, corpus, out, args.partition_size))
-                times[name].append(wall)
-                cpu[name].append(used)
+                run = measure(command(name, rules, corpus, out, args.partition_size))
+                times[name].append(run["seconds"])
+                cpu[name].append(run["cpu_seconds"])
         same = all(parts_text(folder / name) == (folder / "jobs_1.jsonl").read_text(encoding="utf-8")
                    for name in RUNS if name.startswith("dask"))
     finally:
