@@ -108,6 +108,12 @@ class AnnotatorError(EvxError):
     evx cannot take: one line for the run, or for that document."""
 
 
+class ModelError(EvxError):
+    """A model file (the tagger's, the parser's) that is missing, damaged, of another kind or
+    of another format version. Here rather than beside the model reader, so that catching it
+    does not import numpy."""
+
+
 class InputError(EvxError):
     """An input, or one document of it, that cannot be read or run: reported with its file
     (and line, for JSON Lines and CoNLL-U, and column where one is known) while the other

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EvxError
+from ..errors import ModelError
 
 FORMAT = "evx-model"
 FORMAT_VERSION = 1
@@ -22,10 +22,6 @@ _HEADER = "__header__"
 # Kinds of array a model may hold: numbers only, so that nothing decodes into objects.
 _DTYPE_KINDS = frozenset("biuf")
 _MAX_MEMBER_BYTES = 512 << 20
-
-
-class ModelError(EvxError):
-    """A model file that is missing, damaged, of another kind or of another format version."""
 
 
 def encode_strings(strings: list[str]) -> np.ndarray:

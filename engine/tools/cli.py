@@ -401,7 +401,7 @@ def _ending_the_run(progress: "Progress", writes_file: bool):
     """How a command that writes as it reads ends early: interrupted or terminated (saying that
     no output file was written when there was to be one), on a closed pipe, when the output
     cannot be written, or when a model cannot be loaded; each with its exit code."""
-    from ..syntax.modelfile import ModelError
+    from ..errors import ModelError
     try:
         yield
     except (KeyboardInterrupt, Terminated) as stop:
@@ -445,11 +445,10 @@ def annotate(inputs, fmt, output, on_error, annotator) -> None:
     the output as on the inputs."""
     _check_output_file(fmt, output, inputs, "the documents")
     _load_annotator(annotator)
-    from ..errors import AnnotatorError, DocumentError
+    from ..errors import AnnotatorError, DocumentError, ModelError
     from ..io.output import open_output
     from ..io.readers import read_inputs, where
     from ..run.batch import annotate_document
-    from ..syntax.modelfile import ModelError
     from ..syntax.stage import ALL, add_syntax
     progress = _progress(inputs)
     errors = 0
