@@ -106,3 +106,11 @@ def test_fast_paths_find_what_the_reference_finds(pattern, words, tags, spans):
     expected = [(f.start, f.end) for f in find_all(parse(pattern), sent.tokens, mentions,
                                                      {"Entity": None, "Person": "Entity", "Place": "Entity"})]
     assert found == expected
+
+
+def test_negated_and_mixed_tests_in_one_constraint_find_what_the_reference_finds():
+    for pattern, spans in [("[!lower=a & !mention=Person & lower in (a, b, c)]", (("Person", 2, 3),)),
+                           ("[mention!=Person | lower=a]", (("Person", 0, 2),)),
+                           ("[!(lower=b | tag=NN) & mention=/^Pl/]", (("Place", 1, 4),)),
+                           ("[lower=c | !mention=Place & tag=DT]", (("Place", 0, 1),))]:
+        test_fast_paths_find_what_the_reference_finds(pattern, "a b c a b", "DT NN DT NN VB", spans)

@@ -274,7 +274,9 @@ class _Predicates(Visitor, over=n.ConstraintNode):
         member = _membership(c)
         if member is not None:
             return _all_of((member,))
-        test = _field_test(c, self.labels, self.errors)
+        if c.field == "mention":       # negated in place: one call either way
+            return _MentionTests(c, self.labels, self.errors).visit(c.value)
+        test = _field_test(c)
         if c.negated:
             return lambda tok, state: not test(tok, state)
         return test
@@ -284,24 +286,26 @@ class _Predicates(Visitor, over=n.ConstraintNode):
         return lambda tok, state: not inner(tok, state)
 
     def visit_And(self, c: n.And) -> Predicate:
-        members = [_membership(op) for op in c.operands]
-        if None not in members:
-            return _all_of(tuple(members))
-        return self._folded(c.operands, _both)
+        return self._joined(c.operands, _all_of, _both)
 
     def visit_Or(self, c: n.Or) -> Predicate:
-        members = [_membership(op) for op in c.operands]
-        if None not in members:
-            return _any_of(tuple(members))
-        return self._folded(c.operands, _either)
+        return self._joined(c.operands, _any_of, _either)
 
-    def _folded(self, operands, join) -> Predicate:
-        # fold into nested two-way closures: cheaper per call than all()/any() over a generator
-        parts = [self.visit(op) for op in operands]
-        combined = parts[-1]
-        for part in reversed(parts[:-1]):
-            combined = join(part, combined)
-        return combined
+    def _joined(self, operands, sets, join) -> Predicate:
+        """The set tests among `operands` as one closure, tried first (a predicate has no
+        side effect, so the order is free), then the others."""
+        members = tuple(m for m in map(_membership, operands) if m is not None)
+        rest = [op for op in operands if _membership(op) is None]
+        parts = ([sets(members)] if members else []) + [self.visit(op) for op in rest]
+        return _folded(parts, join)
+
+
+def _folded(parts: list[Predicate], join) -> Predicate:
+    # fold into nested two-way closures: cheaper per call than all()/any() over a generator
+    combined = parts[-1]
+    for part in reversed(parts[:-1]):
+        combined = join(part, combined)
+    return combined
 
 
 def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
@@ -324,6 +328,9 @@ Membership = tuple[int, frozenset[str], bool]
 
 def _membership(c: n.Constraint) -> Membership | None:
     """A field test whose passing values can be listed, as a set test on the token tuple."""
+    if isinstance(c, n.Not):
+        inner = _membership(c.operand)
+        return None if inner is None else (inner[0], inner[1], not inner[2])
     if not isinstance(c, n.FieldTest) or c.field not in _PLACES or c.field == "outgoing":
         return None
     values = _LISTED.visit(c.value)
@@ -413,9 +420,8 @@ class _ValueTests(Visitor, over=n.ValueNode):
 _VALUE_TESTS = _ValueTests()
 
 
-def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
-    if c.field == "mention":
-        return _MentionTests(c, labels, errors).visit(c.value)
+def _field_test(c: n.FieldTest) -> Predicate:
+    """A test of a token field other than `mention`, not negated."""
     test = _VALUE_TESTS.visit(c.value)
     if c.field == "outgoing":
         return lambda tok, state: any(test(label) for label in tok.outgoing)
@@ -435,11 +441,14 @@ class _MentionTests(Visitor, over=n.ValueNode):
         self.errors = errors
 
     def visit_Literal(self, value: n.Literal) -> Predicate:
-        wanted = self._labels(value.text)
-        return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
+        return self._covers(self._labels(value.text))
 
     def visit_ValueSet(self, value: n.ValueSet) -> Predicate:
-        wanted = frozenset().union(*map(self._labels, value.values))
+        return self._covers(frozenset().union(*map(self._labels, value.values)))
+
+    def _covers(self, wanted: frozenset[str]) -> Predicate:
+        if self.test.negated:
+            return lambda tok, state: wanted.isdisjoint(state.cover[tok.index])
         return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
 
     def _labels(self, label: str) -> frozenset[str]:
@@ -452,4 +461,6 @@ class _MentionTests(Visitor, over=n.ValueNode):
 
     def visit_Regex(self, value: n.Regex) -> Predicate:
         search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
+        if self.test.negated:
+            return lambda tok, state: not any(search(label) for label in state.cover[tok.index])
         return lambda tok, state: any(search(label) for label in state.cover[tok.index])
