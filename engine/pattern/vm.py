@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from operator import attrgetter
-from typing import Iterator, Sequence as Seq
+from typing import Sequence as Seq
 
 from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from ..text.document import Sentence
@@ -182,13 +182,18 @@ def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
 # -- the search ---------------------------------------------------------------------------------
 
 def find_matches(program: Program, state: SentenceState,
-                 anchors: Seq[int] | None = None) -> Iterator[tuple[int, int, tuple]]:
-    """Yield (start, end, capture events) for each match, leftmost first, without overlaps.
+                 anchors: Seq[int] | None = None) -> list[tuple[int, int, tuple]]:
+    """(start, end, capture events) of each match, leftmost first, without overlaps (a list
+    rather than a generator: most rules find nothing in most sentences, and a generator
+    costs a frame to make and another to resume).
 
     An empty match is never reported: the search moves on one token. `anchors`, when the
     rule index has found them, are where the program's anchor stands (see candidate_starts).
     """
     starts = candidate_starts(program, state, anchors)
+    found_all: list[tuple[int, int, tuple]] = []
+    if not starts:
+        return found_all
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
@@ -209,8 +214,9 @@ def find_matches(program: Program, state: SentenceState,
         visited.clear()   # states at or after `end` may lie on the path that succeeded
         if end == start:
             continue
-        yield start, end, events
+        found_all.append((start, end, events))
         resume = end
+    return found_all
 
 
 def candidate_starts(program: Program, state: SentenceState,

@@ -92,9 +92,9 @@ class TokenMatcher:
         return self.program.captures
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
-             ) -> Iterator[tuple[int, int, Arguments]]:
-        for start, end, events in find_matches(self.program, state, anchors):
-            yield start, end, MappingProxyType(captures(events))
+             ) -> list[tuple[int, int, Arguments]]:
+        return [(start, end, MappingProxyType(captures(events)))
+                for start, end, events in find_matches(self.program, state, anchors)]
 
     def describe(self, state: SentenceState, matches: Sequence[Match]) -> Description:
         """Replay the search from every position where a match could start, keeping the
