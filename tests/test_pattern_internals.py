@@ -476,7 +476,7 @@ def test_a_rule_on_tags_is_tried_only_where_its_tag_is(rules_from):
         """)
     doc = rules.prepare(annotate("Yesterday Angela Merkel met the press."))
     state = SentenceState(doc.sentences[0])
-    starts, _ = candidate_starts(rules.rules[0].matcher.program, state)
+    starts = candidate_starts(rules.rules[0].matcher.program, state)
     assert [state.tokens[i].word for i in starts] == ["Angela", "Merkel"]
     assert [r.text for r in rules.extract(doc, mentions=True)] == ["Angela Merkel"]
 

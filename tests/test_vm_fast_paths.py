@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from evx.pattern.compiler import compile_pattern
 from evx.pattern.matches import Match
 from evx.pattern.parser import parse
@@ -66,3 +68,49 @@ def test_a_lexicon_looks_only_where_a_phrase_begins_and_finds_what_a_full_scan_f
     state = SentenceState(sentence("in new york city hall and york new"))
     found = [(start, end) for start, end, _ in LexiconMatcher(lexicon).find(state)]
     assert found == list(lexicon.find(state.tokens)) == [(1, 4), (4, 5), (6, 7)]
+
+
+# -- fast paths against the reference matcher ---------------------------------------------------
+
+FAST_PATH_CASES = [
+    # `&` and `|` of set tests become one closure; negated tests, three operands, one field twice
+    ("[lower=a & tag=NN]", "a a b A", "NN DT NN NN", ()),
+    ("[lower in (a, b) & !tag=DT & word=/^(a|A)$/]", "a a b A", "NN DT NN NN", ()),
+    ("[lower=a | lower=b | tag=VB]", "a c b c", "DT DT NN VB", ()),
+    ("[lower!=a | tag!=NN]", "a a b", "NN DT NN", ()),
+    ("[!(lower=a & tag=NN) & lower in (a, b)]", "a a b", "NN DT NN", ()),
+    ("[lower=a & mention=Person]", "a a b", None, (("Person", 1, 2),)),
+    # what a match opens with, past splits, captures and lookarounds
+    ("(x:[lower=a] | [lower=b]) [lower=c]", "a c b c c", None, ()),
+    ("(?<= [lower=a]) ([lower=b] | @Person)", "a b a c b", None, (("Person", 3, 5),)),
+    ("(?<! [lower=a]) (?= [] [lower=c]) [lower in (b, c)]+", "b c a b c", None, ()),
+    ("(^ | [lower=c]) [lower=a]? [lower=b]", "a b c b b", None, ()),
+    ("([lower=a] | []??)* [lower=b]", "a a b", None, ()),
+]
+
+
+@pytest.mark.parametrize("pattern, words, tags, spans", FAST_PATH_CASES)
+def test_fast_paths_find_what_the_reference_finds(pattern, words, tags, spans):
+    from reference import find_all
+    taxonomy = Taxonomy({"Entity": None, "Person": "Entity", "Place": "Entity"})
+    words_ = words.split()
+    tags_ = tags.split() if tags else [""] * len(words_)
+    tokens, at = [], 0
+    for i, (word, tag) in enumerate(zip(words_, tags_)):
+        tokens.append(Token(i, at, at + len(word), word, word.lower(), word.lower(), "x" * len(word), tag))
+        at += len(word) + 1
+    sent = Sentence(0, 0, max(at - 1, 0), tuple(tokens))
+    mentions = [Match((label,), 0, start, end, f"m{i}") for i, (label, start, end) in enumerate(spans)]
+    program = compile_pattern(parse(pattern), taxonomy)
+    found = [(start, end) for start, end, _ in find_matches(program, SentenceState(sent, mentions))]
+    expected = [(f.start, f.end) for f in find_all(parse(pattern), sent.tokens, mentions,
+                                                     {"Entity": None, "Person": "Entity", "Place": "Entity"})]
+    assert found == expected
+
+
+def test_negated_and_mixed_tests_in_one_constraint_find_what_the_reference_finds():
+    for pattern, spans in [("[!lower=a & !mention=Person & lower in (a, b, c)]", (("Person", 2, 3),)),
+                           ("[mention!=Person | lower=a]", (("Person", 0, 2),)),
+                           ("[!(lower=b | tag=NN) & mention=/^Pl/]", (("Place", 1, 4),)),
+                           ("[lower=c | !mention=Place & tag=DT]", (("Place", 0, 1),))]:
+        test_fast_paths_find_what_the_reference_finds(pattern, "a b c a b", "DT NN DT NN VB", spans)

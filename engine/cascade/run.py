@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from time import perf_counter
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..text.document import Document
 from ..pattern.matches import EVENT, MENTION, Argument, Match
@@ -84,10 +84,10 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
             # an observer (evx explain) wants to hear about every rule, even those that cannot match
             for rule, anchors in (index.candidates(state) if observe is None else ((r, None) for r in active)):
                 if profile is None:
-                    matches = list(_matches(rule, state, schemas, anchors))
+                    matches = _matches(rule, state, schemas, anchors)
                 else:
                     began = perf_counter()
-                    matches = list(_matches(rule, state, schemas, anchors))
+                    matches = _matches(rule, state, schemas, anchors)
                     profile.rules[rule.name] = profile.rules.get(rule.name, 0.0) + perf_counter() - began
                 if observe is not None:
                     observe(rule, state, step, matches)
@@ -186,13 +186,18 @@ def _prefilter(rule: Rule):
 
 
 def _matches(rule: Rule, state: SentenceState, schemas: Mapping[str, EventSchema],
-             anchors: Sequence[int] | None = None) -> Iterable[Match]:
+             anchors: Sequence[int] | None = None) -> list[Match]:
     """The rule's matches in the sentence; an event that lacks a role its schema requires is none."""
+    found = rule.matcher.find(state, anchors)
+    out: list[Match] = []
+    if not found:
+        return out          # most rules in most sentences (an empty list): nothing more to look up
     index = state.sentence.index
     attributes = rule.frozen_attributes
     schema = schemas.get(rule.label)
     required = schema.required if schema is not None else ()
-    for start, end, args in rule.matcher.find(state, anchors):
+    for start, end, args in found:
         if required and "trigger" in args and any(r not in args for r in required):
             continue
-        yield Match(rule.labels, index, start, end, rule.name, args, rule.keep, attributes, rule.normalize)
+        out.append(Match(rule.labels, index, start, end, rule.name, args, rule.keep, attributes, rule.normalize))
+    return out

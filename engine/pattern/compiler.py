@@ -19,6 +19,7 @@ from .program import (CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START,
                       Look, Lookaround, Match, Mention, Open, Predicate, Program, Split, Token, describe)
 from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
+from ..text.document import Token as TokenFields
 
 MAX_PROGRAM = 200_000
 
@@ -254,7 +255,13 @@ _EMPTY_LAST = _EmptyLast()
 # -- token constraints --------------------------------------------------------------------------
 
 class _Predicates(Visitor, over=n.ConstraintNode):
-    """Constraints as predicates on (token, sentence state); unknown labels go to `errors`."""
+    """Constraints as predicates on (token, sentence state); unknown labels go to `errors`.
+
+    A test of a field against listed values (a word, a set, `/^(a|b)$/`) reads the field by
+    its place in the token tuple and asks a set; `&` and `|` of such tests become one
+    closure over their (place, values) pairs rather than a closure per test, since calls
+    are what a predicate costs in Python.
+    """
 
     def __init__(self, labels: Taxonomy, errors: list):
         self.labels = labels
@@ -264,7 +271,12 @@ class _Predicates(Visitor, over=n.ConstraintNode):
         return lambda tok, state: True
 
     def visit_FieldTest(self, c: n.FieldTest) -> Predicate:
-        test = _field_test(c, self.labels, self.errors)
+        member = _membership(c)
+        if member is not None:
+            return _all_of((member,))
+        if c.field == "mention":       # negated in place: one call either way
+            return _MentionTests(c, self.labels, self.errors).visit(c.value)
+        test = _field_test(c)
         if c.negated:
             return lambda tok, state: not test(tok, state)
         return test
@@ -274,18 +286,26 @@ class _Predicates(Visitor, over=n.ConstraintNode):
         return lambda tok, state: not inner(tok, state)
 
     def visit_And(self, c: n.And) -> Predicate:
-        return self._folded(c.operands, _both)
+        return self._joined(c.operands, _all_of, _both)
 
     def visit_Or(self, c: n.Or) -> Predicate:
-        return self._folded(c.operands, _either)
+        return self._joined(c.operands, _any_of, _either)
 
-    def _folded(self, operands, join) -> Predicate:
-        # fold into nested two-way closures: cheaper per call than all()/any() over a generator
-        parts = [self.visit(op) for op in operands]
-        combined = parts[-1]
-        for part in reversed(parts[:-1]):
-            combined = join(part, combined)
-        return combined
+    def _joined(self, operands, sets, join) -> Predicate:
+        """The set tests among `operands` as one closure, tried first (a predicate has no
+        side effect, so the order is free), then the others."""
+        members = tuple(m for m in map(_membership, operands) if m is not None)
+        rest = [op for op in operands if _membership(op) is None]
+        parts = ([sets(members)] if members else []) + [self.visit(op) for op in rest]
+        return _folded(parts, join)
+
+
+def _folded(parts: list[Predicate], join) -> Predicate:
+    # fold into nested two-way closures: cheaper per call than all()/any() over a generator
+    combined = parts[-1]
+    for part in reversed(parts[:-1]):
+        combined = join(part, combined)
+    return combined
 
 
 def compile_constraint(c: n.Constraint, labels: Taxonomy, errors: list) -> Predicate:
@@ -298,6 +318,85 @@ def _both(first: Predicate, second: Predicate) -> Predicate:
 
 def _either(first: Predicate, second: Predicate) -> Predicate:
     return lambda tok, state: first(tok, state) or second(tok, state)
+
+
+_PLACES = {name: place for place, name in enumerate(TokenFields._fields)}
+
+# (place of the field in the token tuple, the values, whether the test is negated)
+Membership = tuple[int, frozenset[str], bool]
+
+
+def _membership(c: n.Constraint) -> Membership | None:
+    """A field test whose passing values can be listed, as a set test on the token tuple."""
+    if isinstance(c, n.Not):
+        inner = _membership(c.operand)
+        return None if inner is None else (inner[0], inner[1], not inner[2])
+    if not isinstance(c, n.FieldTest) or c.field not in _PLACES or c.field == "outgoing":
+        return None
+    values = _LISTED.visit(c.value)
+    return None if values is None else (_PLACES[c.field], values, c.negated)
+
+
+def _all_of(members: tuple[Membership, ...]) -> Predicate:
+    """Every set test passes: the first ones inline, the rest in a loop."""
+    if len(members) == 1:
+        (i, values, negated), = members
+        if negated:
+            return lambda tok, state: tok[i] not in values
+        return lambda tok, state: tok[i] in values
+    if len(members) == 2 and not members[0][2] and not members[1][2]:
+        (i, a), (j, b) = members[0][:2], members[1][:2]
+        return lambda tok, state: tok[i] in a and tok[j] in b
+    if len(members) == 2 and not members[0][2]:
+        (i, a), (j, b) = members[0][:2], members[1][:2]
+        return lambda tok, state: tok[i] in a and tok[j] not in b
+
+    def check(tok, state) -> bool:
+        for i, values, negated in members:
+            if (tok[i] in values) == negated:
+                return False
+        return True
+    return check
+
+
+def _any_of(members: tuple[Membership, ...]) -> Predicate:
+    """One set test passes; tests of one field that are not negated share one set."""
+    merged: dict[int, frozenset[str]] = {}
+    rest = []
+    for i, values, negated in members:
+        if negated:
+            rest.append((i, values, negated))
+        else:
+            merged[i] = merged.get(i, frozenset()) | values
+    members = tuple((i, values, False) for i, values in merged.items()) + tuple(rest)
+    if len(members) == 1:
+        return _all_of(members)
+    if len(members) == 2 and not members[0][2] and not members[1][2]:
+        (i, a), (j, b) = members[0][:2], members[1][:2]
+        return lambda tok, state: tok[i] in a or tok[j] in b
+
+    def check(tok, state) -> bool:
+        for i, values, negated in members:
+            if (tok[i] in values) != negated:
+                return True
+        return False
+    return check
+
+
+class _Listed(Visitor, over=n.ValueNode):
+    """The values that pass a test of this value, when they can be listed."""
+
+    def visit_Literal(self, value: n.Literal) -> frozenset[str] | None:
+        return frozenset((value.text,))
+
+    def visit_Regex(self, value: n.Regex) -> frozenset[str] | None:
+        return None if value.ignore_case else literal_alternatives(value.source)
+
+    def visit_ValueSet(self, value: n.ValueSet) -> frozenset[str] | None:
+        return frozenset(value.values)
+
+
+_LISTED = _Listed()
 
 
 class _ValueTests(Visitor, over=n.ValueNode):
@@ -321,12 +420,14 @@ class _ValueTests(Visitor, over=n.ValueNode):
 _VALUE_TESTS = _ValueTests()
 
 
-def _field_test(c: n.FieldTest, labels: Taxonomy, errors: list) -> Predicate:
-    if c.field == "mention":
-        return _MentionTests(c, labels, errors).visit(c.value)
+def _field_test(c: n.FieldTest) -> Predicate:
+    """A test of a token field other than `mention`, not negated."""
     test = _VALUE_TESTS.visit(c.value)
     if c.field == "outgoing":
         return lambda tok, state: any(test(label) for label in tok.outgoing)
+    if c.field in _PLACES:
+        i = _PLACES[c.field]
+        return lambda tok, state: test(tok[i])
     get = attrgetter(c.field)
     return lambda tok, state: test(get(tok))
 
@@ -340,11 +441,14 @@ class _MentionTests(Visitor, over=n.ValueNode):
         self.errors = errors
 
     def visit_Literal(self, value: n.Literal) -> Predicate:
-        wanted = self._labels(value.text)
-        return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
+        return self._covers(self._labels(value.text))
 
     def visit_ValueSet(self, value: n.ValueSet) -> Predicate:
-        wanted = frozenset().union(*map(self._labels, value.values))
+        return self._covers(frozenset().union(*map(self._labels, value.values)))
+
+    def _covers(self, wanted: frozenset[str]) -> Predicate:
+        if self.test.negated:
+            return lambda tok, state: wanted.isdisjoint(state.cover[tok.index])
         return lambda tok, state: not wanted.isdisjoint(state.cover[tok.index])
 
     def _labels(self, label: str) -> frozenset[str]:
@@ -357,4 +461,6 @@ class _MentionTests(Visitor, over=n.ValueNode):
 
     def visit_Regex(self, value: n.Regex) -> Predicate:
         search = re.compile(value.source, re.IGNORECASE if value.ignore_case else 0).search
+        if self.test.negated:
+            return lambda tok, state: not any(search(label) for label in state.cover[tok.index])
         return lambda tok, state: any(search(label) for label in state.cover[tok.index])

@@ -147,10 +147,57 @@ class Program:
 
     @cached_property
     def first_test(self) -> Predicate | None:
-        """The test of the token every match begins with, when the program opens with one:
-        the VM asks it before it starts a search there."""
-        first = self.code[0]
-        return first.test if first.op == TOKEN else None
+        """What the first token of every match passes, when the program cannot match empty:
+        one of the token tests, or the start of one of the mentions, that the search can
+        reach from the start without consuming (through splits, jumps, captures, ^, $ and
+        lookarounds, all zero-width). The VM asks it before it starts a search there."""
+        tests, wanted = self._openers()
+        if tests is None:
+            return None
+        if wanted:
+            def starts_mention(tok, state) -> bool:
+                return any(not wanted.isdisjoint(m.labels) for m in state.by_start.get(tok.index, ()))
+            tests = (*tests, starts_mention)
+        return _any_test(tests)
+
+    def _openers(self) -> tuple[tuple[Predicate, ...] | None, frozenset[str]]:
+        """The token tests and mention labels reachable from the start without consuming;
+        (None, ...) when a match can be reached so (an empty match)."""
+        code = self.code
+        seen: set[int] = set()
+        tests: dict[int, Predicate] = {}
+        wanted: set[str] = set()
+        work = [0]
+        while work:
+            pc = work.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            ins = code[pc]
+            if ins.op == TOKEN:
+                tests[pc] = ins.test
+            elif ins.op == MENTION:
+                wanted |= ins.wanted
+            elif ins.op == MATCH:
+                return None, frozenset()
+            elif ins.op == SPLIT:
+                work += (ins.second, ins.first)
+            elif ins.op == JMP:
+                work.append(ins.to)
+            else:                           # captures, ^, $, lookarounds: zero-width
+                work.append(pc + 1)
+        return tuple(tests[pc] for pc in sorted(tests)), frozenset(wanted)
+
+    @cached_property
+    def leading_looks(self) -> tuple[Callable[[object, int], object], ...]:
+        """The lookarounds every match passes before anything else (a pattern that opens
+        with `(?<= ...)`): the VM asks them, with first_test, before it starts a search."""
+        found = []
+        for ins in self.code:
+            if ins.op != LOOK:
+                break
+            found.append(ins.look.holds)
+        return tuple(found)
 
     @cached_property
     def merges(self) -> tuple[bool, ...]:
@@ -237,6 +284,22 @@ class Lookaround:
         is a single token or mention."""
         code = self.program.plain
         return code[0] if len(code) == 2 and code[0][0] in (TOKEN, MENTION) else None
+
+
+def _any_test(tests: tuple[Predicate, ...]) -> Predicate:
+    """A token passes one of `tests`: one or two called directly, more in a loop."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda tok, state: first(tok, state) or second(tok, state)
+
+    def passes(tok, state) -> bool:
+        for test in tests:
+            if test(tok, state):
+                return True
+        return False
+    return passes
 
 
 def _ask_state(look: Lookaround, state, pos: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from operator import attrgetter
-from typing import Iterator, Sequence as Seq
+from typing import Sequence as Seq
 
 from .program import CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START, TOKEN, Lookaround, Program
 from ..text.document import Sentence
@@ -40,7 +40,7 @@ class SentenceState:
     are added (only their own tokens are touched), so that a `mention=` test reads it at once.
     """
 
-    __slots__ = ("sentence", "tokens", "n", "by_start", "cover", "_looks", "_values", "_labels", "_positions",
+    __slots__ = ("sentence", "tokens", "n", "by_start", "cover", "_looks", "_labels", "_positions",
                  "_covered", "_starting", "_matching")
 
     def __init__(self, sentence: Sentence, mentions: Seq[Match] = ()):
@@ -50,7 +50,6 @@ class SentenceState:
         self.by_start: dict[int, list[Match]] = {}
         self.cover: list[frozenset[str]] = [EMPTY] * self.n
         self._looks: dict[int, frozenset[int]] = {}
-        self._values: dict[str, frozenset[str]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
         self._matching: dict[tuple, list[int]] = {}
         self._covered: dict[frozenset[str], list[int]] = {}
@@ -85,20 +84,19 @@ class SentenceState:
         self._starting.clear()
         self._looks.clear()
 
-    def values(self, name: str) -> frozenset[str]:
-        """Every value the sentence's tokens have in field `name`."""
-        found = self._values.get(name)
-        if found is None:
-            found = self._values[name] = frozenset(map(attrgetter(name), self.tokens))
-        return found
+    def values(self, name: str):
+        """Every value the sentence's tokens have in field `name` (a set view: asking it
+        whether it shares a value with a set looks up the smaller of the two)."""
+        return self.positions(name).keys()
 
     def positions(self, name: str) -> dict[str, list[int]]:
         """Where each value of field `name` occurs in the sentence."""
         found = self._positions.get(name)
         if found is None:
             found = self._positions[name] = {}
+            get = found.get
             for i, value in enumerate(map(attrgetter(name), self.tokens)):
-                at = found.get(value)
+                at = get(value)
                 if at is None:
                     found[value] = [i]
                 else:
@@ -184,23 +182,31 @@ def _look_one(ins: tuple, behind: bool, state: SentenceState, pos: int) -> bool:
 # -- the search ---------------------------------------------------------------------------------
 
 def find_matches(program: Program, state: SentenceState,
-                 anchors: Seq[int] | None = None) -> Iterator[tuple[int, int, tuple]]:
-    """Yield (start, end, capture events) for each match, leftmost first, without overlaps.
+                 anchors: Seq[int] | None = None) -> list[tuple[int, int, tuple]]:
+    """(start, end, capture events) of each match, leftmost first, without overlaps (a list
+    rather than a generator: most rules find nothing in most sentences, and a generator
+    costs a frame to make and another to resume).
 
     An empty match is never reported: the search moves on one token. `anchors`, when the
     rule index has found them, are where the program's anchor stands (see candidate_starts).
     """
-    starts, _ = candidate_starts(program, state, anchors)
+    starts = candidate_starts(program, state, anchors)
+    found_all: list[tuple[int, int, tuple]] = []
+    if not starts:
+        return found_all
     visited: set[int] = set()
     width = len(program.code)
     resume = 0
     first = program.first_test
+    looks = program.leading_looks
     tokens = state.tokens
     for start in starts:
         if start < resume:
             continue
         if first is not None and not first(tokens[start], state):
             continue        # the opening token fails: no search needed to know it
+        if looks and not all(holds(state, start) for holds in looks):
+            continue
         found = _search(program.plain, program.merges, state, start, visited, width)
         if found is None:
             continue
@@ -208,22 +214,21 @@ def find_matches(program: Program, state: SentenceState,
         visited.clear()   # states at or after `end` may lie on the path that succeeded
         if end == start:
             continue
-        yield start, end, events
+        found_all.append((start, end, events))
         resume = end
+    return found_all
 
 
 def candidate_starts(program: Program, state: SentenceState,
-                     anchors: Seq[int] | None = None) -> tuple[Seq[int], str | None]:
-    """The positions where a match can start; or none, with the reason, when the sentence
-    lacks something every match needs. `anchors` are the anchor's positions, already
+                     anchors: Seq[int] | None = None) -> Seq[int]:
+    """The positions where a match can start: none when the sentence lacks something every
+    match needs (`missing` says what). `anchors` are the anchor's positions, already
     checked against the token after it; without them they are looked up here, and the
     sentence is first checked for what every match needs (given them, the search rules
     out a sentence that lacks the rest sooner than those checks would)."""
     pre = program.prefilter
-    if anchors is None:
-        missing = _missing(pre.needs, state)
-        if missing is not None:
-            return (), missing
+    if anchors is None and _lacks(pre.needs, state):
+        return ()
     start = pre.start
     anchor = pre.anchor
     if anchor is not None:
@@ -234,30 +239,45 @@ def candidate_starts(program: Program, state: SentenceState,
             positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
         if start is not None:
             positions = {p for p in positions if _can_start(start, state, p)}
-        return sorted(positions), None
+        return sorted(positions)
     if start is None:
-        return range(state.n), None
+        return range(state.n)
     positions = set()
     for name, values in start.values:
         if name == "mention":
             positions.update(state.covered(values))
             continue
         where = state.positions(name)
-        for value in values:
-            found = where.get(value)
-            if found:
-                positions.update(found)
+        for value in values.intersection(where):     # walks the sentence's few values
+            positions.update(where[value])
     for name, rx in start.patterns:
         positions.update(state.matching(name, rx))
     if start.labels:
         positions.update(state.starting(start.labels))
-    return sorted(positions), None
+    return sorted(positions)
 
 
-def _missing(needs: Needs, state: SentenceState) -> str | None:
+def _lacks(needs: Needs, state: SentenceState) -> bool:
+    """Whether the sentence lacks something every match needs: a set lookup per need (a
+    regex's answer is kept for the sentence, and shared by rules with the same regex)."""
+    for name, values in needs.values:
+        if values.isdisjoint(state.labels()) if name == "mention" else state.values(name).isdisjoint(values):
+            return True
+    for name, rx in needs.patterns:
+        if not state.matching(name, rx):
+            return True
+    if needs.labels:
+        present = state.labels()
+        for wanted in needs.labels:
+            if wanted.isdisjoint(present):
+                return True
+    return False
+
+
+def missing(needs: Needs, state: SentenceState) -> str | None:
     """What every match needs and the sentence lacks, said in words; None if nothing is."""
     for name, values in needs.values:
-        if values.isdisjoint(state.labels() if name == "mention" else state.values(name)):
+        if (values.isdisjoint(state.labels()) if name == "mention" else state.values(name).isdisjoint(values)):
             return f"every match needs a token with {name} in {_brief(values)}, and there is none"
     for name, rx in needs.patterns:
         search = rx.search
@@ -275,8 +295,8 @@ def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:
     after = anchor.next
     tokens, n = state.tokens, state.n
     found = []
-    for value in anchor.values:
-        for p in where.get(value, ()):
+    for value in anchor.values.intersection(where):
+        for p in where[value]:
             if after is None or (p + 1 < n and getattr(tokens[p + 1], after[0]) in after[1]):
                 found.append(p)     # else the token after the anchor rules this occurrence out
     return found

@@ -26,7 +26,7 @@ from ..pattern.matches import Argument, Match
 from ..pattern.paths import GraphPattern, PathProgram, compile_path
 from ..pattern.prefilter import Needs, Prefilter
 from ..pattern.treewalk import Tree, phrase, reach
-from ..pattern.vm import SentenceState, candidate_starts, find_matches
+from ..pattern.vm import SentenceState, find_matches, missing
 from .matchers import MAX_STARTS, Arguments, Description, TokenMatcher, _absent_labels, quote
 from .taxonomy import Taxonomy
 
@@ -130,13 +130,13 @@ class GraphMatcher:
     def describe(self, state: SentenceState, matches: Sequence[Match]) -> Description:
         """Each trigger candidate, then per role the tokens each step of each alternative of
         its path reached, up to the step that came up empty, and what the role took."""
-        _, missing = candidate_starts(self.trigger, state)
-        if missing is None and self._lacks_a_required_label(state):
+        lacking = missing(self.trigger.prefilter.needs, state)
+        if lacking is None and self._lacks_a_required_label(state):
             wanted = next(role for role in self.roles if role.wanted and not role.optional
                           and role.wanted.isdisjoint(state.labels()))
-            missing = f"role {wanted.name} needs a mention of {wanted.label}, and there is none"
-        if missing is not None:
-            return Description(f"skipped, {missing}", (), _absent_labels(self.prefilter.needs, state))
+            lacking = f"role {wanted.name} needs a mention of {wanted.label}, and there is none"
+        if lacking is not None:
+            return Description(f"skipped, {lacking}", (), _absent_labels(self.prefilter.needs, state))
         candidates = list(find_matches(self.trigger, state))
         if not candidates:
             said = TokenMatcher(self.trigger).describe(state, ())

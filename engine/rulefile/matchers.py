@@ -17,7 +17,7 @@ from ..pattern.compiler import Program, describe as describe_instruction
 from ..pattern.lexicon import Lexicon
 from ..pattern.matches import Argument, Match
 from ..pattern.prefilter import Needs, Prefilter
-from ..pattern.vm import SentenceState, candidate_starts, captures, find_matches, trace_start
+from ..pattern.vm import SentenceState, candidate_starts, captures, find_matches, missing, trace_start
 
 MAX_STARTS = 12     # start positions `describe` lists per sentence
 
@@ -92,17 +92,18 @@ class TokenMatcher:
         return self.program.captures
 
     def find(self, state: SentenceState, anchors: Sequence[int] | None = None
-             ) -> Iterator[tuple[int, int, Arguments]]:
-        for start, end, events in find_matches(self.program, state, anchors):
-            yield start, end, MappingProxyType(captures(events))
+             ) -> list[tuple[int, int, Arguments]]:
+        return [(start, end, MappingProxyType(captures(events)))
+                for start, end, events in find_matches(self.program, state, anchors)]
 
     def describe(self, state: SentenceState, matches: Sequence[Match]) -> Description:
         """Replay the search from every position where a match could start, keeping the
         tests that failed at the furthest token each start reached."""
         program = self.program
-        starts, missing = candidate_starts(program, state)
-        if missing is not None:
-            return Description(f"skipped, {missing}", (), _absent_labels(program.prefilter.needs, state))
+        lacking = missing(program.prefilter.needs, state)
+        if lacking is not None:
+            return Description(f"skipped, {lacking}", (), _absent_labels(program.prefilter.needs, state))
+        starts = candidate_starts(program, state)
         words = [t.word for t in state.tokens]
         covered = [(m.start, m.end) for m in matches]
         attempts: list[_Attempt] = []
@@ -176,7 +177,8 @@ class LexiconMatcher:
         lexicon = self.lexicon
         first = lexicon.first_words
         # the sentence's own words, each asked once, say where a phrase can begin
-        starts = sorted(i for word, at in state.positions(lexicon.field).items() if word in first for i in at)
+        where = state.positions(lexicon.field)
+        starts = sorted(i for word in first.intersection(where) for i in where[word])
         for start, end in lexicon.find(state.tokens, starts):
             yield start, end, NO_ARGUMENTS
 
@@ -189,7 +191,7 @@ class LexiconMatcher:
 def _absent_labels(needs: Needs, state: SentenceState) -> tuple[frozenset[str], ...]:
     """The mention labels a skipped rule lacked, when nothing but mentions was lacking."""
     for name, values in needs.values:
-        if name != "mention" and values.isdisjoint(state.values(name)):
+        if name != "mention" and state.values(name).isdisjoint(values):
             return ()
     for name, rx in needs.patterns:
         if not any(map(rx.search, state.values(name))):
