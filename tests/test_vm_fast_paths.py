@@ -86,6 +86,16 @@ FAST_PATH_CASES = [
     ("(?<! [lower=a]) (?= [] [lower=c]) [lower in (b, c)]+", "b c a b c", None, ()),
     ("(^ | [lower=c]) [lower=a]? [lower=b]", "a b c b b", None, ()),
     ("([lower=a] | []??)* [lower=b]", "a a b", None, ()),
+    # a program that opens with `^` starts only at the first token (through captures,
+    # alternations and lookarounds before it), also with a literal anchor further on
+    ("^ [lower=a] [lower=b]", "a b a b", None, ()),
+    ("(?<x> ^ [lower=a]) | ^ [lower=b]", "b a b", None, ()),
+    ("(?= [lower=a]) ^ []* [lower=c]", "a b c c", None, ()),
+    ("(?= [lower=a]) ^ []* [lower=c]", "b a c", None, ()),
+    ("^ []{0,2} [lower=zzz]", "a b zzz", None, ()),
+    ("^ []{0,2} [lower=zzz]", "a b c zzz", None, ()),
+    ("^ @Person [lower=b]", "a b b", None, (("Person", 0, 1),)),
+    ("^ @Person [lower=b]", "a b b", None, (("Person", 1, 2),)),
 ]
 
 
@@ -106,6 +116,16 @@ def test_fast_paths_find_what_the_reference_finds(pattern, words, tags, spans):
     expected = [(f.start, f.end) for f in find_all(parse(pattern), sent.tokens, mentions,
                                                      {"Entity": None, "Person": "Entity", "Place": "Entity"})]
     assert found == expected
+
+
+@pytest.mark.parametrize("pattern, opens", [
+    ("^ a", True), ("(?<x> ^ a) b", True), ("^ a | ^ b", True), ("(?<= a) ^ b", True),
+    ("^ a | b", False), ("a ^ b", False), ("(^ | a) b", False), ("a? ^ b", False), ("$", False),
+])
+def test_what_opens_with_a_sentence_start(pattern, opens):
+    from evx.pattern.prefilter import opens_at_start
+    assert opens_at_start(parse(pattern)) is opens
+    assert compile_pattern(parse(pattern), TAXONOMY).prefilter.at_start is opens
 
 
 def test_negated_and_mixed_tests_in_one_constraint_find_what_the_reference_finds():

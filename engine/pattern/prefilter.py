@@ -88,6 +88,7 @@ class Prefilter:
     start: Start | None = None
     needs: Needs = field(default_factory=Needs)
     anchor: "Anchor | None" = None
+    at_start: bool = False      # every match opens with `^`: only the sentence's first position
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,24 @@ class Anchor:
 
 def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
     start, _ = _First(taxonomy).visit(pattern)
-    return Prefilter(start, _Needs(taxonomy).visit(pattern), _anchor(pattern, taxonomy))
+    return Prefilter(start, _Needs(taxonomy).visit(pattern), _anchor(pattern, taxonomy), opens_at_start(pattern))
+
+
+def opens_at_start(node: n.Pattern) -> bool:
+    """Whether every match of `node` begins with `^`, before any token it consumes."""
+    if isinstance(node, n.Anchor):
+        return not node.end
+    if isinstance(node, n.Capture):
+        return opens_at_start(node.body)
+    if isinstance(node, n.Alternation):
+        return all(opens_at_start(option) for option in node.options)
+    if isinstance(node, n.Sequence):
+        for item in node.items:
+            if opens_at_start(item):
+                return True
+            if not isinstance(item, n.Lookaround):     # zero-width: the `^` may still follow
+                return False
+    return False
 
 
 # -- widths ---------------------------------------------------------------------------------------

@@ -229,6 +229,8 @@ def candidate_starts(program: Program, state: SentenceState,
     pre = program.prefilter
     if anchors is None and _lacks(pre.needs, state):
         return ()
+    if pre.at_start:
+        return _at_start(pre, state, anchors)
     start = pre.start
     anchor = pre.anchor
     if anchor is not None:
@@ -255,6 +257,20 @@ def candidate_starts(program: Program, state: SentenceState,
     if start.labels:
         positions.update(state.starting(start.labels))
     return sorted(positions)
+
+
+def _at_start(pre, state: SentenceState, anchors: Seq[int] | None) -> Seq[int]:
+    """A program that opens with `^` starts at the first position or nowhere: there if the
+    first token can start it and, with an anchor, an occurrence of it is near enough."""
+    if state.n == 0 or pre.start is not None and not _can_start(pre.start, state, 0):
+        return ()
+    anchor = pre.anchor
+    if anchor is not None:
+        if anchors is None:
+            anchors = _anchor_positions(anchor, state)
+        if not any(anchor.lo <= p <= anchor.hi for p in anchors):
+            return ()
+    return (0,)
 
 
 def _lacks(needs: Needs, state: SentenceState) -> bool:
