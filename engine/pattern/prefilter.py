@@ -567,8 +567,11 @@ class RuleIndex:
     def __init__(self, rules: list, prefilter_of):
         self.rules = rules
         self.always: list[int] = []
-        # field -> value -> [(rule number, what the next token must have, or None)]
-        self.by_value: dict[str, dict[str, list[tuple[int, tuple | None]]]] = {}
+        # field -> value -> [(rule number, what the next token must have)]: rules found by
+        # their anchor, whose positions are kept
+        self.by_value: dict[str, dict[str, list[tuple[int, tuple]]]] = {}
+        # field -> value -> [rule number]: rules that need the value somewhere in the sentence
+        self.by_any: dict[str, dict[str, list[int]]] = {}
         self.by_label: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
             pre = prefilter_of(rule)
@@ -582,9 +585,9 @@ class RuleIndex:
                     table.setdefault(value, []).append((i, anchor.next))
             elif values:
                 name, vals = min(values, key=lambda nv: selectivity(nv[1], nv[0]))
-                table = self.by_value.setdefault(name, {})
+                table = self.by_any.setdefault(name, {})
                 for value in vals:
-                    table.setdefault(value, []).append((i, None))
+                    table.setdefault(value, []).append(i)
             elif labels:
                 for label in min(labels, key=len):
                     self.by_label.setdefault(label, []).append(i)
@@ -605,10 +608,14 @@ class RuleIndex:
                 if hits is None:
                     continue
                 for i, after in hits:
-                    if after is None:
-                        found[i] = None
-                    elif position < last and getattr(tokens[position + 1], after[0]) in after[1]:
+                    if position < last and getattr(tokens[position + 1], after[0]) in after[1]:
                         found.setdefault(i, []).append(position)
+        for name, table in self.by_any.items():
+            # each distinct value of the sentence once (a common tag stands at every other token)
+            for value in state.values(name):
+                hits = table.get(value)
+                if hits is not None:
+                    found.update(dict.fromkeys(hits))
         if self.by_label:
             for label in state.labels():
                 hit = self.by_label.get(label)
