@@ -319,7 +319,12 @@ def _field_checks(cls: type, names: tuple[str, ...]) -> _Fields:
     checks = [check[name] for name in names]
     return _Fields(names, tuple(c if type(c) is frozenset else _ANY_CLASS for c in checks),
                    tuple((i, c) for i, c in enumerate(checks) if type(c) is not frozenset),
-                   tuple(i for i, c in enumerate(checks) if type(c) is not frozenset or not c <= _SCALARS))
+                   tuple(i for i, c in enumerate(checks) if type(c) is not frozenset or not _only_scalars(c)))
+
+
+def _only_scalars(classes: frozenset) -> bool:
+    """Whether a field of these exact classes can only hold what JSON keeps as itself."""
+    return all(issubclass(kind, (str, int, float, NoneType)) for kind in classes)
 
 
 def _named_checks(cls: type) -> _Fields:
@@ -534,7 +539,7 @@ class _Decoder:
                 cls = self.registry.get(name) if type(name) is str else None
                 if cls is None or dataclasses.is_dataclass(cls):
                     raise Malformed(f"no named tuple {name!r} in the registry")
-                plans.append((cls, _named_checks(cls), self.checks.get(cls)))
+                plans.append((cls, _named_checks(cls), self.checks.get(cls), getattr(cls, "OP", None)))
             self.row_classes[key] = plans
         return plans
 
@@ -607,7 +612,7 @@ class _Decoder:
             else:
                 if type(k) is not int or not 0 < k < count:
                     raise Malformed("each row has its class")
-                cls, checks, check = plans[k]
+                cls, checks, check, op = plans[k]
                 key = (cls, *row, *map(type, row)) if r not in filled and not checks.calls else None
                 if key is not None:
                     obj = known.get(key)
@@ -618,6 +623,8 @@ class _Decoder:
                     raise Malformed(f"{cls.__qualname__} has {len(checks.names)} fields")
                 if not checks.hold(row):
                     raise Malformed(f"{cls.__qualname__}.{checks.wrong(row)} is not of its type")
+                if op is not None and (type(row[0]) is not int or row[0] != op):
+                    raise Malformed(f"{cls.__qualname__} has the opcode {op}")
                 obj = new(cls, row)      # every field as kept, past a constructor that fills some in
                 if check is not None and not check(obj):
                     raise Malformed(f"{cls.__qualname__} does not hold together")
@@ -632,6 +639,9 @@ class _Decoder:
             raise Malformed(f"{cls.__qualname__} has {len(checks.names)} fields")
         if not checks.hold(items):
             raise Malformed(f"{cls.__qualname__}.{checks.wrong(items)} is not of its type")
+        op = getattr(cls, "OP", None)
+        if op is not None and (type(items[0]) is not int or items[0] != op):
+            raise Malformed(f"{cls.__qualname__} has the opcode {op}")
         obj = tuple.__new__(cls, items)     # every field as kept, past a constructor that fills some in
         check = self.checks.get(cls)
         if check is not None and not check(obj):
