@@ -45,7 +45,7 @@ import re
 import typing
 from collections.abc import Callable as AbcCallable, Mapping as AbcMapping
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import contains
 from types import NoneType, UnionType
 from typing import Any, Callable
@@ -266,10 +266,86 @@ def from_plain(data: object, rebuild: Callable[[tuple], tuple] | None = None,
             or type(data["objects"]) is not list or type(data["classes"]) is not list):
         raise Malformed("not an evx cache payload")
     decoder = _Decoder(rebuild, checks or {}, raw or {})
-    decoder.classes = [decoder.layout(entry) for entry in data["classes"]]
-    for body in data["objects"]:
-        decoder.objects.append(decoder.record(body))
+    decoder.table([decoder.layout(entry) for entry in data["classes"]], data["objects"])
     return decoder.value(data["root"])
+
+
+class _AnyClass:
+    """In place of a set of exact classes, for a field that a call checks instead."""
+
+    def __contains__(self, kind: type) -> bool:
+        return True
+
+
+_ANY_CLASS = _AnyClass()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fields:
+    """The checks of a row of fields, made once per class and field order from the type
+    hints, so that no hint is interpreted per value: the fields whose hint is a few exact
+    classes are checked by set lookups in one pass (`classes`), the others each by its call
+    (`calls`); `open` are the fields whose hint admits more than JSON scalars, the only ones
+    a value is decoded in (a list or dict left in any other fails its check)."""
+    names: tuple[str, ...]
+    classes: tuple
+    calls: tuple
+    open: tuple[int, ...]
+
+    def hold(self, values: list) -> bool:
+        """Whether every value is of its field's type (FUNCTION standing for a function)."""
+        if not all(map(contains, self.classes, map(type, values))):
+            return False
+        for i, check in self.calls:
+            value = values[i]
+            if value is not FUNCTION and not check(value):
+                return False
+        return True
+
+    def wrong(self, values: list) -> str:
+        """The first field whose value is not of its type (when `hold` says there is one)."""
+        calls = dict(self.calls)
+        for i, value in enumerate(values):
+            if type(value) not in self.classes[i] or (
+                    i in calls and value is not FUNCTION and not calls[i](value)):
+                return self.names[i]
+        return "?"
+
+
+@lru_cache(maxsize=None)
+def _field_checks(cls: type, names: tuple[str, ...]) -> _Fields:
+    """The checks of `cls`'s fields `names` (which must be some of its fields)."""
+    check = {name: check for name, check, _ in _spec(cls)}
+    checks = [check[name] for name in names]
+    return _Fields(names, tuple(c if type(c) is frozenset else _ANY_CLASS for c in checks),
+                   tuple((i, c) for i, c in enumerate(checks) if type(c) is not frozenset),
+                   tuple(i for i, c in enumerate(checks) if type(c) is not frozenset or not _only_scalars(c)))
+
+
+def _only_scalars(classes: frozenset) -> bool:
+    """Whether a field of these exact classes can only hold what JSON keeps as itself."""
+    return all(issubclass(kind, (str, int, float, NoneType)) for kind in classes)
+
+
+def _named_checks(cls: type) -> _Fields:
+    return _field_checks(cls, tuple(cls._fields))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Layout:
+    """How the objects of one entry of the file's class table are decoded: `tag` and `size`
+    are the shape of their bodies, `fields` the checks of their values in the order kept,
+    `raw` the positions kept as the JSON they are, `keyword` whether the class must be
+    called with its fields by name (some left to their defaults, or kept in another
+    order), `check` the caller's check for the class."""
+    cls: type
+    tag: str
+    size: int
+    fields: _Fields
+    raw: tuple[int, ...]
+    open: tuple[int, ...]
+    keyword: bool
+    check: Callable[[object], bool] | None
 
 
 class _Decoder:
@@ -277,34 +353,95 @@ class _Decoder:
         self.rebuild = rebuild
         self.checks = checks
         self.raw = raw
-        self.classes: list = []
         self.objects: list = []
         self.registry = registry()
+        self.row_classes: dict[tuple, list] = {}      # the class names of a `rows` table -> classes
+        self.regexes: dict[tuple, re.Pattern] = {}
+        self.scalar_rows: dict[tuple, tuple] = {}    # (class, its scalars) -> the named tuple
 
-    def layout(self, entry):
-        """(class, is a dataclass, ((field, check, raw), ...), quick checks or None) of one entry
-        of the class table."""
+    def layout(self, entry) -> _Layout:
+        """The checked layout of one entry of the class table."""
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str or type(entry[1]) is not list:
             raise Malformed("a class is [name, [field, ...]]")
         name, fields = entry
         cls = self.registry.get(name)
         if cls is None:
             raise Malformed(f"no class {name!r} in the registry")
-        spec = {field: (check, required) for field, check, required in _spec(cls)}
-        if not all(type(f) is str and f in spec for f in fields) or len(set(fields)) != len(fields):
+        spec = _spec(cls)
+        known = {field: required for field, _, required in spec}
+        if not all(type(f) is str and f in known for f in fields) or len(set(fields)) != len(fields):
             raise Malformed(f"fields {fields} are not those of {name}")
-        if any(required and field not in fields for field, (_, required) in spec.items()):
+        if any(required and field not in fields for field, required in known.items()):
             raise Malformed(f"{name} lacks a field it needs")
         is_dataclass = dataclasses.is_dataclass(cls)
-        if not is_dataclass and len(fields) != len(cls._fields):
-            raise Malformed(f"{name} has {len(cls._fields)} fields")
+        names = tuple(fields)
+        if not is_dataclass and names != cls._fields:
+            raise Malformed(f"{name} has the fields {cls._fields}")
         raw = self.raw.get(cls, frozenset())
-        layout = tuple((f, spec[f][0], f in raw) for f in fields)
-        # the common layout, every field in the order the class takes them and none kept raw,
-        # decodes along a quicker path: one check per field by a set of exact classes where
-        # the hint allows, and the class called with its fields by position
-        positional = (is_dataclass and not raw and tuple(fields) == tuple(name for name, _, _ in _spec(cls)))
-        return cls, is_dataclass, layout, _FieldChecks(tuple(check for _, check, _ in layout)) if positional else None
+        checks = _field_checks(cls, names)
+        kept = tuple(i for i, f in enumerate(names) if f in raw)
+        return _Layout(cls, "c" if is_dataclass else "n", 2 + len(names), checks, kept,
+                       tuple(i for i in checks.open if i not in kept),
+                       is_dataclass and names != tuple(f for f, _, _ in spec), self.checks.get(cls))
+
+    def table(self, layouts: list[_Layout], bodies: list) -> None:
+        """Decode the table of objects, each checked and built once, in order: a reference
+        can only name an object before it."""
+        objects = self.objects
+        append = objects.append
+        value, mapping = self.value, self.mapping
+        count = len(layouts)
+        for body in bodies:
+            if type(body) is not list or len(body) < 2:
+                raise Malformed("an object is [kind, class, value...]")
+            k = body[1]
+            if type(k) is not int or not 0 <= k < count:
+                append(self.shared(body))
+                continue
+            layout = layouts[k]
+            cls = layout.cls
+            if body[0] != layout.tag or len(body) != layout.size:
+                raise Malformed(f"{cls.__qualname__} is not kept that way")
+            if layout.tag == "n":
+                append(self.tuple(body, 2, cls))
+                continue
+            values = body[2:]
+            for i in layout.raw:
+                kept = values[i]
+                if type(kept) is not list or len(kept) != 2 or kept[0] != "j":
+                    raise Malformed(f"{cls.__qualname__}.{layout.fields.names[i]} is kept as ['j', json]")
+                values[i] = kept[1]
+            for i in layout.open:
+                v = values[i]
+                kind = type(v)
+                if kind is list:
+                    if len(v) == 2 and v[0] == "@":
+                        index = v[1]
+                        if type(index) is not int or not 0 <= index < len(objects):
+                            raise Malformed("a reference to no object")
+                        values[i] = objects[index]
+                    else:
+                        values[i] = value(v)
+                elif kind is dict:
+                    values[i] = mapping(v)
+            fields = layout.fields
+            if not fields.hold(values):
+                raise Malformed(f"{cls.__qualname__}.{fields.wrong(values)} is not of its type")
+            try:
+                obj = cls(**dict(zip(fields.names, values))) if layout.keyword else cls(*values)
+            except (TypeError, ValueError) as err:
+                raise Malformed(f"{cls.__qualname__}: {err}") from None
+            if layout.check is not None and not layout.check(obj):
+                raise Malformed(f"{cls.__qualname__} does not hold together")
+            append(obj)
+
+    def shared(self, body: list) -> frozenset:
+        if len(body) != 2 or body[0] != "v":
+            raise Malformed("an object is [kind, class, value...]")
+        value = body[1]
+        if type(value) is not list or not value or value[0] != "f":
+            raise Malformed("a shared value is a frozenset")
+        return self.value(value)
 
     def ref(self, index) -> object:
         if type(index) is not int or not 0 <= index < len(self.objects):
@@ -331,7 +468,7 @@ class _Decoder:
         if tag == "l":
             return [self.value(v) for v in x[1:]]
         if tag == "f" or tag == "s":
-            items = [self.value(v) for v in x[1:]]
+            items = [v if type(v) in _SCALARS else self.value(v) for v in x[1:]]
             try:
                 return frozenset(items) if tag == "f" else set(items)
             except TypeError:
@@ -344,13 +481,21 @@ class _Decoder:
             except TypeError:
                 raise Malformed("an unhashable dict key") from None
         if tag == "r":
-            if len(x) != 3 or type(x[1]) is not str or type(x[2]) is not int:
-                raise Malformed("a regex is [source, flags]")
+            return self.regex(x)
+        raise Malformed(f"unknown tag {tag!r}")
+
+    def regex(self, x: list) -> re.Pattern:
+        """A compiled regex, compiled once per source and flags of the file."""
+        if len(x) != 3 or type(x[1]) is not str or type(x[2]) is not int:
+            raise Malformed("a regex is [source, flags]")
+        key = (x[1], x[2])
+        made = self.regexes.get(key)
+        if made is None:
             try:
-                return re.compile(x[1], x[2])
+                made = self.regexes[key] = re.compile(x[1], x[2])
             except (re.error, ValueError, OverflowError, RecursionError):
                 raise Malformed("a regex that does not compile") from None
-        raise Malformed(f"unknown tag {tag!r}")
+        return made
 
     def mapping(self, top: dict) -> dict:
         """A JSON object, its values decoded in place (a lexicon's trie is large and deep)."""
@@ -366,17 +511,15 @@ class _Decoder:
         return top
 
     def tuple(self, x: list, start: int, cls: type = tuple):
-        out = []
+        out = x[start:]
         functions = False
-        for i in range(start, len(x)):
-            v = x[i]
-            if type(v) in _SCALARS:
-                out.append(v)
-            elif v == ["p"]:
-                out.append(FUNCTION)
-                functions = True
-            else:
-                out.append(self.value(v))
+        for i, v in enumerate(out):
+            if type(v) not in _SCALARS:
+                if v == ["p"]:
+                    out[i] = FUNCTION
+                    functions = True
+                else:
+                    out[i] = self.value(v)
         made = tuple(out) if cls is tuple else self.named(cls, out)
         return self.rebuilt(made) if functions else made
 
@@ -385,20 +528,33 @@ class _Decoder:
             raise Malformed("a function with nothing to rebuild it")
         return self.rebuild(made)
 
+    def row_plans(self, names: list) -> list:
+        """For each class a `rows` table names, (class, its field checks, the caller's check):
+        looked up once per file for each list of names."""
+        key = tuple(names) if all(type(name) is str for name in names) else None
+        plans = self.row_classes.get(key) if key is not None else None
+        if plans is None:
+            plans = [None]
+            for name in names:
+                cls = self.registry.get(name) if type(name) is str else None
+                if cls is None or dataclasses.is_dataclass(cls):
+                    raise Malformed(f"no named tuple {name!r} in the registry")
+                plans.append((cls, _named_checks(cls), self.checks.get(cls), getattr(cls, "OP", None)))
+            self.row_classes[key] = plans
+        return plans
+
     def rows(self, x: list) -> tuple:
-        if len(x) != 5 or not all(type(part) is list for part in x[1:]):
+        """A `rows` table: its scalars checked in bulk, its cells filled in, and each row
+        built as a tuple or checked as the named tuple its kind says."""
+        if len(x) != 5:
             raise Malformed("rows are ['rows', classes, kinds, rows, cells]")
-        names, kinds, rows, cells = x[1:]
-        classes = [tuple]
-        for name in names:
-            cls = self.registry.get(name) if type(name) is str else None
-            if cls is None or dataclasses.is_dataclass(cls):
-                raise Malformed(f"no named tuple {name!r} in the registry")
-            classes.append(cls)
+        _, names, kinds, rows, cells = x
+        if type(names) is not list or type(kinds) is not list or type(rows) is not list or type(cells) is not list:
+            raise Malformed("rows are ['rows', classes, kinds, rows, cells]")
         row_types = set(map(type, rows))
         again = [] if int not in row_types else [(r, k) for r, k in enumerate(rows) if type(k) is int]
         lists = rows if not again else [row for row in rows if type(row) is list]
-        if not row_types <= {list, int} or not _SCALARS.issuperset(map(type, chain.from_iterable(lists))):
+        if not row_types <= _ROW_TYPES or not _SCALARS.issuperset(map(type, chain.from_iterable(lists))):
             raise Malformed("rows hold scalars, or repeat an earlier row")
         if len(cells) % 3:
             raise Malformed("cells come in threes")
@@ -423,10 +579,9 @@ class _Decoder:
         except (IndexError, TypeError):
             raise Malformed("a cell outside its rows") from None
         if names:
-            if len(kinds) != len(rows) or not all(type(k) is int and 0 <= k < len(classes) for k in kinds):
+            if len(kinds) != len(rows):
                 raise Malformed("each row has its class")
-            made = [row if type(row) is int else tuple(row) if k == 0 else self.named(classes[k], row)
-                    for k, row in zip(kinds, rows)]
+            made = self.named_rows(self.row_plans(names), kinds, rows, set(cells[::3]))
         else:
             made = [row if type(row) is int else tuple(row) for row in rows] if again else list(map(tuple, rows))
         for r in functions:
@@ -437,119 +592,64 @@ class _Decoder:
             made[r] = made[k]
         return tuple(made)
 
+    def named_rows(self, plans: list, kinds: list, rows: list, filled: set) -> list:
+        """The rows of a table whose rows have classes: each checked against its class's
+        field checks (made once per class) and built past its constructor. A row of
+        scalars alone (a jump, a split, a capture's bounds) is checked and built once per
+        file (keyed by its scalars' classes too, as 1, 1.0 and True are equal keys), and the
+        instruction shared by the programs that hold it, as immutable as equal numbers are;
+        `filled` are the rows that have cells."""
+        made = []
+        append = made.append
+        count = len(plans)
+        new = tuple.__new__
+        known = self.scalar_rows
+        for r, (k, row) in enumerate(zip(kinds, rows)):
+            if type(row) is int:
+                append(row)
+            elif k == 0:
+                append(tuple(row))
+            else:
+                if type(k) is not int or not 0 < k < count:
+                    raise Malformed("each row has its class")
+                cls, checks, check, op = plans[k]
+                key = (cls, *row, *map(type, row)) if r not in filled and not checks.calls else None
+                if key is not None:
+                    obj = known.get(key)
+                    if obj is not None:
+                        append(obj)
+                        continue
+                if len(row) != len(checks.names):
+                    raise Malformed(f"{cls.__qualname__} has {len(checks.names)} fields")
+                if not checks.hold(row):
+                    raise Malformed(f"{cls.__qualname__}.{checks.wrong(row)} is not of its type")
+                if op is not None and (type(row[0]) is not int or row[0] != op):
+                    raise Malformed(f"{cls.__qualname__} has the opcode {op}")
+                obj = new(cls, row)      # every field as kept, past a constructor that fills some in
+                if check is not None and not check(obj):
+                    raise Malformed(f"{cls.__qualname__} does not hold together")
+                if key is not None:
+                    known[key] = obj
+                append(obj)
+        return made
+
     def named(self, cls: type, items: list) -> tuple:
         checks = _named_checks(cls)
-        if len(items) != checks.size:
-            raise Malformed(f"{cls.__qualname__} has {checks.size} fields")
+        if len(items) != len(checks.names):
+            raise Malformed(f"{cls.__qualname__} has {len(checks.names)} fields")
         if not checks.hold(items):
-            raise Malformed(f"{cls.__qualname__}.{cls._fields[checks.wrong(items)]} is not of its type")
+            raise Malformed(f"{cls.__qualname__}.{checks.wrong(items)} is not of its type")
+        op = getattr(cls, "OP", None)
+        if op is not None and (type(items[0]) is not int or items[0] != op):
+            raise Malformed(f"{cls.__qualname__} has the opcode {op}")
         obj = tuple.__new__(cls, items)     # every field as kept, past a constructor that fills some in
         check = self.checks.get(cls)
         if check is not None and not check(obj):
             raise Malformed(f"{cls.__qualname__} does not hold together")
         return obj
 
-    def positional(self, cls: type, checks: _FieldChecks, body: list):
-        """A dataclass kept with every field in order: its values decoded and checked, then the
-        class called with them."""
-        values = body[2:]
-        for i, value in enumerate(values):
-            kind = type(value)
-            if kind is list:
-                values[i] = self.ref(value[1]) if len(value) == 2 and value[0] == "@" else self.value(value)
-            elif kind is dict:
-                values[i] = self.mapping(value)
-        if not checks.hold(values):
-            name = _spec(cls)[checks.wrong(values)][0]
-            raise Malformed(f"{cls.__qualname__}.{name} is not of its type")
-        return self.made(cls, values, {})
 
-    def record(self, body):
-        if type(body) is list and len(body) == 2 and body[0] == "v":
-            value = body[1]
-            if type(value) is not list or not value or value[0] != "f":
-                raise Malformed("a shared value is a frozenset")
-            return self.value(value)
-        if type(body) is not list or len(body) < 2 or type(body[1]) is not int or not 0 <= body[1] < len(self.classes):
-            raise Malformed("an object is [kind, class, value...]")
-        cls, is_dataclass, layout, quick = self.classes[body[1]]
-        if len(body) != 2 + len(layout) or body[0] != ("c" if is_dataclass else "n"):
-            raise Malformed(f"{cls.__qualname__} is not kept that way")
-        if not is_dataclass:
-            return self.tuple(body, 2, cls)
-        if quick is not None:
-            return self.positional(cls, quick, body)
-        values = {}
-        for (name, check, raw), value in zip(layout, body[2:]):
-            kind = type(value)
-            if raw:
-                if kind is not list or len(value) != 2 or value[0] != "j":
-                    raise Malformed(f"{cls.__qualname__}.{name} is kept as ['j', json]")
-                value = value[1]
-            elif kind is list and len(value) == 2 and value[0] == "@":
-                value = self.ref(value[1])
-            elif kind not in _SCALARS:
-                value = self.value(value)
-            if not (type(value) in check if type(check) is frozenset else check(value)):
-                raise Malformed(f"{cls.__qualname__}.{name} is not of its type")
-            values[name] = value
-        return self.made(cls, (), values)
-
-    def made(self, cls: type, args, kwargs: dict):
-        """The object built from checked fields, if its class accepts them and it passes the
-        caller's check for that class."""
-        try:
-            obj = cls(*args, **kwargs)
-        except (TypeError, ValueError) as err:
-            raise Malformed(f"{cls.__qualname__}: {err}") from None
-        check = self.checks.get(cls)
-        if check is not None and not check(obj):
-            raise Malformed(f"{cls.__qualname__} does not hold together")
-        return obj
-
-
-class _AnyClass:
-    """In place of a set of exact classes, for a field that a call checks instead."""
-
-    def __contains__(self, kind: type) -> bool:
-        return True
-
-
-_ANY_CLASS = _AnyClass()
-
-
-class _FieldChecks:
-    """The checks of a row of fields, made once per class: every field whose hint is a few
-    exact classes is checked by set lookups in one pass, the others each by its call."""
-
-    def __init__(self, checks: tuple):
-        self.size = len(checks)
-        self.classes = tuple(check if type(check) is frozenset else _ANY_CLASS for check in checks)
-        self.calls = tuple((i, check) for i, check in enumerate(checks) if type(check) is not frozenset)
-
-    def hold(self, values: list) -> bool:
-        """Whether every value is of its field's type (FUNCTION standing for a function)."""
-        if not all(map(contains, self.classes, map(type, values))):
-            return False
-        for i, check in self.calls:
-            value = values[i]
-            if value is not FUNCTION and not check(value):
-                return False
-        return True
-
-    def wrong(self, values: list) -> int:
-        """The first value that is not of its field's type (when `hold` says there is one)."""
-        calls = dict(self.calls)
-        for i, value in enumerate(values):
-            if type(value) not in self.classes[i] or (
-                    i in calls and value is not FUNCTION and not calls[i](value)):
-                return i
-        return -1
-
-
-@lru_cache(maxsize=None)
-def _named_checks(cls: type) -> _FieldChecks:
-    return _FieldChecks(tuple(check for _, check, _ in _spec(cls)))
+_ROW_TYPES = frozenset((list, int))
 
 
 @lru_cache(maxsize=None)
@@ -609,16 +709,18 @@ def _exact_types(hint) -> frozenset[type] | None:
 def _checker(hint) -> Callable[[object], bool]:
     """Hints evx uses: classes, unions, and tuple, frozenset, set, list, dict and Mapping of
     them; Callable; Any. Others (a TypeVar, a string left unresolved) accept any value the
-    codec can decode, which is plain data or a registered object in any case."""
+    codec can decode, which is plain data or a registered object in any case. Each check is
+    built once per hint, the parts made of exact classes tested by set lookups (in bulk over
+    a container's items), so that checking a value interprets no hint."""
     if hint is Any or hint is object or isinstance(hint, (str, typing.TypeVar)):
         return _anything
-    if hint is None or hint is NoneType:
-        return lambda v: v is None
+    exact = _exact_types(hint)
+    if exact is not None:
+        return lambda v: type(v) in exact
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Union or origin is UnionType:
-        options = tuple(_checker(a) for a in args)
-        return lambda v: any(check(v) for check in options)
+        return _either(tuple(_check_of(a) for a in args))
     if origin is typing.Literal:
         return lambda v: v in args
     if origin is AbcCallable or hint is AbcCallable or hint is Callable:
@@ -628,7 +730,7 @@ def _checker(hint) -> Callable[[object], bool]:
             # a Protocol (such as a rule's Matcher): a decoded object that has its members
             members = tuple(n for n in (*vars(hint), *getattr(hint, "__annotations__", {}))
                             if not n.startswith("_"))
-            return lambda v: all(hasattr(v, n) for n in members)
+            return lambda v: all(map(hasattr, repeat(v, len(members)), members))
         if isinstance(hint, type):
             if hint is float:
                 return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -638,25 +740,56 @@ def _checker(hint) -> Callable[[object], bool]:
         return _anything
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            exact = _exact_types(args[0])
-            if exact is not None:
-                return lambda v: isinstance(v, tuple) and exact.issuperset(map(type, v))
-            each = _checker(args[0])
-            return lambda v: isinstance(v, tuple) and all(map(each, v))
+            return _each(tuple, _check_of(args[0]))
         if args == ((),):
             return lambda v: v == ()
         if args:
-            parts = tuple(_checker(a) for a in args)
-            return lambda v: isinstance(v, tuple) and len(v) == len(parts) and all(
-                check(item) for check, item in zip(parts, v))
+            return _fixed_tuple(tuple(_check_of(a) for a in args))
         return lambda v: isinstance(v, tuple)
     if origin in (frozenset, set, list):
-        exact = _exact_types(args[0]) if args else None
-        if exact is not None:
-            return lambda v: isinstance(v, origin) and exact.issuperset(map(type, v))
-        each = _checker(args[0]) if args else _anything
-        return lambda v: isinstance(v, origin) and all(map(each, v))
+        return _each(origin, _check_of(args[0]) if args else _anything)
     if origin in (dict, AbcMapping):
-        key, item = (_checker(args[0]), _checker(args[1])) if args else (_anything, _anything)
-        return lambda v: isinstance(v, dict) and all(key(k) and item(i) for k, i in v.items())
+        key, item = (_check_of(args[0]), _check_of(args[1])) if args else (_anything, _anything)
+        keys, items = _each(object, key), _each(object, item)
+        return lambda v: isinstance(v, dict) and keys(v) and items(v.values())
     return lambda v: isinstance(v, origin) if isinstance(origin, type) else True
+
+
+def _either(parts: tuple) -> Callable[[object], bool]:
+    """A union's check: its exact classes by one set lookup, then its other parts' calls."""
+    exact = frozenset().union(*(p for p in parts if type(p) is frozenset))
+    calls = tuple(p for p in parts if type(p) is not frozenset)
+    if _anything in calls:
+        return _anything
+    if len(calls) == 1:
+        only = calls[0]
+        return lambda v: type(v) in exact or only(v)
+    return lambda v: type(v) in exact or any(check(v) for check in calls)
+
+
+def _each(container: type, part: frozenset | Callable[[object], bool]) -> Callable[[object], bool]:
+    """A container of `container` (any iterable when `object`) whose items each pass `part`."""
+    if type(part) is frozenset:
+        if container is object:
+            return lambda v: part.issuperset(map(type, v))
+        return lambda v: isinstance(v, container) and part.issuperset(map(type, v))
+    if part is _anything:
+        return (lambda v: True) if container is object else (lambda v: isinstance(v, container))
+    if container is object:
+        return lambda v: all(map(part, v))
+    return lambda v: isinstance(v, container) and all(map(part, v))
+
+
+def _fixed_tuple(parts: tuple) -> Callable[[object], bool]:
+    """A tuple of as many items as `parts`, each passing its part."""
+    size = len(parts)
+    classes = tuple(p if type(p) is frozenset else _ANY_CLASS for p in parts)
+    calls = tuple((i, p) for i, p in enumerate(parts) if type(p) is not frozenset and p is not _anything)
+    if not calls:
+        return lambda v: isinstance(v, tuple) and len(v) == size and all(map(contains, classes, map(type, v)))
+    if len(calls) == 1:
+        (at, only), = calls
+        return lambda v: (isinstance(v, tuple) and len(v) == size and all(map(contains, classes, map(type, v)))
+                          and only(v[at]))
+    return lambda v: (isinstance(v, tuple) and len(v) == size and all(map(contains, classes, map(type, v)))
+                      and all(check(v[i]) for i, check in calls))
