@@ -2,17 +2,17 @@
 
 The guide a rule set follows often wants the name, not the pronoun: in "Clinton is making her
 first stop in Michigan" the visitor is Clinton. A rule reads "her" off the tree; this stage
-replaces such an argument by the nearest mention before it in the sentence whose label the
-rule file pairs with that word:
+replaces such an argument by a mention before it in the sentence of a label the rule file
+pairs with that word:
 
     enrich:
       pronouns:
         antecedents: {Person: [he, him, his, she, her], Organization: [it, its]}
         roles: [visitor, attacker]      # optional: only these roles (else every role)
 
-The nearest subject wins, else the nearest mention, skipping the event's own trigger, the event's other arguments (in
-"Anna and Omar met with him" he is neither of them) and other pronouns. With no
-such mention the pronoun stays. Nothing crosses a sentence: records keep their sentence.
+The nearest subject wins, else the nearest mention. Never the event's trigger, another of its
+arguments (in "Anna and Omar met with him" he is neither of them) or another pronoun. With no
+such mention the pronoun stays; nothing crosses a sentence, as records keep their sentence.
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def resolve_pronouns(doc: Document, matches: Sequence[Match], pronouns: PronounE
     wanted = frozenset().union(*table.values())
     by_sentence: dict[int, list[Match]] = {}
     for match in matches:
-        if match.kind == MENTION and match.label in wanted:
+        if match.kind == MENTION and not wanted.isdisjoint(match.labels):
             by_sentence.setdefault(match.sentence, []).append(match)
     out = []
     for match in matches:
@@ -79,12 +79,11 @@ def resolve_pronouns(doc: Document, matches: Sequence[Match], pronouns: PronounE
 def _antecedent(pronoun: Argument, labels: frozenset[str], candidates: Sequence[Match], trigger: Argument,
                 others: Sequence[Argument], words, table: Mapping[str, frozenset[str]]) -> Match | None:
     """The mention of one of `labels` before the pronoun, a subject first, then the one ending
-    nearest; never one overlapping the
-    trigger nor another argument of the event, and not a pronoun itself (the "he" of "he said his
-    visit" stands for the name before it)."""
+    nearest; never one overlapping the trigger or another argument of the event, nor a pronoun
+    itself (the "he" of "he said his visit" stands for the name before it)."""
     best = None
     for mention in candidates:
-        if mention.label not in labels or mention.end > pronoun.start:
+        if labels.isdisjoint(mention.labels) or mention.end > pronoun.start:
             continue
         if mention.end - mention.start == 1 and words[mention.start].lower in table:
             continue
