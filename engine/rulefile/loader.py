@@ -438,7 +438,7 @@ def _events_section(state: _State, value, node, source: Source, rule_set: int) -
 
 def _enrich_section(state: _State, value, node, source: Source, rule_set: int) -> None:
     """`enrich: {dates: {forward_when: {attribute: value(s)} or a list of them},
-    pronouns: {label: [word, ...]}}`."""
+    pronouns: {antecedents: {label: [word, ...]}, roles: [role, ...]}}`."""
     if not isinstance(value, YMap):
         state.error("'enrich' maps a stage to its settings, as in {dates: {forward_when: {modality: planned}}}",
                     source.at(node))
