@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .run import distributed
-from .run.distributed import Rules, RuleSpec, check_labels, match_partition
+from .run.distributed import Rules, RuleSpec, check_labels, label_tuple, match_partition
 
 if TYPE_CHECKING:
     import dask.bag
@@ -39,8 +39,7 @@ def rule_spec(rules: Rules, allow_outside_imports: bool = False) -> RuleSpec:
 
 def _spec(rules: Any, labels: Iterable[str] | None, allow_outside_imports: bool) -> tuple[RuleSpec, tuple | None]:
     loaded, spec = distributed.rule_spec(rules, allow_outside_imports)
-    return spec, (check_labels(loaded, labels) if loaded is not None else
-                  (None if labels is None else tuple([labels] if isinstance(labels, str) else labels)))
+    return spec, (check_labels(loaded, labels) if loaded is not None else label_tuple(labels))
 
 
 def match_bag(bag: "dask.bag.Bag", rules: Rules, *, mentions: bool = False, labels: Iterable[str] | None = None,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 CHUNK = 8           # documents sent to a worker at a time
 WINDOW = 4          # chunks in flight per worker
 COLLECT_EVERY = 256     # documents between full garbage collections (see run)
+RUN_GC_THRESHOLD = (50_000, 20, 100)    # the collector's thresholds while documents are run (see run)
 # Documents whose sentences are tagged and parsed in one call, at most (see windows): the
 # parser's cost per step is shared by all the sentences of a call, and levels off near a
 # few hundred of them; a window of news is some 2,000 sentences.
@@ -246,7 +247,7 @@ def run(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int = 1) 
     # every COLLECT_EVERY documents, which also empties the interpreter's free lists: left
     # alone they grow by some 3 MB over a long run.
     threshold = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*RUN_GC_THRESHOLD)
     try:
         if jobs <= 1:
             done = 0

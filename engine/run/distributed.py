@@ -34,7 +34,7 @@ from ..api import RuleSet, bundled_rules, load_rules
 from ..errors import EvxError, InputError, did_you_mean
 from ..io.readers import InputDoc, Item, json_document, where
 from ..io.output import open_output
-from .batch import Options, process
+from .batch import RUN_GC_THRESHOLD, Options, process_many, windows
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 PART_NAME = "part-{:05d}.jsonl"
 PART_PATTERN = re.compile(r"part-(\d{5,})\.jsonl")
 KEPT_RULE_SETS = 4          # rule sets a worker process keeps loaded
-RUN_GC_THRESHOLD = (50_000, 20, 100)    # while a partition runs (batch.run's, for the same reason)
 log = logging.getLogger("evx.dask")
 
 
@@ -117,11 +116,18 @@ def worker_rules(spec: RuleSpec) -> RuleSet:
         return rules
 
 
-def check_labels(rules: RuleSet, labels: Iterable[str] | None) -> tuple[str, ...] | None:
-    """The labels as a tuple, or ValueError for one the rule set does not have."""
+def label_tuple(labels: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    """Labels as given (one, several, or None for all) as a tuple, or None."""
     if labels is None:
         return None
-    labels = (labels,) if isinstance(labels, str) else tuple(labels)
+    return (labels,) if isinstance(labels, str) else tuple(labels)
+
+
+def check_labels(rules: RuleSet, labels: Iterable[str] | None) -> tuple[str, ...] | None:
+    """The labels as a tuple, or ValueError for one the rule set does not have."""
+    labels = label_tuple(labels)
+    if labels is None:
+        return None
     for label in labels:
         if rules.taxonomy.expand(label) is None:
             hint = did_you_mean(label, rules.taxonomy.names) or "labels: " + ", ".join(rules.taxonomy.names)
@@ -158,16 +164,17 @@ def match_partition(docs: Iterable[Any], rules: Rules, *,
         spec = rules if isinstance(rules, RuleSpec) else RuleSpec(tuple(portable_path(p) for p in (
             (rules,) if isinstance(rules, (str, os.PathLike)) else rules)))
         loaded = worker_rules(spec)
-    labels = None if labels is None else ((labels,) if isinstance(labels, str) else tuple(labels))
+    labels = label_tuple(labels)
     options = Options(loaded.sources, mentions, labels, annotator=annotator)
     records: list[dict] = []
-    for number, doc in enumerate(docs, 1):
-        result = process(loaded, as_item(doc, name, number), options)
-        if result.error is not None:
-            if on_error == "raise":
-                raise result.error
-            log.warning("evx: %s", result.error.format())
-        records.extend(result.records)
+    items = (as_item(doc, name, number) for number, doc in enumerate(docs, 1))
+    for window in windows(items, loaded.layers):
+        for result in process_many(loaded, window, options):
+            if result.error is not None:
+                if on_error == "raise":
+                    raise result.error
+                log.warning("evx: %s", result.error.format())
+            records.extend(result.records)
     return records
 
 
@@ -183,8 +190,9 @@ class PartResult:
 
 
 def run_part(index: int, items: list[Item], spec: RuleSpec, options: Options) -> PartResult:
-    """One partition on a worker: each document alone, so that a bad one costs only itself.
-    The collector runs seldom meanwhile, as in `batch.run` (documents make no cycles)."""
+    """One partition on a worker, in the windows `batch.run` uses (their sentences tagged and
+    parsed together; a bad document costs only itself). The collector runs seldom meanwhile,
+    as in `batch.run` (documents make no cycles)."""
     rules = worker_rules(spec)
     lines: list[str] = []
     errors: list[str] = []
@@ -192,12 +200,12 @@ def run_part(index: int, items: list[Item], spec: RuleSpec, options: Options) ->
     threshold = gc.get_threshold()
     gc.set_threshold(*RUN_GC_THRESHOLD)
     try:
-        for item in items:
-            result = process(rules, item, options)
-            tokens += result.tokens
-            if result.error is not None:
-                errors.append(result.error.format())
-            lines.extend(result.records)
+        for window in windows(items, rules.layers):
+            for result in process_many(rules, window, options):
+                tokens += result.tokens
+                if result.error is not None:
+                    errors.append(result.error.format())
+                lines.extend(result.records)
     finally:
         gc.set_threshold(*threshold)
     return PartResult(index, tuple(lines), len(items), tokens, tuple(errors))
