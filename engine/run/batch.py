@@ -145,14 +145,22 @@ def _prepared(rules: RuleSet, docs: list[Document]) -> list[tuple[Document, floa
 def _failed(item: Item, err: Exception) -> Result:
     """The Result of a document that could not be annotated or prepared."""
     if isinstance(err, AnnotatorError):
-        return _error(item, err.message)
+        return error_result(item, err.message)
     if isinstance(err, DocumentError):
-        return _error(item, f"bad tokens: {err.message}")
-    return _error(item, f"bad tokens: {err}")
+        return error_result(item, f"bad tokens: {err.message}")
+    return error_result(item, f"bad tokens: {err}")
 
 
-def _error(item: Item, message: str) -> Result:
+def error_result(item: Item, message: str) -> Result:
+    """The Result of a document that failed, with its file and line."""
     return Result(item.id, [], error=InputError(message, *where(item)))
+
+
+def matching_failed(item: Item, err: Exception) -> Result:
+    """The Result of a document whose matching raised `err`: too deep a nesting, or a bug."""
+    if isinstance(err, RecursionError):
+        return error_result(item, "the document is too deeply nested to match")
+    return error_result(item, f"internal error: {type(err).__name__}: {err}")
 
 
 def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annotate_seconds: float,
@@ -164,10 +172,8 @@ def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annota
         dicts = [r.to_dict() for r in records]
         if options.encode:
             dicts = [encode(d) for d in dicts]
-    except RecursionError:
-        return _error(item, "the document is too deeply nested to match")
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
-        return _error(item, f"internal error: {type(err).__name__}: {err}")
+        return matching_failed(item, err)
     return Result(doc.id, dicts, doc.token_count, len(doc.sentences), None, annotate_seconds, profile,
                   doc if options.keep_document else None, syntax_seconds)
 

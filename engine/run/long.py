@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..cascade.run import Profile
 from ..errors import InputError
-from ..io.readers import Item, where
+from ..io.readers import Item
 from ..io.writers import encode
 from ..text.annotate import annotate_pieces
 
@@ -34,7 +34,7 @@ def is_long(item: Item, options: "Options") -> bool:
 
 def process_long(rules: "RuleSet", item: Item, options: "Options") -> "Result":
     """`process` for a long document (see is_long): the same records, a piece at a time."""
-    from .batch import Result
+    from .batch import Result, matching_failed
 
     profile = Profile() if options.profile else None
     out: list = []
@@ -55,8 +55,6 @@ def process_long(rules: "RuleSet", item: Item, options: "Options") -> "Result":
             annotate_seconds += annotated - began
             syntax_seconds += prepared - annotated
             began = perf_counter()
-    except RecursionError:
-        return Result(item.id, [], error=InputError("the document is too deeply nested to match", *where(item)))
     except Exception as err:  # noqa: BLE001 - a bug must cost one document, not the run
-        return Result(item.id, [], error=InputError(f"internal error: {type(err).__name__}: {err}", *where(item)))
+        return matching_failed(item, err)
     return Result(item.id, out, tokens, sentences, None, annotate_seconds, profile, None, syntax_seconds)
