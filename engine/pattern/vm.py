@@ -274,36 +274,39 @@ def _at_start(pre, state: SentenceState, anchors: Seq[int] | None) -> Seq[int]:
 
 
 def _lacks(needs: Needs, state: SentenceState) -> bool:
-    """Whether the sentence lacks something every match needs: a set lookup per need (a
-    regex's answer is kept for the sentence, and shared by rules with the same regex)."""
+    """Whether the sentence lacks something every match needs (see _first_lack)."""
+    return _first_lack(needs, state) is not None
+
+
+def _first_lack(needs: Needs, state: SentenceState) -> tuple | None:
+    """The first thing every match needs and the sentence lacks, as (kind, field, what); a set
+    lookup per need (a regex's answer is kept for the sentence, and shared by rules with the
+    same regex)."""
     for name, values in needs.values:
         if values.isdisjoint(state.labels()) if name == "mention" else state.values(name).isdisjoint(values):
-            return True
+            return "values", name, values
     for name, rx in needs.patterns:
         if not state.matching(name, rx):
-            return True
+            return "pattern", name, rx
     if needs.labels:
         present = state.labels()
         for wanted in needs.labels:
             if wanted.isdisjoint(present):
-                return True
-    return False
+                return "labels", "mention", wanted
+    return None
 
 
 def missing(needs: Needs, state: SentenceState) -> str | None:
     """What every match needs and the sentence lacks, said in words; None if nothing is."""
-    for name, values in needs.values:
-        if (values.isdisjoint(state.labels()) if name == "mention" else state.values(name).isdisjoint(values)):
-            return f"every match needs a token with {name} in {_brief(values)}, and there is none"
-    for name, rx in needs.patterns:
-        search = rx.search
-        if not any(search(value) for value in state.values(name)):
-            return f"every match needs a token whose {name} matches /{shorten(rx.pattern, 60)}/, and there is none"
-    present = state.labels() if needs.labels else frozenset()
-    for wanted in needs.labels:
-        if wanted.isdisjoint(present):
-            return f"every match needs a mention of {_brief(wanted)}, and there is none"
-    return None
+    lack = _first_lack(needs, state)
+    if lack is None:
+        return None
+    kind, name, what = lack
+    if kind == "values":
+        return f"every match needs a token with {name} in {_brief(what)}, and there is none"
+    if kind == "pattern":
+        return f"every match needs a token whose {name} matches /{shorten(what.pattern, 60)}/, and there is none"
+    return f"every match needs a mention of {_brief(what)}, and there is none"
 
 
 def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:
