@@ -53,7 +53,9 @@ class Enrichment:
     def merged(self, other: "Enrichment") -> "Enrichment":
         conditions = self.dates.forward_when + tuple(c for c in other.dates.forward_when
                                                      if c not in self.dates.forward_when)
-        return Enrichment(DateEnrichment(conditions), self.normalizes or other.normalizes, self.pronouns)
+        # the loader allows one pronoun table per rule set: whichever side has it
+        pronouns = self.pronouns if self.pronouns.active else other.pronouns
+        return Enrichment(DateEnrichment(conditions), self.normalizes or other.normalizes, pronouns)
 
 
 def enrich(doc: Document, matches: Sequence[Match], enrichment: Enrichment) -> list[Match]:
