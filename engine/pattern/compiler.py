@@ -19,7 +19,7 @@ from .program import (CLOSE, END, JMP, LOOK, MATCH, MENTION, OPEN, SPLIT, START,
                       Look, Lookaround, Match, Mention, Open, Predicate, Program, Split, Token, describe)
 from .visitor import Visitor
 from ..rulefile.taxonomy import Taxonomy
-from ..text.document import Token as TokenFields
+from ..text.document import FIELD_PLACES as _PLACES
 
 MAX_PROGRAM = 200_000
 
@@ -319,8 +319,6 @@ def _both(first: Predicate, second: Predicate) -> Predicate:
 def _either(first: Predicate, second: Predicate) -> Predicate:
     return lambda tok, state: first(tok, state) or second(tok, state)
 
-
-_PLACES = {name: place for place, name in enumerate(TokenFields._fields)}
 
 # (place of the field in the token tuple, the values, whether the test is negated)
 Membership = tuple[int, frozenset[str], bool]

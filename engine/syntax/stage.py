@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, Sequence
 
-from ..text.document import TAG_FIELDS, TREE_FIELDS, Document, Sentence, Token
+from ..text.document import FIELD_PLACES, TAG_FIELDS, TREE_FIELDS, Document, Sentence, Token
 from .chunks import chunk_tags
 
 
@@ -137,9 +137,8 @@ def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> li
     return sentences
 
 
-_FIELD = {name: k for k, name in enumerate(Token._fields)}
 _WORD, _TAG, _POS, _HEAD, _INCOMING, _OUTGOING, _CHUNK = (
-    _FIELD[name] for name in ("word", "tag", "pos", "head", "incoming", "outgoing", "chunk"))
+    FIELD_PLACES[name] for name in ("word", "tag", "pos", "head", "incoming", "outgoing", "chunk"))
 _new_tuple = tuple.__new__
 
 

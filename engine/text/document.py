@@ -35,6 +35,10 @@ class Token(NamedTuple):
     head: int = -1                  # index of the head in the sentence; -1 for the root or no parse
 
 
+# where each field stands in a Token's tuple: hot code reads `token[place]` rather than by name
+FIELD_PLACES: dict[str, int] = {name: place for place, name in enumerate(Token._fields)}
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     index: int          # position in its document
