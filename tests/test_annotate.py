@@ -337,6 +337,13 @@ def test_ellipsis_is_one_token(ellipsis):
     assert words(f"and then{ellipsis} nothing") == ["and", "then", ellipsis, "nothing"]
 
 
+def test_bare_domain_names_are_one_token():
+    assert words("Go to Vatgia.com or bbc.co.uk now.") == ["Go", "to", "Vatgia.com", "or", "bbc.co.uk", "now", "."]
+    # a period between two sentences stays one, even before a word that starts like a domain
+    assert words("It rained all year.Organizers said so.") == ["It", "rained", "all", "year", ".", "Organizers",
+                                                                "said", "so", "."]
+
+
 def test_urls_and_emails_are_one_token():
     assert words("See https://example.com/a?b=1. Write to press@example.org.") == [
         "See", "https://example.com/a?b=1", ".", "Write", "to", "press@example.org", "."]

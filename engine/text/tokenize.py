@@ -32,7 +32,7 @@ Tokenization choices (where English news is ambiguous):
 * Dashes used as punctuation ("—", "–", "--", a lone "-") and every quote,
   bracket and other symbol are tokens of their own; "..." and "…" are one token,
   as is any run of terminal punctuation such as "?!".
-* URLs and e-mail addresses are single tokens.
+* URLs, e-mail addresses and bare domain names ("Vatgia.com") are single tokens.
 
 Every pattern below is linear (no nested ambiguous repetition, bounded
 look-arounds), so a long text without any sentence break is still annotated
@@ -78,7 +78,9 @@ _NOT_URL = rf"{SPACE}<>\"'“”‘’«»()\[\]{{}}"
 _URL = rf"(?:https?://|www\.)[^{_NOT_URL}]*[^{_NOT_URL}.,;:!?]"
 _EMAIL = r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}"
 _ACRONYM = rf"(?:[^\W\d_]\.){{2,}}(?:[{_HYPHENS}]{_ALNUM}+)*"
-_WORD = rf"{_ALNUM}+(?:(?:[{_HYPHENS}'’]|(?<=\d)[.,:/](?=\d)){_ALNUM}+)*"
+# a bare domain name ends a word ("Vatgia.com", "bbc.co.uk"); tried only where a word meets a period
+_DOMAIN_END = r"(?:\.(?:com|org|net|gov|edu|info|io|co(?=\.[a-z]{2}\b))(?:\.[a-z]{2})?(?![\w.]\w))?"
+_WORD = rf"{_ALNUM}+(?:(?:[{_HYPHENS}'’]|(?<=\d)[.,:/](?=\d)){_ALNUM}+)*{_DOMAIN_END}"
 _CLITIC = rf"['’](?:[sSmMdD]|re|RE|ll|LL|ve|VE)(?!{_ALNUM})"
 TERMINAL_CHARS = ".!?…‼⁇⁈⁉。！？"
 TERMINAL = rf"[{TERMINAL_CHARS}]+"
