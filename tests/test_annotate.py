@@ -351,6 +351,13 @@ def test_urls_and_emails_are_one_token():
 
 # -------------------------------------------------------- sentence splitting
 
+def test_a_headline_glued_to_its_dateline_is_a_sentence_of_its_own():
+    text = "Envoy Heads to Talks-MANILA — -The envoy left for Beijing. Talks on US-NATO ties — and more — ended."
+    doc = annotate(text)
+    assert [text[s.start:s.end] for s in doc.sentences] == [
+        "Envoy Heads to Talks-", "MANILA — -The envoy left for Beijing.", "Talks on US-NATO ties — and more — ended."]
+
+
 def test_exclamation_and_question_marks_end_sentences():
     assert sentences("Stop! Who goes there? Nobody?! Fine.") == [
         ["Stop", "!"], ["Who", "goes", "there", "?"], ["Nobody", "?!"], ["Fine", "."]]

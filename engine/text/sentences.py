@@ -8,6 +8,9 @@ Sentence splitting:
 * A blank line (two or more line breaks, LF, CRLF or CR) always ends a
   sentence, so a headline without a final period is its own sentence.  A single
   line break ends one only when the line ends with terminal punctuation.
+* A headline glued to its story's dateline ends a sentence: in "Envoy Heads to Talks-MANILA
+  — -The envoy left ...", the sentence breaks after the hyphen before "MANILA", an all-capital
+  word glued to it that a dash follows within a few tokens.
 * Titles and initials ("Mr.", "Gen.", "J.") never end a sentence.  Other
   abbreviations and dotted acronyms ("U.S.", "Inc.", "etc.") are ambiguous; we
   prefer not to split after them: they end a sentence only when a closing
@@ -87,6 +90,8 @@ def sentence_breaks(text: str, starts: list[int], ends: list[int], words: list[s
         if _starts_sentence(words[j + 1]):
             breaks.add(j)
 
+    breaks.update(_dateline_breaks(starts, ends, words))
+
     for m in _LINEBREAK_RUN_RE.finditer(text):
         k = bisect.bisect_left(starts, m.end())
         if k == 0 or k >= n or ends[k - 1] > m.start():
@@ -101,6 +106,26 @@ def sentence_breaks(text: str, starts: list[int], ends: list[int], words: list[s
         if kind == _HARD or (kind == _SOFT and _starts_sentence(words[k])):
             breaks.add(k - 1)
     return breaks
+
+
+_DATELINE_DASHES = frozenset({"—", "–", "--", "―"})
+_DATELINE_REACH = 6          # tokens from the city to its dash: "SANAA , YEMEN —"
+
+
+def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence[str]) -> list[int]:
+    """Hyphens that join a headline to a dateline: glued to the word before and to an
+    all-capital word after, which a dash follows within _DATELINE_REACH tokens."""
+    n = len(words)
+    out = []
+    for i in range(1, n - 2):
+        if words[i] != "-" or starts[i] != ends[i - 1] or starts[i + 1] != ends[i]:
+            continue
+        city = words[i + 1]
+        if not (len(city) > 1 and city.isalpha() and city.isupper()):
+            continue
+        if any(w in _DATELINE_DASHES for w in words[i + 2:i + 2 + _DATELINE_REACH]):
+            out.append(i)
+    return out
 
 
 def spans_from_breaks(n: int, breaks: set[int]) -> list[tuple[int, int]]:
