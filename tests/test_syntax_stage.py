@@ -311,3 +311,29 @@ def test_token_depths_walked_once_equal_the_depths_counted_one_by_one(heads):
 def test_token_depths_with_a_cycle_are_counted_one_by_one():
     heads = [1, 2, 0, -1, 3]
     assert _depths(heads) == [_depth(i, heads) for i in range(len(heads))] == [5, 5, 5, 0, 1]
+
+
+# -- title-case headlines ------------------------------------------------------------------------
+
+def test_a_title_case_headline_reaches_the_models_with_its_ordinary_words_in_lower_case():
+    from evx.syntax.headline import is_title_case, model_words
+    headline = "Pakistan Denies Role in Border Clash as India Vows Response".split()
+    assert is_title_case(headline)
+    assert model_words(headline) == "Pakistan denies role in border clash as India vows response".split()
+    # names the lemmatizer knows as written stay capitalised, and so do acronyms
+    assert model_words("Turkey Sends NATO Troops to Border Villages".split())[:3] == ["Turkey", "sends", "NATO"]
+
+
+def test_running_text_full_of_names_is_no_headline():
+    from evx.syntax.headline import is_title_case, model_words
+    sentence = "Secretary of State John Kerry and Foreign Minister Sergei Lavrov met in Geneva".split()
+    assert not is_title_case(sentence)
+    assert model_words(sentence) == sentence
+    assert not is_title_case("Kerry Visits Kyiv".split())       # too short to tell
+
+
+def test_a_headline_is_tagged_as_running_text_but_keeps_its_words():
+    text = "Pakistan Denies Role in Border Clash as India Vows Response"
+    tokens = add_syntax(evx.annotate(text), ALL).sentences[0].tokens
+    assert " ".join(t.word for t in tokens) == text
+    assert [t.tag for t in tokens][:3] == ["NNP", "VBZ", "NN"] and tokens[8].pos == "VERB"

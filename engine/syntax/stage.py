@@ -12,6 +12,7 @@ from typing import Protocol, Sequence
 
 from ..text.document import FIELD_PLACES, TAG_FIELDS, TREE_FIELDS, Document, Sentence, Token
 from .chunks import chunk_tags
+from .headline import model_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +51,14 @@ class Annotator(Protocol):
 
 
 class EmbeddedAnnotator:
-    """The tagger and parser shipped with evx, each loaded when first asked for."""
+    """The tagger and parser shipped with evx, each loaded when first asked for; a title-case
+    headline reaches them with its ordinary words in lower case (see headline.py)."""
 
     def tag(self, sentences):
-        return _tagger().tag(sentences)
+        return _tagger().tag([model_words(s) for s in sentences])
 
     def parse(self, sentences, upos, xpos):
-        return _parser().parse(sentences, upos, xpos)
+        return _parser().parse([model_words(s) for s in sentences], upos, xpos)
 
 
 @lru_cache(maxsize=1)

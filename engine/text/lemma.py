@@ -43,6 +43,21 @@ def _dictionary_lemma(word: str) -> str:
     return _lemmatizer.lemmatize(word, lang="en").lower()
 
 
+def is_plain_word(word: str) -> bool:
+    """Whether a capitalised `word` is an ordinary word written with a capital ("Denies",
+    "Coalition") rather than a name: the lemmatizer's table knows its lower-case form and not
+    the form as written ("Turkey", "Bill" and "Kerry" are keys of their own)."""
+    global _lemmatizer
+    if _lemmatizer is None:
+        _lemmatizer = english_lemmatizer()
+    if _table is not None:
+        known = _table.get
+    else:
+        from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
+        known = DEFAULT_DICTIONARY_FACTORY.get_dictionary("en").get
+    return known(word.lower()) is not None and known(word) is None
+
+
 def english_lemmatizer() -> Any:
     """simplemma's default lemmatizer, reading its table from the evx cache when it can.
 
