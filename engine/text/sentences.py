@@ -117,8 +117,8 @@ def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence
     all-capital word after, which a dash follows within _DATELINE_REACH tokens."""
     n = len(words)
     out = []
-    for i in range(1, n - 2):
-        if words[i] != "-" or starts[i] != ends[i - 1] or starts[i + 1] != ends[i]:
+    for i in [i for i, w in enumerate(words) if w == "-"]:
+        if not 0 < i < n - 2 or starts[i] != ends[i - 1] or starts[i + 1] != ends[i]:
             continue
         city = words[i + 1]
         if not (len(city) > 1 and city.isalpha() and city.isupper()):
