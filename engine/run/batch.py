@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 CHUNK = 8           # documents sent to a worker at a time
 # ... when the rules need tags or trees: the worker tags and parses a chunk's sentences in one
-# call, whose cost per step the sentences share (with the bundled rules, 16 documents a chunk
-# make --jobs 2 some 3% faster than 8; more leave a worker idle longer at the end of a run)
+# call, whose cost per step the sentences share (the parser's levels off near a few hundred
+# sentences); more documents a chunk would leave a worker idle longer at the end of a run
 SYNTAX_CHUNK = 16
 WINDOW = 4          # chunks in flight per worker
 COLLECT_EVERY = 256     # documents between full garbage collections (see run)
