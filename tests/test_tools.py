@@ -262,6 +262,11 @@ def test_attach_takes_nothing_when_the_sentence_has_two_or_none(attach_rules):
     assert _times(attach_rules, "Ann arrived in Kabul. It was Monday.") == [[]]
 
 
+def test_attach_takes_the_first_of_mentions_joined_by_commas(attach_rules):
+    assert _times(attach_rules, "Officials said that Ann arrived in Kabul, Monday, Sunday.") == [["Monday"]]
+    assert _times(attach_rules, "On Monday officials said Ann arrived in Kabul, and Sunday too.") == [[]]
+
+
 def test_attach_must_name_a_role_of_the_event(tmp_path):
     path = tmp_path / "bad.yml"
     path.write_text(ATTACH_RULES.replace("attach: {time: Time}", "attach: {when: Time}"), encoding="utf-8")

@@ -133,7 +133,9 @@ def fill_roles(first: Match, later: Match) -> Match:
 
 def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) -> Match:
     """Fill a role the rule left empty with the sentence's one mention of the schema's label
-    for it ("Police said on Monday that gunmen attacked ..."); with two or more, or none, leave it."""
+    for it ("Police said on Monday that gunmen attacked ..."), or with the first of mentions
+    that follow one another with a comma between each ("in Benghazi, Libya", the narrowest
+    first); with two or more otherwise, or none, leave it."""
     taken = [(a.start, a.end) for spans in match.arguments.values() for a in spans]
     added = {}
     for role, label in schema.attach:
@@ -141,6 +143,8 @@ def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) ->
             continue
         candidates = [m for group in state.by_start.values() for m in group
                       if label in m.labels and m.kind == MENTION and m.keep]
+        if len(candidates) > 1:
+            candidates = _first_of_a_list(candidates, state.tokens)
         if len(candidates) != 1:
             continue
         m = candidates[0]
@@ -148,6 +152,20 @@ def attach_arguments(match: Match, state: SentenceState, schema: EventSchema) ->
             continue
         added[role] = (Argument(m.start, m.end, m),)
     return _with_arguments(match, added) if added else match
+
+
+def _first_of_a_list(mentions: list[Match], tokens) -> list[Match]:
+    """The first of `mentions` when each of the others follows the one before it after one
+    comma (mentions inside another are part of it); else all of them."""
+    ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+    last = ordered[0]
+    for m in ordered[1:]:
+        if m.end <= last.end:
+            continue                    # inside the one before: "Libya" of "Benghazi, Libya"
+        if m.start != last.end + 1 or tokens[last.end].word != ",":
+            return mentions
+        last = m
+    return ordered[:1]
 
 
 def _with_arguments(match: Match, added: Mapping[str, tuple[Argument, ...]]) -> Match:
