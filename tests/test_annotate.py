@@ -351,11 +351,14 @@ def test_urls_and_emails_are_one_token():
 
 # -------------------------------------------------------- sentence splitting
 
-def test_a_headline_glued_to_its_dateline_is_a_sentence_of_its_own():
+def test_a_headline_glued_to_its_dateline_and_the_dateline_are_sentences_of_their_own():
     text = "Envoy Heads to Talks-MANILA — -The envoy left for Beijing. Talks on US-NATO ties — and more — ended."
     doc = annotate(text)
     assert [text[s.start:s.end] for s in doc.sentences] == [
-        "Envoy Heads to Talks-", "MANILA — -The envoy left for Beijing.", "Talks on US-NATO ties — and more — ended."]
+        "Envoy Heads to Talks-", "MANILA — -", "The envoy left for Beijing.", "Talks on US-NATO ties — and more — ended."]
+    text = "KABUL, Afghanistan (AP) — Gunmen attacked a checkpoint. NATO said on Monday it would act."
+    assert [text[s.start:s.end] for s in annotate(text).sentences] == [
+        "KABUL, Afghanistan (AP) —", "Gunmen attacked a checkpoint.", "NATO said on Monday it would act."]
 
 
 def test_exclamation_and_question_marks_end_sentences():

@@ -10,7 +10,9 @@ Sentence splitting:
   line break ends one only when the line ends with terminal punctuation.
 * A headline glued to its story's dateline ends a sentence: in "Envoy Heads to Talks-MANILA
   — -The envoy left ...", the sentence breaks after the hyphen before "MANILA", an all-capital
-  word glued to it that a dash follows within a few tokens.
+  word glued to it that a dash follows within a few tokens. A dateline is a sentence of its
+  own too ("MANILA — -", "KABUL, Afghanistan (AP) —"): an all-capital word that starts a
+  sentence, then names, commas and brackets, then a dash, after which the sentence breaks.
 * Titles and initials ("Mr.", "Gen.", "J.") never end a sentence.  Other
   abbreviations and dotted acronyms ("U.S.", "Inc.", "etc.") are ambiguous; we
   prefer not to split after them: they end a sentence only when a closing
@@ -105,6 +107,7 @@ def sentence_breaks(text: str, starts: list[int], ends: list[int], words: list[s
         kind = _terminal_class(words[j])
         if kind == _HARD or (kind == _SOFT and _starts_sentence(words[k])):
             breaks.add(k - 1)
+    breaks.update(_dateline_ends(words, breaks))
     return breaks
 
 
@@ -125,6 +128,30 @@ def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence
             continue
         if any(w in _DATELINE_DASHES for w in words[i + 2:i + 2 + _DATELINE_REACH]):
             out.append(i)
+    return out
+
+
+_DATELINE_INSIDE = frozenset({",", "(", ")"})
+
+
+def _dateline_ends(words: Sequence[str], breaks: set[int]) -> list[int]:
+    """The last dash of each dateline that starts a sentence: an all-capital word, then at most
+    _DATELINE_REACH tokens of capitalised words, commas and brackets, then dashes."""
+    n = len(words)
+    out = []
+    for first in ([0] if n else []) + [b + 1 for b in breaks if b + 1 < n]:
+        city = words[first]
+        if not (len(city) > 1 and city.isalpha() and city.isupper()):
+            continue
+        k = first + 1
+        while k < n and k - first <= _DATELINE_REACH and (words[k] in _DATELINE_INSIDE or words[k][:1].isupper()):
+            k += 1
+        if k >= n or words[k] not in _DATELINE_DASHES:
+            continue
+        while k + 1 < n and words[k + 1] in _DATELINE_DASHES | {"-"}:
+            k += 1
+        if k + 1 < n:
+            out.append(k)
     return out
 
 
