@@ -132,6 +132,7 @@ def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence
 
 
 _DATELINE_INSIDE = frozenset({",", "(", ")"})
+_DATELINE_TAIL = _DATELINE_DASHES | {"-"}       # "— -" in VOA's "WASHINGTON — -Former ..."
 
 
 def _dateline_ends(words: Sequence[str], breaks: set[int]) -> list[int]:
@@ -148,7 +149,7 @@ def _dateline_ends(words: Sequence[str], breaks: set[int]) -> list[int]:
             k += 1
         if k >= n or words[k] not in _DATELINE_DASHES:
             continue
-        while k + 1 < n and words[k + 1] in _DATELINE_DASHES | {"-"}:
+        while k + 1 < n and words[k + 1] in _DATELINE_TAIL:
             k += 1
         if k + 1 < n:
             out.append(k)
