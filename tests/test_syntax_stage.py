@@ -144,12 +144,17 @@ def test_provided_fields_are_kept_and_only_empty_ones_filled():
     assert [t.pos for t in tokens] == ["NOUN", "VERB", "NOUN", "NOUN"]
 
 
+def _first_sentence_parsed():
+    """Two sentences given as tokens: the first with its tags and tree, the second bare."""
+    return provided("Troops attacked it . They left .",
+                    sentence=[0, 0, 0, 0, 1, 1, 1],
+                    head=[1, -1, 1, 1, None, None, None], dep=["nsubj", "root", "obj", "punct", None, None, None],
+                    tag=["NNS", "VBD", "PRP", ".", "PRP", "VBD", "."],
+                    pos=["NOUN", "VERB", "PRON", "PUNCT", "PRON", "VERB", "PUNCT"])
+
+
 def test_a_sentence_with_a_given_tree_is_not_parsed_again():
-    doc = provided("Troops attacked it . They left .",
-                   sentence=[0, 0, 0, 0, 1, 1, 1],
-                   head=[1, -1, 1, 1, None, None, None], dep=["nsubj", "root", "obj", "punct", None, None, None],
-                   tag=["NNS", "VBD", "PRP", ".", "PRP", "VBD", "."],
-                   pos=["NOUN", "VERB", "PRON", "PUNCT", "PRON", "VERB", "PUNCT"])
+    doc = _first_sentence_parsed()
     fake = FakeAnnotator()
     out = add_syntax(doc, ALL, fake)
     assert fake.tagged == [] and [words for words, _, _ in fake.parsed] == [["They", "left", "."]]
@@ -195,11 +200,7 @@ def test_tags_do_not_depend_on_the_passes_a_long_batch_is_cut_into(monkeypatch):
 
 
 def test_a_batch_keeps_what_each_document_provides():
-    given = provided("Troops attacked it . They left .",
-                     sentence=[0, 0, 0, 0, 1, 1, 1],
-                     head=[1, -1, 1, 1, None, None, None], dep=["nsubj", "root", "obj", "punct", None, None, None],
-                     tag=["NNS", "VBD", "PRP", ".", "PRP", "VBD", "."],
-                     pos=["NOUN", "VERB", "PRON", "PUNCT", "PRON", "VERB", "PUNCT"])
+    given = _first_sentence_parsed()
     plain = evx.annotate("Rain fell.")
     fake = FakeAnnotator()
     out = add_syntax_many([given, plain], ALL, fake)
