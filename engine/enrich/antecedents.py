@@ -59,11 +59,11 @@ def resolve_pronouns(doc: Document, matches: Sequence[Match], pronouns: PronounE
         words = doc.sentences[match.sentence].tokens
         candidates = by_sentence[match.sentence]
         arguments, changed = {}, False
+        others = [a for r, more in match.arguments.items() if r != "trigger" for a in more]
         for role, args in match.arguments.items():
             if not pronouns.applies_to(role):
                 arguments[role] = args
                 continue
-            others = [a for r, more in match.arguments.items() if r != "trigger" for a in more]
             resolved = []
             for arg in args:
                 labels = table.get(words[arg.start].lower) if arg.end - arg.start == 1 else None
