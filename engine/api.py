@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from . import cache
 from .text.annotate import annotate
+from .cascade.relevance import SentenceFilter, sentence_filter
 from .cascade.run import Plan, Profile, plan_cascade, run_cascade
 from .enrich.stage import Enrichment, enrich
 from .syntax.stage import Layers, add_syntax, add_syntax_many, layers_for
@@ -76,17 +77,47 @@ class RuleSet:
         (the tagger and parser run only when a rule needs what they give)."""
         return add_syntax(doc, self.layers)
 
-    def prepare_many(self, docs: Sequence[Document]) -> list[Document]:
+    def prepare_many(self, docs: Sequence[Document],
+                     sentences: Sequence[frozenset[int]] | None = None) -> list[Document]:
         """Each of `docs` as `prepare` gives it, their sentences tagged and parsed together
-        (much faster than one document at a time, and the same fields)."""
-        return add_syntax_many(docs, self.layers)
+        (much faster than one document at a time, and the same fields); with `sentences`,
+        only those of each document (by index)."""
+        return add_syntax_many(docs, self.layers, only=sentences)
+
+    def event_sentences(self, doc: Document, labels: Iterable[str] | None = None) -> frozenset[int]:
+        """The sentences of `doc` (by index) where a kept event, of `labels` if given, could be
+        found: the others hold no event record (see cascade/relevance.py)."""
+        return self._event_filter(None if labels is None else frozenset(labels)).sentences(doc.sentences)
+
+    def _event_filter(self, labels: frozenset[str] | None) -> SentenceFilter:
+        made = self._event_filters.get(labels)
+        if made is None:
+            wanted = None if labels is None else self._expanded(labels)
+            made = self._event_filters[labels] = sentence_filter(
+                self.plan, lambda rule: rule.keep and "trigger" in rule.matcher.captures
+                and (wanted is None or rule.label in wanted))
+        return made
+
+    @cached_property
+    def _event_filters(self) -> dict[frozenset[str] | None, SentenceFilter]:
+        return {}
+
+    def _expanded(self, labels: Iterable[str]) -> set[str]:
+        """The labels and those under them."""
+        wanted: set[str] = set()
+        for label in labels:
+            wanted |= self.taxonomy.expand(label) or {label}
+        return wanted
 
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
 
-    def matches(self, doc: Document, profile: Profile | None = None) -> list[Match]:
-        """Every match of the cascade, kept or not, in the order found, enriched (date values)."""
-        return enrich(doc, run_cascade(doc, self.plan, self.schemas, self.contexts, profile=profile), self.enrichment)
+    def matches(self, doc: Document, profile: Profile | None = None,
+                sentences: frozenset[int] | None = None) -> list[Match]:
+        """Every match of the cascade, kept or not, in the order found, enriched (date values);
+        with `sentences`, in those sentences (by index) only."""
+        return enrich(doc, run_cascade(doc, self.plan, self.schemas, self.contexts, profile=profile,
+                                       sentences=sentences), self.enrichment)
 
     def extract(self, text_or_doc: str | Document, mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
@@ -98,11 +129,7 @@ class RuleSet:
 
     def records(self, doc: Document, found: Iterable[Match], mentions: bool = False,
                 labels: Iterable[str] | None = None, hidden: bool = False) -> list[Record]:
-        wanted = None
-        if labels is not None:
-            wanted = set()
-            for label in labels:
-                wanted |= self.taxonomy.expand(label) or {label}
+        wanted = None if labels is None else self._expanded(labels)
         chosen = [m for m in found if (m.keep or hidden) and (mentions or m.kind == EVENT)
                   and (wanted is None or m.label in wanted)]
         chosen.sort(key=lambda m: (m.sentence, m.start, m.end, m.kind != EVENT))

@@ -84,11 +84,12 @@ def test_one_failing_document_is_reported_and_the_rest_kept(rules_path, monkeypa
     rules = load_rules(rules_path)
     real = rules.matches
 
-    def matches(doc, profile=None):
+    def matches(doc, profile=None, sentences=None):
         if doc.id == "d1":
             raise RuntimeError("boom")
-        return real(doc, profile)
-    monkeypatch.setattr(type(rules), "matches", lambda self, doc, profile=None: matches(doc, profile))
+        return real(doc, profile, sentences)
+    monkeypatch.setattr(type(rules), "matches", lambda self, doc, profile=None, sentences=None:
+                        matches(doc, profile, sentences))
     results = list(batch.run(rules, _docs(3), _options(rules_path)))
     assert [r.error is None for r in results] == [True, False, True]
     assert "internal error: RuntimeError: boom" in results[1].error.message
@@ -120,7 +121,8 @@ def test_documents_are_prepared_in_windows_in_input_order(parsed_path, monkeypat
     rules = load_rules(parsed_path)
     sizes = []
     real = type(rules).prepare_many
-    monkeypatch.setattr(type(rules), "prepare_many", lambda self, docs: sizes.append(len(docs)) or real(self, docs))
+    monkeypatch.setattr(type(rules), "prepare_many",
+                        lambda self, docs, sentences=None: sizes.append(len(docs)) or real(self, docs, sentences))
     monkeypatch.setattr(batch, "WINDOW_DOCUMENTS", 4)
     items = list(_texts(10))
     items.insert(5, InputError("not JSON", "in.jsonl", 6))
@@ -145,10 +147,10 @@ def test_a_document_that_cannot_be_prepared_costs_only_itself(parsed_path, monke
     from evx import api
     real = api.add_syntax_many
 
-    def failing(docs, layers, annotator=None):
+    def failing(docs, layers, annotator=None, only=None):
         if any(doc.id == "d4" for doc in docs):
             raise ValueError("no tree for this one")
-        return real(docs, layers, annotator)
+        return real(docs, layers, annotator, only)
     monkeypatch.setattr(api, "add_syntax_many", failing)
     results = list(batch.run(load_rules(parsed_path), _texts(9), _options(parsed_path)))
     assert [r.doc for r in results] == [f"d{i}" for i in range(9)]
@@ -196,10 +198,10 @@ def test_bench_reports_throughput_stages_rules_and_memory(rules_path, tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": "Trip to Kabul. Back in Rome."}) + "\n"
                               for i in range(20)), encoding="utf-8")
-    result = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus), "--json"])
+    result = CliRunner().invoke(main, ["bench", "-r", str(rules_path), str(corpus), "--json", "--mentions"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert figures["documents"] == 20 and figures["sentences"] == 40 and figures["records"] == 0
+    assert figures["documents"] == 20 and figures["sentences"] == 40 and figures["records"] == 40
     assert figures["tokens"] == 20 * 8
     assert set(figures["seconds"]) == {"compile", "run", "annotate", "syntax", "match", "write"}
     assert figures["syntax"] == "none" and figures["seconds"]["syntax"] < figures["seconds"]["annotate"]

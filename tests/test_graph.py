@@ -1085,10 +1085,14 @@ def test_evx_explain_says_where_the_trigger_pattern_stopped(tmp_path):
     out = render(*explain(rules, tree_doc(ARRIVED), only="g"), rules)
     assert ("rule g [EV] priority 1: no trigger candidate: the trigger pattern matches nowhere\n"
             "    from 2 'arrived': stopped at token 4 'Kabul', wanted [lower=tehran]\n") in out
-    rules = graph_rules(tmp_path, "trigger = [lemma=arrive & tag=VBZ]\nwho = >nsubj")
+    rules = graph_rules(tmp_path, "trigger = [lemma=arrive & tag=NNP]\nwho = >nsubj")
     out = render(*explain(rules, tree_doc(ARRIVED), only="g"), rules)
     assert ("rule g [EV] priority 1: no trigger candidate: no match; every start fails at its first token "
-            "(wanted [lemma=arrive & tag=VBZ])") in out
+            "(wanted [lemma=arrive & tag=NNP])") in out
+    # each test of the token is a need of the sentence: none has the tag VBZ
+    rules = graph_rules(tmp_path, "trigger = [lemma=arrive & tag=VBZ]\nwho = >nsubj")
+    out = render(*explain(rules, tree_doc(ARRIVED), only="g"), rules)
+    assert "rule g [EV] priority 1: skipped, every match needs a token with tag in {VBZ}, and there is none" in out
 
 
 def test_variables_in_graph_patterns(tmp_path):

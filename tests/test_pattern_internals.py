@@ -518,3 +518,56 @@ def test_an_ignore_case_regex_is_no_word_anchor_but_a_need():
     assert pre.anchor is None and pre.needs.values == ()
     assert [(name, rx.pattern, rx.search("VISIT") is not None) for name, rx in pre.needs.patterns] == [
         ("lemma", "(?i:^(visit)$)", True), ("lower", "(?i:^p)", False)]
+
+
+# -- needs: every test of a token, positive lookarounds, one need of each option -------------------
+
+def test_every_test_of_a_conjunction_is_a_need():
+    pre = _program("[lemma=arrive & tag=VBD & shape=/^x/]").prefilter
+    assert pre.needs.values == (("lemma", frozenset({"arrive"})), ("tag", frozenset({"VBD"})))
+    assert [(name, rx.pattern) for name, rx in pre.needs.patterns] == [("shape", "^x")]
+
+
+def test_a_positive_lookaround_is_a_need_and_a_negative_one_is_not():
+    pre = _program("(?= [lower=to]) [] (?<= [lemma=go]) (?! [lower=never])").prefilter
+    assert pre.needs.values == (("lower", frozenset({"to"})), ("lemma", frozenset({"go"})))
+    assert _program("(?! [lower=to]) []").prefilter.needs == _program("[]").prefilter.needs
+
+
+def test_options_with_nothing_in_common_need_one_of_their_own():
+    pre = _program("@Person | [lower=shot] | [lemma=fire & pos=VERB]").prefilter
+    assert pre.needs.either == ((("lemma", frozenset({"fire"})), ("lower", frozenset({"shot"})),
+                                 ("mention", frozenset({"Person"}))),)
+    assert _program("[mention=Person | lower=shot]").prefilter.needs.either == (
+        (("lower", frozenset({"shot"})), ("mention", frozenset({"Person"}))),)
+    # an option that needs nothing leaves the alternation needing nothing
+    assert _program("@Person | [lower=shot] | []").prefilter.needs.either == ()
+    # options all on one field need that field: a value, or a mention
+    assert _program("[lemma=a] | [lemma=b & lower=x]").prefilter.needs.values == (("lemma", frozenset({"a", "b"})),)
+    assert _program("[mention=Person] | @Person").prefilter.needs.labels == (frozenset({"Person"}),)
+
+
+def test_a_sentence_without_one_of_the_options_is_skipped_and_explained(rules_from):
+    from evx.pattern.vm import SentenceState, candidate_starts, missing
+    from evx.text.annotate import annotate
+    rules = rules_from("""
+        rules:
+          - {name: who, label: Who, priority: 1, pattern: "[lower in (gunmen, police)]"}
+          - {name: fire, label: Fire, priority: 2, pattern: "@Who [lemma=open] [lower=fire] | [word=Shots]"}
+        """)
+    program = rules.rule("fire").matcher.program
+    calm = SentenceState(annotate("The gunmen left quietly.").sentences[0])
+    assert candidate_starts(program, calm) == ()
+    assert missing(program.prefilter.needs, calm) == (
+        "every match needs one of a token with lemma in {open}, a token with word in {Shots}, and there is none")
+    assert [r.text for r in rules.extract("Gunmen opened fire. Shots rang out.", mentions=True)
+            if r.type == "Fire"] == ["Gunmen opened fire", "Shots"]
+
+
+def test_a_rule_is_filed_under_each_need_of_a_group():
+    from evx.pattern.prefilter import RuleIndex
+    program = _program("@Person [lower=said] | [lemma=shoot]")
+    assert program.prefilter.needs.values == () and program.prefilter.needs.labels == ()
+    index = RuleIndex([program], lambda p: p.prefilter)
+    # "said" is too common to stand for its option: the mention does
+    assert index.always == [] and set(index.by_any) == {"lemma"} and set(index.by_label) == {"Person"}

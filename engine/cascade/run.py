@@ -61,14 +61,15 @@ class Profile:
 
 def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
                 contexts: Sequence[Context] = (), observe: Observer | None = None,
-                profile: Profile | None = None) -> list[Match]:
-    """Every match of every rule in the document, in the order they were found, with the
-    attributes that contexts decide added to each event.
+                profile: Profile | None = None, sentences: frozenset[int] | None = None) -> list[Match]:
+    """Every match of every rule in the document (in `sentences` only, if given), in the
+    order they were found, with the attributes that contexts decide added to each event.
 
     `observe(rule, sentence state, step, matches)` sees each rule run on each sentence, with
     the mentions as that rule saw them (for `evx explain`).
     """
     states = [SentenceState(s) for s in doc.sentences]
+    matched = states if sentences is None else [states[i] for i in sorted(sentences)]
     found: list[Match] = []
     seen: set[tuple] = set()
     step = 1
@@ -80,7 +81,7 @@ def run_cascade(doc: Document, plan: Plan, schemas: Mapping[str, EventSchema],
         new: list[Match] = []
         at_step: dict[tuple, int] = {}      # event key -> its place in `new`
         step_began = perf_counter() if profile is not None else 0.0
-        for state in states:
+        for state in matched:
             # an observer (evx explain) wants to hear about every rule, even those that cannot match
             for rule, anchors in (index.candidates(state) if observe is None else ((r, None) for r in active)):
                 if profile is None:

@@ -35,6 +35,20 @@ class Lexicon:
         """The words a phrase can start with: a sentence with none of them has no match."""
         return frozenset(key for key in self.trie if key != _END)
 
+    @cached_property
+    def last_words(self) -> frozenset[str]:
+        """The words a phrase can end with ("true" of "not true"): a match has one of them too."""
+        found = set()
+        todo = [self.trie]
+        while todo:
+            node = todo.pop()
+            for key, child in node.items():
+                if key != _END:
+                    if _END in child:
+                        found.add(key)
+                    todo.append(child)
+        return frozenset(found)
+
     def find(self, tokens: Sequence[Token], starts: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
         """Yield (start, end) token spans of the longest phrase at each leftmost position.
         `starts`, when given, are the positions (in order) whose word begins some phrase:

@@ -73,14 +73,22 @@ NOTHING = Start()       # zero-width: consumes no token
 
 @dataclass(frozen=True)
 class Needs:
-    """Every match contains a token with each (field, values), a token whose field each
-    (field, regex) finds something in, and a mention of each label set."""
+    """What the sentence of every match holds: a token with each (field, values), a token
+    whose field each (field, regex) finds something in, a mention of each label set, and for
+    each group of `either`, one of its (field, values), where the field `mention` stands for
+    a mention of one of the labels (what an alternation's options need, each its own).
+
+    These are facts about the sentence, not about the match's span: a positive lookaround's
+    tokens are needs as much as the tokens a match consumes."""
     values: tuple[tuple[str, frozenset[str]], ...] = ()
     labels: tuple[frozenset[str], ...] = ()
     patterns: tuple[tuple[str, "re.Pattern[str]"], ...] = ()
+    either: tuple[tuple[tuple[str, frozenset[str]], ...], ...] = ()
 
     def __add__(self, other: "Needs") -> "Needs":
-        return Needs(self.values + other.values, self.labels + other.labels, self.patterns + other.patterns)
+        return Needs(*(tuple(dict.fromkeys(mine + theirs)) for mine, theirs in (
+            (self.values, other.values), (self.labels, other.labels), (self.patterns, other.patterns),
+            (self.either, other.either))))
 
 
 @dataclass(frozen=True)
@@ -482,17 +490,14 @@ def constraint_regex(c: n.Constraint) -> tuple[str, str] | None:
 # -- needs ----------------------------------------------------------------------------------------
 
 class _Needs(Visitor, over=n.PatternNode):
-    """What every match of a node contains."""
+    """What the sentence of every match of a node holds."""
 
     def __init__(self, tax: Taxonomy):
         self.tax = tax
+        self.constraint = _ConstraintNeeds(tax)
 
     def visit_TokenPattern(self, node: n.TokenPattern) -> Needs:
-        found = constraint_values(node.constraint, self.tax)
-        if found:
-            return Needs((found,))
-        rx = constraint_regex(node.constraint)
-        return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
+        return self.constraint.visit(node.constraint)
 
     def visit_MentionRef(self, node: n.MentionRef) -> Needs:
         return Needs(labels=(self.tax.expand(node.label) or frozenset(),))
@@ -500,15 +505,12 @@ class _Needs(Visitor, over=n.PatternNode):
     def visit_Sequence(self, node: n.Sequence) -> Needs:
         # gathered in one pass, each need once: adding Needs item by item copies the tuples
         # every time, which a sequence of thousands of tokens makes quadratic
-        values: dict = {}
-        labels: dict = {}
-        patterns: dict = {}
+        parts: tuple[dict, ...] = ({}, {}, {}, {})
         for item in node.items:
             need = self.visit(item)
-            values.update(dict.fromkeys(need.values))
-            labels.update(dict.fromkeys(need.labels))
-            patterns.update(dict.fromkeys(need.patterns))
-        return Needs(tuple(values), tuple(labels), tuple(patterns))
+            for kept, found in zip(parts, (need.values, need.labels, need.patterns, need.either)):
+                kept.update(dict.fromkeys(found))
+        return Needs(*map(tuple, parts))
 
     def visit_Repeat(self, node: n.Repeat) -> Needs:
         return self.visit(node.body) if node.min > 0 else Needs()
@@ -519,13 +521,50 @@ class _Needs(Visitor, over=n.PatternNode):
     def visit_Alternation(self, node: n.Alternation) -> Needs:
         return _either([self.visit(option) for option in node.options])
 
-    def visit_Lookaround(self, node: n.Pattern) -> Needs:
+    def visit_Lookaround(self, node: n.Lookaround) -> Needs:
+        # what a positive lookaround finds is in the sentence, inside the match or not
+        return Needs() if node.negated else self.visit(node.body)
+
+    def visit_Anchor(self, node: n.Anchor) -> Needs:
         return Needs()
 
-    visit_Anchor = visit_Lookaround
+
+class _ConstraintNeeds(Visitor, over=n.ConstraintNode):
+    """What the sentence holds when one of its tokens satisfies a constraint: each test of a
+    conjunction, and what the operands of a disjunction share or one of them gives."""
+
+    def __init__(self, tax: Taxonomy):
+        self.values = _ConstraintValues(tax)
+
+    def visit_FieldTest(self, c: n.FieldTest) -> Needs:
+        found = self.values.visit(c)
+        if found:
+            return Needs((found,))
+        rx = constraint_regex(c)
+        return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
+
+    def visit_And(self, c: n.And) -> Needs:
+        found = Needs()
+        for operand in c.operands:
+            found = found + self.visit(operand)
+        return found
+
+    def visit_Or(self, c: n.Or) -> Needs:
+        return _either([self.visit(operand) for operand in c.operands])
+
+    def visit_Not(self, c: n.Constraint) -> Needs:
+        return Needs()
+
+    visit_AnyToken = visit_Not
 
 
 def _either(options: list[Needs]) -> Needs:
+    """What a sentence holds when one of `options` holds: what they have in common (see
+    _common), and one need of each of them (see _one_of)."""
+    return _common(options) + _one_of(options)
+
+
+def _common(options: list[Needs]) -> Needs:
     """An alternation needs, at least, one of what each option needs: a mention of one of
     their labels, or a token whose field has one of their values or matches their regexes."""
     if all(o.labels for o in options):
@@ -555,13 +594,47 @@ def _either(options: list[Needs]) -> Needs:
     return Needs(patterns=((name, either),))
 
 
+def _one_of(options: list[Needs]) -> Needs:
+    """The rarest value or label need of each option, merged by field: the sentence holds
+    one of them ("@AttackVerb | [lower=shot]" needs a mention of AttackVerb or the word
+    "shot"). Nothing if an option has no such need."""
+    merged: dict[str, set[str]] = {}
+    for option in options:
+        facts = [*option.values, *(("mention", labels) for labels in option.labels)]
+        if facts:
+            chosen: tuple = (min(facts, key=lambda fact: selectivity(fact[1], fact[0])),)
+        elif option.either:
+            chosen = min(option.either, key=len)
+        else:
+            return Needs()
+        for name, values in chosen:
+            merged.setdefault(name, set()).update(values)
+    if len(merged) == 1:
+        (name, values), = merged.items()
+        return Needs(labels=(frozenset(values),)) if name == "mention" else Needs(((name, frozenset(values)),))
+    return Needs(either=(tuple((name, frozenset(merged[name])) for name in sorted(merged)),))
+
+
+def _fine_group(groups, labels_size: int | None):
+    """The `either` group worth filing a rule under: one on word fields and labels only, with
+    no more members than the rule's smallest label need (a mention of "Actor" is common)."""
+    fine = [g for g in groups if not any(name in COARSE_FIELDS for name, _ in g)]
+    if not fine:
+        return None
+    group = min(fine, key=lambda g: sum(map(len, (values for _, values in g))))
+    size = sum(len(values) for _, values in group)
+    return group if labels_size is None or size <= labels_size else None
+
+
 class RuleIndex:
     """Finds the rules that can match a sentence from the sentence's own words and mentions.
 
     Each token rule is filed under one thing every match of it needs: a word, lower-cased
-    form or lemma (when the token after it is known too, that is checked as well), else a
-    mention label. A sentence then looks up its own values instead of asking every rule, so
-    a thousand rules cost about what ten do. Rules with no such need are tried everywhere.
+    form or lemma (when the token after it is known too, that is checked as well), else
+    under each member of a group of needs one of which every match has (an alternation's),
+    else a mention label. A sentence then looks up its own values instead of asking every
+    rule, so a thousand rules cost about what ten do. Rules with no such need are tried
+    everywhere.
     """
 
     def __init__(self, rules: list, prefilter_of):
@@ -583,16 +656,26 @@ class RuleIndex:
                 table = self.by_value.setdefault(anchor.field, {})
                 for value in anchor.values:
                     table.setdefault(value, []).append((i, anchor.next))
-            elif values:
-                name, vals = min(values, key=lambda nv: selectivity(nv[1], nv[0]))
-                table = self.by_any.setdefault(name, {})
-                for value in vals:
-                    table.setdefault(value, []).append(i)
+                continue
+            best = min(values, key=lambda nv: selectivity(nv[1], nv[0])) if values else None
+            group = _fine_group(needs.either, min(map(len, labels), default=None))
+            if best is not None and best[0] not in COARSE_FIELDS or best is not None and group is None:
+                self._file(i, *best)
+            elif group is not None:
+                for name, vals in group:     # found by any one of them
+                    self._file(i, name, vals)
             elif labels:
-                for label in min(labels, key=len):
-                    self.by_label.setdefault(label, []).append(i)
+                self._file(i, "mention", min(labels, key=len))
             else:
                 self.always.append(i)
+
+    def _file(self, i: int, name: str, values: frozenset[str]) -> None:
+        """File rule `i` under each of `values` of field `name` (`mention`: labels)."""
+        for value in values:
+            if name == "mention":
+                self.by_label.setdefault(value, []).append(i)
+            else:
+                self.by_any.setdefault(name, {}).setdefault(value, []).append(i)
 
     def candidates(self, state) -> list[tuple]:
         """The rules worth running on this sentence, in their original order, each with the

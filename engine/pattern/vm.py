@@ -293,7 +293,16 @@ def _first_lack(needs: Needs, state: SentenceState) -> tuple | None:
         for wanted in needs.labels:
             if wanted.isdisjoint(present):
                 return "labels", "mention", wanted
+    for group in needs.either:
+        if not any(_holds(name, values, state) for name, values in group):
+            return "either", "", group
     return None
+
+
+def _holds(name: str, values: frozenset[str], state: SentenceState) -> bool:
+    """Whether a token has one of `values` in field `name` (`mention`: a mention has one of
+    these labels)."""
+    return not values.isdisjoint(state.labels() if name == "mention" else state.values(name))
 
 
 def missing(needs: Needs, state: SentenceState) -> str | None:
@@ -306,7 +315,13 @@ def missing(needs: Needs, state: SentenceState) -> str | None:
         return f"every match needs a token with {name} in {_brief(what)}, and there is none"
     if kind == "pattern":
         return f"every match needs a token whose {name} matches /{shorten(what.pattern, 60)}/, and there is none"
+    if kind == "either":
+        return "every match needs one of " + ", ".join(_said(*fact) for fact in what) + ", and there is none"
     return f"every match needs a mention of {_brief(what)}, and there is none"
+
+
+def _said(name: str, values: frozenset[str]) -> str:
+    return f"a mention of {_brief(values)}" if name == "mention" else f"a token with {name} in {_brief(values)}"
 
 
 def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:

@@ -161,8 +161,11 @@ class LexiconMatcher:
 
     @cached_property
     def prefilter(self) -> Prefilter | None:
-        """Every match starts with the first word of one of the phrases."""
-        return Prefilter(needs=Needs(((self.lexicon.field, self.lexicon.first_words),)))
+        """Every match starts with the first word of one of the phrases and ends with the last
+        word of one (the same phrase: "not true" needs both "not" and "true")."""
+        lexicon = self.lexicon
+        first, last = lexicon.first_words, lexicon.last_words
+        return Prefilter(needs=Needs(((lexicon.field, first),) + (((lexicon.field, last),) if last != first else ())))
 
     @property
     def captures(self) -> frozenset[str]:
@@ -198,6 +201,12 @@ def _absent_labels(needs: Needs, state: SentenceState) -> tuple[frozenset[str], 
             return ()
     present = state.labels()
     wanted = [values for name, values in needs.values if name == "mention"] + list(needs.labels)
+    for group in needs.either:
+        if any(not values.isdisjoint(present if name == "mention" else state.values(name)) for name, values in group):
+            continue
+        if not all(name == "mention" for name, _ in group):
+            return ()
+        wanted.append(frozenset().union(*(values for _, values in group)))
     return tuple(labels for labels in wanted if labels.isdisjoint(present))
 
 

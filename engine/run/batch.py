@@ -120,27 +120,39 @@ def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Re
             continue
         annotated.append((len(results), item, doc, perf_counter() - began))
         results.append(None)
-    prepared_docs = _prepared(rules, [doc for _, _, doc, _ in annotated])
-    for (at, item, _, annotate_seconds), prepared in zip(annotated, prepared_docs):
+    docs = [doc for _, _, doc, _ in annotated]
+    wanted = [rules.event_sentences(doc, options.labels) for doc in docs] if events_only(options) else None
+    prepared_docs = _prepared(rules, docs, wanted)
+    for k, ((at, item, _, annotate_seconds), prepared) in enumerate(zip(annotated, prepared_docs)):
         if isinstance(prepared, Exception):
             results[at] = _failed(item, prepared)
         else:
             doc, syntax_seconds = prepared
-            results[at] = _matched(rules, item, doc, options, annotate_seconds, syntax_seconds)
+            results[at] = _matched(rules, item, doc, options, annotate_seconds, syntax_seconds,
+                                   wanted[k] if wanted is not None else None)
     return results
 
 
-def _prepared(rules: RuleSet, docs: list[Document]) -> list[tuple[Document, float] | Exception]:
-    """Each document prepared with its syntax seconds, or the error that preparing it raised."""
+def events_only(options: Options) -> bool:
+    """Whether a run writes event records alone: then only the sentences that can hold one
+    are tagged, parsed and matched (see cascade/relevance.py)."""
+    return not options.mentions and not options.keep_document
+
+
+def _prepared(rules: RuleSet, docs: list[Document], wanted: list[frozenset[int]] | None = None
+              ) -> list[tuple[Document, float] | Exception]:
+    """Each document prepared with its syntax seconds (in its `wanted` sentences, if given), or
+    the error that preparing it raised."""
     if not docs:
         return []
     began = perf_counter()
     try:
-        prepared = rules.prepare_many(docs)
+        prepared = rules.prepare_many(docs, wanted)
     except (AnnotatorError, DocumentError, ValueError) as err:
         if len(docs) == 1:
             return [err]
-        return [one for doc in docs for one in _prepared(rules, [doc])]
+        return [one for k, doc in enumerate(docs)
+                for one in _prepared(rules, [doc], None if wanted is None else [wanted[k]])]
     seconds = perf_counter() - began
     tokens = sum(doc.token_count for doc in prepared)
     return [(doc, seconds * doc.token_count / tokens if tokens else seconds / len(docs)) for doc in prepared]
@@ -168,11 +180,12 @@ def matching_failed(item: Item, err: Exception) -> Result:
 
 
 def _matched(rules: RuleSet, item: Item, doc: Document, options: Options, annotate_seconds: float,
-             syntax_seconds: float) -> Result:
-    """The records of a prepared document; a bug in matching costs this document only."""
+             syntax_seconds: float, sentences: frozenset[int] | None = None) -> Result:
+    """The records of a prepared document (matched in `sentences`, if given); a bug in
+    matching costs this document only."""
     profile = Profile() if options.profile else None
     try:
-        records = rules.records(doc, rules.matches(doc, profile), options.mentions, options.labels)
+        records = rules.records(doc, rules.matches(doc, profile, sentences), options.mentions, options.labels)
         dicts = [r.to_dict() for r in records]
         if options.encode:
             dicts = [encode(d) for d in dicts]

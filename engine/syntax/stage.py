@@ -85,23 +85,25 @@ def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None
     return add_syntax_many([doc], layers, annotator)[0]
 
 
-def add_syntax_many(docs: Sequence[Document], layers: Layers,
-                    annotator: Annotator | None = None) -> list[Document]:
+def add_syntax_many(docs: Sequence[Document], layers: Layers, annotator: Annotator | None = None,
+                    only: Sequence[frozenset[int]] | None = None) -> list[Document]:
     """Each of `docs` as `add_syntax` fills it, the sentences of all of them tagged in one call
     and parsed in another: the models' cost per call and per step is shared by the batch, and
-    their output does not depend on it (the scores are exact sums)."""
+    their output does not depend on it (the scores are exact sums). With `only`, the
+    sentences of each document at those places; the others stay as they are."""
     if not layers.any:
         return list(docs)
-    sentences = [s for doc in docs for s in doc.sentences]
-    if not sentences:
+    chosen = [s for k, doc in enumerate(docs) for i, s in enumerate(doc.sentences) if only is None or i in only[k]]
+    if not chosen:
         return list(docs)
-    filled = _fill(sentences, layers, annotator or EmbeddedAnnotator())
+    filled = iter(_fill(chosen, layers, annotator or EmbeddedAnnotator()))
     out = []
-    at = 0
-    for doc in docs:
-        n = len(doc.sentences)
-        out.append(Document(doc.id, doc.text, tuple(filled[at:at + n]), doc.date, doc.meta) if n else doc)
-        at += n
+    for k, doc in enumerate(docs):
+        if not doc.sentences or only is not None and not only[k]:
+            out.append(doc)
+            continue
+        sentences = tuple(next(filled) if only is None or i in only[k] else s for i, s in enumerate(doc.sentences))
+        out.append(Document(doc.id, doc.text, sentences, doc.date, doc.meta))
     return out
 
 

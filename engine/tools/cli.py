@@ -773,11 +773,14 @@ def diff_command(rule_paths, corpus, gold, as_json, summary, jobs, annotator, al
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="Slowest rules to list.")
+@click.option("--mentions", is_flag=True,
+              help="Time a run that also emits plain mentions and relations, as evx match --mentions does "
+                   "(else only the sentences that can hold an event are tagged, parsed and matched).")
 @click.option("--syntax", is_flag=True,
               help="Also time the embedded tagger alone, and tagger and parser, on the corpus (one process).")
 @_annotator_option
 @_outside_option
-def bench(rule_paths, corpus, jobs, as_json, top, syntax, annotator, allow_outside_imports) -> None:
+def bench(rule_paths, corpus, jobs, as_json, top, mentions, syntax, annotator, allow_outside_imports) -> None:
     """Throughput on CORPUS: documents, sentences and tokens per second, time per stage and per
     rule, peak memory; with --syntax, the tagger's and parser's own speed."""
     _load_annotator(annotator)     # a pipeline's loading is neither compiling nor running
@@ -786,8 +789,8 @@ def bench(rule_paths, corpus, jobs, as_json, top, syntax, annotator, allow_outsi
     compiled = time.perf_counter()
     from ..io.readers import read_inputs
     from ..run import batch
-    options = batch.Options(_rule_paths(rule_paths), profile=True, allow_outside_imports=allow_outside_imports,
-                            annotator=annotator)
+    options = batch.Options(_rule_paths(rule_paths), mentions=mentions, profile=True,
+                            allow_outside_imports=allow_outside_imports, annotator=annotator)
     totals = batch.Totals()
     progress = _progress(corpus)
     with contextlib.closing(batch.run(rules, read_inputs(corpus), options, jobs)) as results:
