@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections import deque
 
 import pytest
 from click.testing import CliRunner
@@ -251,3 +252,19 @@ def test_a_run_gives_the_collector_back_as_it_found_it(rules_path, monkeypatch):
         during.append(gc.get_threshold())
     assert during[0][0] > before[0] and gc.get_threshold() == before
     gc.set_threshold(*found)
+
+
+def test_chunks_no_worker_took_are_sent_again_in_pieces_at_the_end():
+    class Waiting:
+        def __init__(self, taken):
+            self.taken = taken
+
+        def cancel(self):
+            return not self.taken
+    pending = deque([(list(range(0, 16)), Waiting(True)), (list(range(16, 32)), Waiting(False)),
+                     ([32], Waiting(False)), (list(range(33, 40)), None)])
+    sent = []
+    batch._split_waiting(pending, lambda piece: sent.append(piece) or Waiting(False))
+    assert [chunk for chunk, _ in pending] == [list(range(0, 16)), [16, 17, 18, 19], [20, 21, 22, 23],
+                                               [24, 25, 26, 27], [28, 29, 30, 31], [32], list(range(33, 40))]
+    assert sent == [[16, 17, 18, 19], [20, 21, 22, 23], [24, 25, 26, 27], [28, 29, 30, 31]]

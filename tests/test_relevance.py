@@ -126,3 +126,16 @@ def test_a_run_over_news_gives_the_records_of_a_full_run():
     filtered = _run(path, items)
     full = _run(path, items, keep_document=True)
     assert filtered == full and sum(map(len, filtered)) > 100
+
+
+def test_only_runs_of_rules_that_need_tags_or_trees_are_filtered(rules_from):
+    plain = rules_from("""
+        rules:
+          - {name: v, label: VISIT, pattern: "(?<trigger> [lemma=visit])"}
+        """)
+    events = batch.Options(("x",))
+    assert not batch.filters_sentences(plain, events)
+    news = evx.load_rules(evx.bundled_rules())
+    assert batch.filters_sentences(news, events)
+    assert not batch.filters_sentences(news, batch.Options(("x",), mentions=True))
+    assert not batch.filters_sentences(news, batch.Options(("x",), keep_document=True))

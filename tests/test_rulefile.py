@@ -106,8 +106,10 @@ def test_token_and_lexicon_rules_are_matchers(tmp_path):
         """))
     assert isinstance(rules.rule("names").matcher, LexiconMatcher) and rules.rule("names").type == "lexicon"
     assert isinstance(rules.rule("met").matcher, TokenMatcher) and rules.rule("met").type == "token"
-    # a lexicon's prefilter is the first words of its phrases: a sentence without one is skipped
-    assert rules.rule("names").matcher.prefilter.needs.values == (("lower", frozenset({"ann", "bob"})),)
+    # a lexicon's prefilter is the first and the last words of its phrases: a sentence without
+    # one of each is skipped
+    assert rules.rule("names").matcher.prefilter.needs.values == (
+        ("lower", frozenset({"ann", "bob"})), ("lower", frozenset({"ann", "lee"})))
     assert [r.text for r in rules.extract("Bob Lee met Ann. Nobody met anyone.", mentions=True)
             if r.type == "Met"] == ["Bob Lee met Ann"]
 

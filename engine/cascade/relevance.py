@@ -40,7 +40,7 @@ class _Gate:
     makes: frozenset[str]
     goal: bool
 
-    def opens(self, present: set[int], labels: set[str], sentence: Sentence) -> bool:
+    def opens(self, present: set[int], labels: set[str], found: "_Found") -> bool:
         if not self.words <= present:
             return False
         for wanted in self.labels:
@@ -49,8 +49,8 @@ class _Gate:
         for words, wanted in self.either:
             if words.isdisjoint(present) and wanted.isdisjoint(labels):
                 return False
-        for name, rx in self.patterns:
-            if not any(rx.search(getattr(token, name)) for token in sentence.tokens):
+        for need in self.patterns:
+            if not found.matches(need):
                 return False
         return True
 
@@ -58,6 +58,30 @@ class _Gate:
     def free(self) -> bool:
         """Whether the words and mentions say nothing against it anywhere."""
         return not (self.words or self.patterns or self.labels or self.either)
+
+
+class _Found:
+    """A sentence's distinct values of each field, and which regexes find one, each worked out
+    once."""
+
+    __slots__ = ("tokens", "_values", "_patterns")
+
+    def __init__(self, sentence: Sentence):
+        self.tokens = sentence.tokens
+        self._values: dict[str, set[str]] = {}
+        self._patterns: dict[tuple, bool] = {}
+
+    def values(self, name: str) -> set[str]:
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = set(map(attrgetter(name), self.tokens))
+        return found
+
+    def matches(self, need: tuple[str, "re.Pattern[str]"]) -> bool:
+        found = self._patterns.get(need)
+        if found is None:
+            found = self._patterns[need] = any(map(need[1].search, self.values(need[0])))
+        return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,19 +139,19 @@ class SentenceFilter:
         """Whether a rule that makes a wanted record could match in `sentence`."""
         if self.everywhere:
             return True
+        found = _Found(sentence)
         present: set[int] = set()
-        tokens = sentence.tokens
         for name, table in self.index:
             get = table.get
-            for value in set(map(attrgetter(name), tokens)):
-                found = get(value)
-                if found is not None:
-                    present.update(found)
+            for value in found.values(name):
+                numbers = get(value)
+                if numbers is not None:
+                    present.update(numbers)
         labels: set[str] = set()
         for step in self.steps:
             made = [step.free]
             for gate in step.candidates(present, labels):
-                if gate.opens(present, labels, sentence):
+                if gate.opens(present, labels, found):
                     if gate.goal:
                         return True
                     made.append(gate.makes)
@@ -135,7 +159,7 @@ class SentenceFilter:
         while self.after:
             before = len(labels)
             for gate in self.after:
-                if gate.opens(present, labels, sentence):
+                if gate.opens(present, labels, found):
                     if gate.goal:
                         return True
                     labels |= gate.makes

@@ -121,7 +121,7 @@ def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Re
         annotated.append((len(results), item, doc, perf_counter() - began))
         results.append(None)
     docs = [doc for _, _, doc, _ in annotated]
-    wanted = [rules.event_sentences(doc, options.labels) for doc in docs] if events_only(options) else None
+    wanted = [rules.event_sentences(doc, options.labels) for doc in docs] if filters_sentences(rules, options) else None
     prepared_docs = _prepared(rules, docs, wanted)
     for k, ((at, item, _, annotate_seconds), prepared) in enumerate(zip(annotated, prepared_docs)):
         if isinstance(prepared, Exception):
@@ -133,10 +133,13 @@ def process_many(rules: RuleSet, items: list[Item], options: Options) -> list[Re
     return results
 
 
-def events_only(options: Options) -> bool:
-    """Whether a run writes event records alone: then only the sentences that can hold one
-    are tagged, parsed and matched (see cascade/relevance.py)."""
-    return not options.mentions and not options.keep_document
+def filters_sentences(rules: RuleSet, options: Options) -> bool:
+    """Whether only the sentences that can hold an event are tagged, parsed and matched (see
+    cascade/relevance.py): in a run that writes event records alone, with rules that need
+    tags or trees. Asking costs a look at each sentence's words, which sparing the tagger and
+    parser repays many times; without them the rule index passes over a sentence about as
+    cheaply."""
+    return not options.mentions and not options.keep_document and rules.layers.any
 
 
 def _prepared(rules: RuleSet, docs: list[Document], wanted: list[frozenset[int]] | None = None
@@ -297,8 +300,7 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
     rules.prepare(annotate("Warm up."))
     load_annotator(options.annotator)
     gc.freeze()     # what was just loaded stays out of the collector's sight, as in run
-    source = iter(items)
-    size = SYNTAX_CHUNK if rules.layers.any else CHUNK
+    chunks = _chunks(items, SYNTAX_CHUNK if rules.layers.any else CHUNK)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
     def new_pool(size: int = jobs) -> ProcessPoolExecutor:
@@ -306,20 +308,31 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
                                    initargs=(options, os.getpid()))
 
     pool = new_pool()
-    pending: deque[tuple[list[Item], Future]] = deque()
+    pending: deque[tuple[list[Item], Future | None]] = deque()
+
+    def submit(chunk: list[Item]) -> Future | None:
+        try:
+            return pool.submit(_work, chunk)
+        except BrokenProcessPool:   # a worker died since the last chunk was sent
+            return None
     finished = False
+    read_all = False
     try:
         while True:
-            while len(pending) < jobs * WINDOW:
-                chunk = list(islice(source, size))
-                if not chunk:
+            while not read_all and len(pending) < jobs * WINDOW:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    read_all = True
+                    _split_waiting(pending, submit)
                     break
-                pending.append((chunk, pool.submit(_work, chunk)))
+                pending.append((chunk, submit(chunk)))
             if not pending:
                 finished = True
                 return
             chunk, future = pending.popleft()
             try:
+                if future is None:
+                    raise BrokenProcessPool("the pool broke before this chunk was sent")
                 results = future.result()
             except BrokenProcessPool:
                 # the pool took every chunk in it down, and which one killed it is unknown:
@@ -339,6 +352,28 @@ def _parallel(rules: RuleSet, items: Iterable[Item], options: Options, jobs: int
             pool.shutdown(wait=True, cancel_futures=True)
         else:   # interrupted, terminated or closed early: the workers' work is of no use
             workers.stop_pool(pool)
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    source = iter(items)
+    while chunk := list(islice(source, size)):
+        yield chunk
+
+
+def _split_waiting(pending: deque, submit) -> None:
+    """At the end of the input: the chunks no worker has taken yet, sent again in pieces a
+    quarter their size, so that the workers finish together instead of one waiting while
+    another runs the last full chunk. `pending` keeps its order."""
+    kept = list(pending)
+    pending.clear()
+    for chunk, future in kept:
+        if future is None or len(chunk) < 2 or not future.cancel():
+            pending.append((chunk, future))
+            continue
+        step = max(1, len(chunk) // 4)
+        for at in range(0, len(chunk), step):
+            piece = chunk[at:at + step]
+            pending.append((piece, submit(piece)))
 
 
 def _alone(chunk: list[Item], new_pool) -> Iterator[Result]:
