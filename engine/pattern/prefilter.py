@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
+from typing import Iterable
 
 from . import nodes as n
 from .visitor import Visitor
@@ -503,14 +504,7 @@ class _Needs(Visitor, over=n.PatternNode):
         return Needs(labels=(self.tax.expand(node.label) or frozenset(),))
 
     def visit_Sequence(self, node: n.Sequence) -> Needs:
-        # gathered in one pass, each need once: adding Needs item by item copies the tuples
-        # every time, which a sequence of thousands of tokens makes quadratic
-        parts: tuple[dict, ...] = ({}, {}, {}, {})
-        for item in node.items:
-            need = self.visit(item)
-            for kept, found in zip(parts, (need.values, need.labels, need.patterns, need.either)):
-                kept.update(dict.fromkeys(found))
-        return Needs(*map(tuple, parts))
+        return _all_of(map(self.visit, node.items))
 
     def visit_Repeat(self, node: n.Repeat) -> Needs:
         return self.visit(node.body) if node.min > 0 else Needs()
@@ -544,10 +538,7 @@ class _ConstraintNeeds(Visitor, over=n.ConstraintNode):
         return Needs(patterns=((rx[0], re.compile(rx[1])),)) if rx else Needs()
 
     def visit_And(self, c: n.And) -> Needs:
-        found = Needs()
-        for operand in c.operands:
-            found = found + self.visit(operand)
-        return found
+        return _all_of(map(self.visit, c.operands))
 
     def visit_Or(self, c: n.Or) -> Needs:
         return _either([self.visit(operand) for operand in c.operands])
@@ -556,6 +547,16 @@ class _ConstraintNeeds(Visitor, over=n.ConstraintNode):
         return Needs()
 
     visit_AnyToken = visit_Not
+
+
+def _all_of(needs: Iterable[Needs]) -> Needs:
+    """Every one of `needs`, each once, gathered in one pass: adding Needs one by one copies
+    the tuples every time, which thousands of tokens or tests would make quadratic."""
+    parts: tuple[dict, ...] = ({}, {}, {}, {})
+    for need in needs:
+        for kept, found in zip(parts, (need.values, need.labels, need.patterns, need.either)):
+            kept.update(dict.fromkeys(found))
+    return Needs(*map(tuple, parts))
 
 
 def _either(options: list[Needs]) -> Needs:
