@@ -294,12 +294,12 @@ def _first_lack(needs: Needs, state: SentenceState) -> tuple | None:
             if wanted.isdisjoint(present):
                 return "labels", "mention", wanted
     for group in needs.either:
-        if not any(_holds(name, values, state) for name, values in group):
+        if not any(holds(name, values, state) for name, values in group):
             return "either", "", group
     return None
 
 
-def _holds(name: str, values: frozenset[str], state: SentenceState) -> bool:
+def holds(name: str, values: frozenset[str], state: SentenceState) -> bool:
     """Whether a token has one of `values` in field `name` (`mention`: a mention has one of
     these labels)."""
     return not values.isdisjoint(state.labels() if name == "mention" else state.values(name))

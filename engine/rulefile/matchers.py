@@ -17,7 +17,7 @@ from ..pattern.compiler import Program, describe as describe_instruction
 from ..pattern.lexicon import Lexicon
 from ..pattern.matches import Argument, Match
 from ..pattern.prefilter import Needs, Prefilter
-from ..pattern.vm import SentenceState, candidate_starts, captures, find_matches, missing, trace_start
+from ..pattern.vm import SentenceState, candidate_starts, captures, find_matches, holds, missing, trace_start
 
 MAX_STARTS = 12     # start positions `describe` lists per sentence
 
@@ -202,7 +202,7 @@ def _absent_labels(needs: Needs, state: SentenceState) -> tuple[frozenset[str], 
     present = state.labels()
     wanted = [values for name, values in needs.values if name == "mention"] + list(needs.labels)
     for group in needs.either:
-        if any(not values.isdisjoint(present if name == "mention" else state.values(name)) for name, values in group):
+        if any(holds(name, values, state) for name, values in group):
             continue
         if not all(name == "mention" for name, _ in group):
             return ()

@@ -115,6 +115,11 @@ _DATELINE_DASHES = frozenset({"—", "–", "--", "―"})
 _DATELINE_REACH = 6          # tokens from the city to its dash: "SANAA , YEMEN —"
 
 
+def _is_city(word: str) -> bool:
+    """Whether `word` can open a dateline: an all-capital word of letters ("MANILA")."""
+    return len(word) > 1 and word.isalpha() and word.isupper()
+
+
 def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence[str]) -> list[int]:
     """Hyphens that join a headline to a dateline: glued to the word before and to an
     all-capital word after, which a dash follows within _DATELINE_REACH tokens."""
@@ -123,8 +128,7 @@ def _dateline_breaks(starts: Sequence[int], ends: Sequence[int], words: Sequence
     for i in [i for i, w in enumerate(words) if w == "-"]:
         if not 0 < i < n - 2 or starts[i] != ends[i - 1] or starts[i + 1] != ends[i]:
             continue
-        city = words[i + 1]
-        if not (len(city) > 1 and city.isalpha() and city.isupper()):
+        if not _is_city(words[i + 1]):
             continue
         if any(w in _DATELINE_DASHES for w in words[i + 2:i + 2 + _DATELINE_REACH]):
             out.append(i)
@@ -141,8 +145,7 @@ def _dateline_ends(words: Sequence[str], breaks: set[int]) -> list[int]:
     n = len(words)
     out = []
     for first in ([0] if n else []) + [b + 1 for b in breaks if b + 1 < n]:
-        city = words[first]
-        if not (len(city) > 1 and city.isalpha() and city.isupper()):
+        if not _is_city(words[first]):
             continue
         k = first + 1
         while k < n and k - first <= _DATELINE_REACH and (words[k] in _DATELINE_INSIDE or words[k][:1].isupper()):
