@@ -1,5 +1,6 @@
-"""The compile cache: compiled rule sets, parsed patterns, built lexicons, the lemma table and
-the parser's grammar tables, kept on disk between runs.
+"""The compile cache: compiled rule sets, parsed patterns, built lexicons, the lemma table, the
+pattern parser's grammar tables and the dependency parser's ready arrays, kept on disk
+between runs.
 
 It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; setting
 `EVX_CACHE=off` turns it off. Nothing in it can go stale:
@@ -10,12 +11,12 @@ It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; s
   of them are unchanged, and rule files with errors are never kept;
 * a rule file's parsed patterns are keyed by the file's text and the variables it was given,
   a lexicon by a digest of its phrases, the lemma table by the lemmatizer's version, the
-  grammar tables by Lark's version;
+  grammar tables by Lark's version, a model's ready arrays by a digest of the model file;
 * every file name carries evx's version and a digest of its grammar and code, so an
   upgrade or any change to evx starts a fresh cache.
 
 Nothing read from it can run code: entries are plain data (JSON decoded through the fixed
-registry of `plaindata.py`, and the lemma table's flat format), each headed by its kind, the
+registry of `plaindata.py`, the lemma table's flat format, and numeric arrays), each headed by its kind, the
 code stamp, its length and its CRC-32. An entry that cannot be opened as a regular file of
 ours, is larger than MAX_ENTRY, or fails any check is no entry: it is made again. A folder
 that another user owns or can write to is not used at all (one warning says so). Files are
@@ -445,6 +446,16 @@ def load_lemma_table(lang: str, lemmatizer_version: str) -> memoryview | None:
 
 def store_lemma_table(lang: str, lemmatizer_version: str, table: bytes) -> None:
     write_entry(_lemma_entry(lang, lemmatizer_version), "lemmas", table)
+
+
+def load_ready_arrays(key: str) -> memoryview | None:
+    """The bytes of a model's ready arrays (`syntax/ready.py`) kept under `key`, read whole
+    for the reason the lemma table is."""
+    return read_entry(_entry("arrays", key, "arrays"), "arrays")
+
+
+def store_ready_arrays(key: str, payload: bytes) -> None:
+    write_entry(_entry("arrays", key, "arrays"), "arrays", payload)
 
 
 def load_grammar_tables(key: str):

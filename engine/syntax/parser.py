@@ -19,6 +19,7 @@ transitions with fewer array operations each.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -27,6 +28,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import ready
 from .modelfile import ModelError, decode_strings, load_model
 
 DEFAULT_MODEL = Path(__file__).with_name("data") / "parser.npz"
@@ -146,7 +148,10 @@ class PackedTable:
     one integer sum, exact, so that a score never depends on the order of the sum. Dense (one
     row per bucket) when that takes at most 32 MB, else through a map from bucket to row."""
 
-    def __init__(self, bits: int, kept: np.ndarray, weights: np.ndarray, terms: int):
+    def __init__(self, bits: int, kept: np.ndarray, weights: np.ndarray, terms: int,
+                 rowmap: np.ndarray | None = None, packed: np.ndarray | None = None):
+        """`rowmap` and `packed`, if given, are the row map and packed rows made before from
+        the same weights (they are checked for their shapes only)."""
         if weights.dtype != np.int8 or weights.ndim != 2:
             raise ValueError(f"stored weights must be an int8 matrix, not {weights.dtype} of {weights.ndim} dimensions")
         if np.any(weights == -128):
@@ -164,10 +169,19 @@ class PackedTable:
         size = 1 << bits
         if size * words * 8 <= 32 << 20:
             self.rowmap = None
+        elif rowmap is not None:
+            if rowmap.shape != (size,) or rowmap.dtype != np.int32:
+                raise ValueError(f"a row map of {size} int32 was expected, not {rowmap.shape} {rowmap.dtype}")
+            self.rowmap = rowmap
         else:
             self.rowmap = np.zeros(size, dtype=np.int32)
             self.rowmap[kept] = np.arange(1, len(weights) + 1, dtype=np.int32)
         self._mask = np.int64((1 << self.lane) - 1)
+        if packed is not None:
+            rows = len(kept) if self.rowmap is None else len(weights) + 1
+            if packed.shape != (rows, words) or packed.dtype != np.int64:
+                raise ValueError(f"packed rows of shape {(rows, words)} were expected, not {packed.shape}")
+            self.__dict__["packed"] = packed      # what the cached property would make
 
     @cached_property
     def packed(self) -> np.ndarray:
@@ -458,12 +472,24 @@ class Parser:
         """The parser in `path`, by default the one shipped with evx; ModelError if the file is
         not a readable parser model."""
         path = DEFAULT_MODEL if path is None else Path(path)
-        header, arrays = load_model(path, KIND)
-        return cls.from_arrays(header, arrays, str(path))
+        return ready.load(path, KIND, lambda: _ready_arrays(path), lambda arrays: cls._from_ready(arrays, str(path)))
+
+    @classmethod
+    def _from_ready(cls, arrays: dict[str, np.ndarray], source: str) -> "Parser":
+        """The parser whose ready arrays (see _ready_arrays) these are; ModelError if damaged."""
+        try:
+            header = json.loads(arrays["header"].tobytes())
+        except (KeyError, ValueError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{source}: no readable header ({exc})") from None
+        if type(header) is not dict:
+            raise ModelError(f"{source}: no readable header")
+        return cls.from_arrays(header, arrays, source)
 
     @classmethod
     def from_arrays(cls, header: dict[str, Any], arrays: dict[str, np.ndarray], source: str = "<model>") -> "Parser":
-        """The parser that a model file's header and arrays describe (ModelError naming `source` if damaged)."""
+        """The parser that a model file's header and arrays describe (ModelError naming `source` if damaged).
+        Tables made from them before (`move_packed`, `online_rowmap`, `relation_weights`, as
+        _ready_arrays adds them) are taken as they are."""
         try:
             words = decode_strings(arrays["words"])
             tags = decode_strings(arrays["tags"])
@@ -482,7 +508,10 @@ class Parser:
                 online = (features, _stored_table(arrays, "online", obits, len(labels), len(features)))
             if label_features is None and online is None:
                 raise ValueError("no relation model")
-            return cls(header, words, tags, labels, move_features, moves, label_features, relations, online)
+            parser = cls(header, words, tags, labels, move_features, moves, label_features, relations, online)
+            if "relation_weights" in arrays:
+                parser._fast = _Lockstep(parser, arrays["relation_weights"])
+            return parser
         except (KeyError, TypeError, ValueError, UnicodeDecodeError, IndexError) as exc:
             raise ModelError(f"{source}: a damaged parser model ({type(exc).__name__}: {exc})") from None
 
@@ -599,8 +628,25 @@ class Parser:
         return best
 
 
+def _ready_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays the parser in `path` runs on: those of the file, its header, and the tables
+    made from them when first parsing: the move table's packed rows and, for the lockstep
+    loop, the relation table's row map and padded rows."""
+    header, arrays = load_model(path, KIND)
+    parser = Parser.from_arrays(header, arrays, str(path))
+    out = {"header": np.frombuffer(json.dumps(header).encode("utf-8"), np.uint8), **arrays,
+           "move_packed": parser.moves.packed}
+    lockstep = parser._lockstep()
+    if lockstep is not None:
+        if parser.online[1].rowmap is not None:
+            out["online_rowmap"] = parser.online[1].rowmap
+        out["relation_weights"] = lockstep.relation_weights
+    return out
+
+
 def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, classes: int, terms: int) -> PackedTable:
-    """A table kept as a bitmap of the buckets it has rows for, and those rows."""
+    """A table kept as a bitmap of the buckets it has rows for, and those rows (with its packed
+    rows and row map, when they were kept too)."""
     bitmap = arrays[f"{name}_rows"]
     weights = arrays[f"{name}_weights"]
     if bitmap.dtype != np.uint8 or bitmap.shape != ((1 << bits) // 8,):
@@ -608,7 +654,7 @@ def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, classes: 
     kept = np.unpackbits(bitmap).view(bool)
     if weights.ndim != 2 or weights.shape != (int(kept.sum()), classes):
         raise ValueError(f"{name} table: {weights.shape} weights for {int(kept.sum())} rows of {classes}")
-    return PackedTable(bits, kept, weights, terms)
+    return PackedTable(bits, kept, weights, terms, arrays.get(f"{name}_rowmap"), arrays.get(f"{name}_packed"))
 
 
 def store_table(weights: np.ndarray, cut: float, columns: int, clip: float = 1.0) -> dict[str, np.ndarray]:
@@ -759,7 +805,8 @@ def _sum_terms(rows: np.ndarray) -> np.ndarray:
 class _Lockstep:
     """The parsing loop of a stored parser with online relations (see above)."""
 
-    def __init__(self, parser: "Parser"):
+    def __init__(self, parser: "Parser", relation_weights: np.ndarray | None = None):
+        """`relation_weights`, if given, are the padded relation rows made before (see below)."""
         move_features, (online_features, online_table) = parser.move_features, parser.online
         self.moves = parser.moves
         column = {}
@@ -778,11 +825,20 @@ class _Lockstep:
         # as the atoms keep it. That column, `root` and the padding weigh -128 in every row: their sum over the
         # templates is below any relation's (stored weights lie within -127..127), so that an
         # arc never gets them; the one arc from the ROOT of each sentence gets `root` after.
-        self.relation_rows, unpacked = online_table.int8_rows()
         classes = online_table.classes
-        self.relation_weights = np.full((len(unpacked), -(-(classes + 1) // 64) * 64), -128, dtype=np.int8)
-        self.relation_weights[:, 1:classes + 1] = unpacked
-        self.relation_weights[:, parser._root + 1] = -128
+        width = -(-(classes + 1) // 64) * 64
+        if relation_weights is None:
+            self.relation_rows, unpacked = online_table.int8_rows()
+            self.relation_weights = np.full((len(unpacked), width), -128, dtype=np.int8)
+            self.relation_weights[:, 1:classes + 1] = unpacked
+            self.relation_weights[:, parser._root + 1] = -128
+        else:
+            rowmap = online_table.rowmap
+            self.relation_rows = np.arange(len(online_table._kept), dtype=np.int32) if rowmap is None else rowmap
+            rows = len(online_table._kept) if rowmap is None else len(online_table._weights) + 1
+            if relation_weights.shape != (rows, width) or relation_weights.dtype != np.int8:
+                raise ValueError(f"relation rows of shape {(rows, width)} were expected, not {relation_weights.shape}")
+            self.relation_weights = relation_weights
         self.root = parser._root
         if self.moves.rowmap is not None or self.moves.packed.shape[1] != 1:
             raise ValueError("the lockstep loop takes a dense move table of one word a row")
