@@ -16,8 +16,8 @@ It lives in `$EVX_CACHE_DIR`, else `$XDG_CACHE_HOME/evx`, else `~/.cache/evx`; s
   upgrade or any change to evx starts a fresh cache.
 
 Nothing read from it can run code: entries are plain data (JSON decoded through the fixed
-registry of `plaindata.py`, the lemma table's flat format, and numeric arrays), each headed by its kind, the
-code stamp, its length and its CRC-32. An entry that cannot be opened as a regular file of
+registry of `plaindata.py`, the lemma table's flat format, numeric arrays), each headed by
+its kind, the code stamp, its length and its CRC-32. An entry that cannot be opened as a regular file of
 ours, is larger than MAX_ENTRY, or fails any check is no entry: it is made again. A folder
 that another user owns or can write to is not used at all (one warning says so). Files are
 written whole to a fresh temporary name in the folder and renamed over the entry, so
@@ -454,7 +454,7 @@ def load_ready_arrays(key: str) -> memoryview | None:
     return read_entry(_entry("arrays", key, "arrays"), "arrays")
 
 
-def store_ready_arrays(key: str, payload: bytes) -> None:
+def store_ready_arrays(key: str, payload: bytes | bytearray) -> None:
     write_entry(_entry("arrays", key, "arrays"), "arrays", payload)
 
 

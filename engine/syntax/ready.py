@@ -20,6 +20,7 @@ to make from the model file.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -35,7 +36,7 @@ _MAX_HEADER = 1 << 16
 Model = TypeVar("Model")
 
 
-def encode(arrays: dict[str, np.ndarray]) -> bytes:
+def encode(arrays: dict[str, np.ndarray]) -> bytearray:
     """`arrays` (numeric, any shape) as one entry's bytes."""
     listed, offset = [], 0
     for name, array in arrays.items():
@@ -48,9 +49,9 @@ def encode(arrays: dict[str, np.ndarray]) -> bytes:
     out = bytearray(start + offset)
     out[:len(head)] = head
     for (_, _, _, at), array in zip(listed, arrays.values()):
-        data = np.ascontiguousarray(array).view(np.uint8).reshape(-1)
-        out[start + at:start + at + len(data)] = data.tobytes()
-    return bytes(out)
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        out[start + at:start + at + len(data)] = memoryview(data)
+    return out
 
 
 def decode(payload: memoryview | bytes) -> dict[str, np.ndarray] | None:
@@ -69,7 +70,7 @@ def decode(payload: memoryview | bytes) -> dict[str, np.ndarray] | None:
                     or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape)
                     or type(at) is not int or at < 0 or at % _ALIGN):
                 return None
-            count = int(np.prod(shape, dtype=np.int64))
+            count = math.prod(shape)
             if start + at + count * kind.itemsize > len(view):
                 return None
             out[name] = np.frombuffer(view, kind, count, start + at).reshape(shape)
