@@ -432,14 +432,35 @@ def test_a_set_is_a_value_set_in_a_field_test():
 
 
 def test_a_set_anchors_the_rule_index_as_literal_alternatives_do():
-    from evx.pattern.prefilter import RuleIndex
+    from evx.pattern.prefilter import Follow, RuleIndex
     as_set = _program("[lower=the] [lemma in (visit, arrive)] [lower in (to, in)]")
     as_regex = _program("[lower=the] [lemma=/^(visit|arrive)$/] [lower=/^(to|in)$/]")
     assert as_set.prefilter == as_regex.prefilter
     assert as_set.prefilter.anchor.values == frozenset({"visit", "arrive"})
-    assert as_set.prefilter.anchor.next == ("lower", frozenset({"to", "in"}))
+    assert as_set.prefilter.anchor.after == (Follow("lower", frozenset({"to", "in"})),)
     index = RuleIndex([as_set], lambda program: program.prefilter)
     assert index.by_value["lemma"].keys() == {"visit", "arrive"}
+
+
+def test_the_tokens_after_an_anchor_are_tested_up_to_a_repetition():
+    from evx.pattern.prefilter import Follow
+    family = _program("[lower in (the, a)]? (?<trigger> [lemma=kill]) [lower in (in, to)] (?<arg> [shape=/^X/]+)")
+    assert family.prefilter.anchor.after == (Follow("lower", frozenset({"in", "to"})), Follow("shape", regex="^X"))
+    assert _program("[lemma=kill] [lower=in]+ [lower=x]").prefilter.anchor.after == (Follow("lower", frozenset({"in"})),)
+    assert _program("[lemma=kill] [lower=in]? [lower=x]").prefilter.anchor.after == ()
+    assert _program("[lemma=kill] @Person").prefilter.anchor.after == ()
+
+
+def test_the_rule_index_skips_a_rule_whose_anchor_is_not_followed_as_it_needs():
+    from evx.pattern.prefilter import RuleIndex
+    from evx.pattern.vm import SentenceState
+    from evx.text.annotate import annotate
+    rule = _program("(?<trigger> [lemma=kill]) [lower=in] [shape=/^X/]")
+    index = RuleIndex([rule], lambda program: program.prefilter)
+    found = lambda text: index.candidates(SentenceState(annotate(text).sentences[0]))
+    assert found("They kill in Rome.") == [(rule, [1])]
+    assert found("They kill in rome.") == []
+    assert found("They kill in") == []
 
 
 def test_a_negated_set_is_no_anchor_and_mention_sets_need_their_labels():

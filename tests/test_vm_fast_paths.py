@@ -96,6 +96,13 @@ FAST_PATH_CASES = [
     ("^ []{0,2} [lower=zzz]", "a b c zzz", None, ()),
     ("^ @Person [lower=b]", "a b b", None, (("Person", 0, 1),)),
     ("^ @Person [lower=b]", "a b b", None, (("Person", 1, 2),)),
+    # the tests of the tokens after an anchor: a set, then a regex; a repetition or an optional
+    # token after the anchor ends them; an anchor too near the end has no room for them
+    ("[lower=the]? [lower=kill] [lower in (in, to)] [word=/^[A-Z]/]+", "they kill in Rome and the kill to rome", None, ()),
+    ("[lower=kill] [lower=in]+ [lower=x]", "kill in in x kill in y kill x", None, ()),
+    ("[lower=kill] [lower=in]? [lower=x]", "kill x kill in x kill in", None, ()),
+    ("[lower=kill] [lower=in] [lower=x]", "a kill in x b kill in", None, ()),
+    ("[lower=kill] [lower=in] [lower=/^x/] [lower=c]", "kill in xy c kill in yx c", None, ()),
 ]
 
 

@@ -101,14 +101,45 @@ class Prefilter:
 
 
 @dataclass(frozen=True)
+class Follow:
+    """What a token right after an anchor must have: a value of a field from a set, or a value
+    that a regex finds a match in."""
+    field: str
+    values: frozenset[str] | None = None
+    regex: str | None = None
+
+    def holds(self, token) -> bool:
+        value = getattr(token, self.field)
+        if self.values is not None:
+            return value in self.values
+        return _compiled(self.regex).search(value) is not None
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> re.Pattern:
+    return re.compile(source)
+
+
+@dataclass(frozen=True)
 class Anchor:
     """A token every match has, `lo` to `hi` tokens after the match's start: the VM need only
-    start that far before each occurrence of the token's value."""
+    start that far before each occurrence of the token's value, and only where the tokens
+    right after it pass the tests of `after` (the next one's first, then the one after)."""
     field: str
     values: frozenset[str]
     lo: int
     hi: int
-    next: tuple[str, frozenset[str]] | None = None   # what the token right after it must have
+    after: tuple[Follow, ...] = ()
+
+    def follows(self, tokens, p: int) -> bool:
+        """Whether the tokens after position `p` (the anchor's) pass the tests of `after`."""
+        if p + len(self.after) >= len(tokens):
+            return False
+        for test in self.after:
+            p += 1
+            if not test.holds(tokens[p]):
+                return False
+        return True
 
 
 def analyze(pattern: n.Pattern, taxonomy: Taxonomy) -> Prefilter:
@@ -191,15 +222,42 @@ def _anchor(pattern: n.Pattern, tax: Taxonomy) -> Anchor | None:
             found = constraint_values(token.constraint, tax)
             if found is not None and found[0] != "mention" and (
                     best is None or selectivity(found[1], found[0]) < selectivity(best.values, best.field)):
-                following = _SINGLE.visit(items[i + 1], True) if i + 1 < len(items) else None
-                after = constraint_values(following.constraint, tax) if following is not None else None
-                best = Anchor(found[0], found[1], lo, hi, after if after and after[0] != "mention" else None)
+                best = Anchor(found[0], found[1], lo, hi, _follows(items[i + 1:], tax))
         width_lo, width_hi = width(item)
         lo += width_lo
         if width_hi is None:
             break
         hi += width_hi
     return best
+
+
+FOLLOWS = 2     # tokens after an anchor that its tests look at, at most
+
+
+def _follows(items: tuple[n.Pattern, ...], tax: Taxonomy) -> tuple[Follow, ...]:
+    """The tests of the tokens right after an anchor, read off the items after it: each item
+    one token (the last may also be a repetition of at least one, which starts with it),
+    tested on a field a token has by a set of values or a regex."""
+    tests: list[Follow] = []
+    for item in items[:FOLLOWS]:
+        token = _SINGLE.visit(item, True)
+        if token is None:
+            break
+        test = _follow(token.constraint, tax)
+        if test is None:
+            break
+        tests.append(test)
+        if _SINGLE.visit(item, False) is None:     # a repetition: what comes after it is not fixed
+            break
+    return tuple(tests)
+
+
+def _follow(c: n.Constraint, tax: Taxonomy) -> Follow | None:
+    found = constraint_values(c, tax)
+    if found is not None:
+        return Follow(found[0], found[1]) if found[0] != "mention" else None
+    pattern = constraint_regex(c)
+    return Follow(pattern[0], regex=pattern[1]) if pattern is not None else None
 
 
 class _Items(Visitor, over=n.PatternNode):
@@ -653,10 +711,13 @@ class RuleIndex:
             anchor = pre.anchor if pre is not None else None
             values = [(name, vals) for name, vals in needs.values if name != "mention"]
             labels = [vals for name, vals in needs.values if name == "mention"] + list(needs.labels)
-            if anchor is not None and anchor.next is not None:
+            if anchor is not None and anchor.after:
+                # the first test is made on the spot when it is a set (most are), the others after it
+                first = anchor.after[0]
+                entry = (i, first.field, first.values, anchor if len(anchor.after) > 1 or first.values is None else None)
                 table = self.by_value.setdefault(anchor.field, {})
                 for value in anchor.values:
-                    table.setdefault(value, []).append((i, anchor.next))
+                    table.setdefault(value, []).append(entry)
                 continue
             best = min(values, key=lambda nv: selectivity(nv[1], nv[0])) if values else None
             group = _fine_group(needs.either, min(map(len, labels), default=None))
@@ -687,12 +748,14 @@ class RuleIndex:
         last = len(tokens) - 1
         for name, table in self.by_value.items():
             # one pass over the tokens: each value looked up where it stands, so that the
-            # token after it can be checked on the spot
+            # tokens after it can be checked on the spot
             for position, hits in enumerate(map(table.get, map(attrgetter(name), tokens))):
-                if hits is None:
+                if hits is None or position == last:
                     continue
-                for i, after in hits:
-                    if position < last and getattr(tokens[position + 1], after[0]) in after[1]:
+                after = tokens[position + 1]
+                for i, first, values, anchor in hits:
+                    if (values is None or getattr(after, first) in values) and (
+                            anchor is None or anchor.follows(tokens, position)):
                         found.setdefault(i, []).append(position)
         for name, table in self.by_any.items():
             # each distinct value of the sentence once (a common tag stands at every other token)

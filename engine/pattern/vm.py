@@ -326,13 +326,12 @@ def _said(name: str, values: frozenset[str]) -> str:
 
 def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:
     where = state.positions(anchor.field)
-    after = anchor.next
-    tokens, n = state.tokens, state.n
+    tokens = state.tokens
     found = []
     for value in anchor.values.intersection(where):
         for p in where[value]:
-            if after is None or (p + 1 < n and getattr(tokens[p + 1], after[0]) in after[1]):
-                found.append(p)     # else the token after the anchor rules this occurrence out
+            if not anchor.after or anchor.follows(tokens, p):
+                found.append(p)     # else the tokens after the anchor rule this occurrence out
     return found
 
 
