@@ -212,6 +212,16 @@ NATIONALITY_PLURALS: dict[str, str | None] = {
     "Saudi Arabian": "Saudi Arabians",
 }
 NATIONALITY_EXCLUDE: set[str] = {"Irish", "Kyrgyz"}
+# Peoples and ethnic and religious groups that news names as actors by a plural noun ("Kurds",
+# "the Rohingya", "Shiites"). They go to nationalities.txt only: unlike a demonym, their
+# adjective ("a Kurdish village") names no country, so it is no place.
+ETHNIC_GROUPS: set[str] = {
+    "Kurds", "Rohingya", "Rohingyas", "Yazidis", "Uighurs", "Uyghurs", "Tutsis", "Hutus", "Pashtuns",
+    "Tamils", "Alawites", "Copts", "Hazaras", "Arabs", "Bedouins", "Berbers", "Tuaregs", "Chechens",
+    "Tatars", "Shiites", "Sunnis", "Muslims", "Hindus", "Sikhs", "Jews", "Buddhists", "Christians",
+    "Catholics", "Druze", "Fulani", "Oromo", "Amhara", "Tigrayans", "Maasai", "Baloch", "Kashmiris",
+    "Crimean Tatars", "Houthis", "Zaghawa", "Masalit", "Dinka", "Nuer",
+}
 
 # Regions, disputed and conflict areas, world regions and bodies of water.
 CURATED_REGIONS: set[str] = {
@@ -1014,7 +1024,7 @@ def build_entities() -> int:
     demonyms = set(demonym_map)
     nationalities = {
         p for d in demonyms if (p := nationality_plural(d)) and p not in NATIONALITY_EXCLUDE
-    }
+    } | ETHNIC_GROUPS
     given_all = faker_given_names() | EXTRA_GIVEN_NAMES
     regions = build_regions(gc, flt, countries, demonyms, given_all)
     cities = build_cities(gc, flt, countries, demonyms, frequent_us_names(), given_all)
