@@ -220,12 +220,14 @@ def find_matches(program: Program, state: SentenceState,
 
 
 def candidate_starts(program: Program, state: SentenceState,
-                     anchors: Seq[int] | None = None) -> Seq[int]:
+                     anchors: Seq[int] | None = None, follow: bool = True) -> Seq[int]:
     """The positions where a match can start: none when the sentence lacks something every
     match needs (`missing` says what). `anchors` are the anchor's positions, already
-    checked against the token after it; without them they are looked up here, and the
+    checked against the tokens after it; without them they are looked up here, and the
     sentence is first checked for what every match needs (given them, the search rules
-    out a sentence that lacks the rest sooner than those checks would)."""
+    out a sentence that lacks the rest sooner than those checks would). Without `follow`,
+    every occurrence of the anchor counts, whatever follows it (for `evx explain`, which
+    replays the search to say where it stops)."""
     pre = program.prefilter
     if anchors is None and _lacks(pre.needs, state):
         return ()
@@ -235,7 +237,7 @@ def candidate_starts(program: Program, state: SentenceState,
     anchor = pre.anchor
     if anchor is not None:
         if anchors is None:
-            anchors = _anchor_positions(anchor, state)
+            anchors = _anchor_positions(anchor, state, follow)
         positions: set[int] = set()
         for p in anchors:
             positions.update(range(max(p - anchor.hi, 0), p - anchor.lo + 1))
@@ -324,13 +326,13 @@ def _said(name: str, values: frozenset[str]) -> str:
     return f"a mention of {_brief(values)}" if name == "mention" else f"a token with {name} in {_brief(values)}"
 
 
-def _anchor_positions(anchor: Anchor, state: SentenceState) -> list[int]:
+def _anchor_positions(anchor: Anchor, state: SentenceState, follow: bool = True) -> list[int]:
     where = state.positions(anchor.field)
     tokens = state.tokens
     found = []
     for value in anchor.values.intersection(where):
         for p in where[value]:
-            if not anchor.after or anchor.follows(tokens, p):
+            if not follow or not anchor.after or anchor.follows(tokens, p):
                 found.append(p)     # else the tokens after the anchor rule this occurrence out
     return found
 

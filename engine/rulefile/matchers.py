@@ -103,7 +103,7 @@ class TokenMatcher:
         lacking = missing(program.prefilter.needs, state)
         if lacking is not None:
             return Description(f"skipped, {lacking}", (), _absent_labels(program.prefilter.needs, state))
-        starts = candidate_starts(program, state)
+        starts = candidate_starts(program, state, follow=False)
         words = [t.word for t in state.tokens]
         covered = [(m.start, m.end) for m in matches]
         attempts: list[_Attempt] = []
