@@ -38,7 +38,7 @@ from functools import lru_cache
 from itertools import chain
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from . import plaindata
 from .collector import collector_paused
@@ -171,21 +171,27 @@ def _read_file(path: Path) -> bytearray | None:
         os.close(fd)
 
 
-def write_entry(path: Path | None, kind: str, payload: bytes) -> None:
+def write_entry(path: Path | None, kind: str, payload: bytes | Sequence) -> None:
     """Keep `payload` at `path`: written to a fresh file in the same folder, then renamed over
     the name (a link there is replaced, never followed). A full disk or a read-only folder
-    only means no entry."""
-    if path is None or len(payload) > MAX_ENTRY - 200:
+    only means no entry. `payload` may be a sequence of buffers written one after another
+    (a large entry is then never copied whole)."""
+    parts = [payload] if isinstance(payload, (bytes, bytearray, memoryview)) else list(payload)
+    size = sum(memoryview(part).nbytes for part in parts)
+    if path is None or size > MAX_ENTRY - 200:
         return
-    head = b" ".join((FORMAT, kind.encode(), _stamp().encode(), str(len(payload)).encode(),
-                      b"%08x" % zlib.crc32(payload)))
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    head = b" ".join((FORMAT, kind.encode(), _stamp().encode(), str(size).encode(), b"%08x" % crc))
     import tempfile     # only a run that writes the cache needs it (and what it imports)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")     # O_EXCL, mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(head + b"\n")
-            handle.write(payload)
+            for part in parts:
+                handle.write(part)
         os.replace(tmp, path)
         tmp = None
     except OSError:
@@ -454,7 +460,7 @@ def load_ready_arrays(key: str) -> memoryview | None:
     return read_entry(_entry("arrays", key, "arrays"), "arrays")
 
 
-def store_ready_arrays(key: str, payload: bytes | bytearray) -> None:
+def store_ready_arrays(key: str, payload: Sequence) -> None:
     write_entry(_entry("arrays", key, "arrays"), "arrays", payload)
 
 

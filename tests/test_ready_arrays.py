@@ -28,7 +28,7 @@ def cache_dir(tmp_path, monkeypatch):
 def test_arrays_are_read_back_with_their_dtypes_and_shapes():
     arrays = {"a": np.arange(7, dtype=np.int8), "b": np.arange(12, dtype=np.int64).reshape(3, 4),
               "c": np.zeros((0, 5), dtype=np.float32), "d": np.array([True, False])}
-    back = ready.decode(ready.encode(arrays))
+    back = ready.decode(b"".join(ready.encode(arrays)))
     assert list(back) == list(arrays)
     for name, array in arrays.items():
         assert back[name].dtype == array.dtype and back[name].shape == array.shape
@@ -37,7 +37,7 @@ def test_arrays_are_read_back_with_their_dtypes_and_shapes():
 
 def test_a_non_contiguous_array_is_kept_as_its_values():
     array = np.arange(20, dtype=np.int32).reshape(4, 5)[:, 1::2]
-    assert np.array_equal(ready.decode(ready.encode({"x": array}))["x"], array)
+    assert np.array_equal(ready.decode(b"".join(ready.encode({"x": array})))["x"], array)
 
 
 def test_only_numeric_arrays_are_kept():

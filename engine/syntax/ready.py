@@ -36,8 +36,9 @@ _MAX_HEADER = 1 << 16
 Model = TypeVar("Model")
 
 
-def encode(arrays: dict[str, np.ndarray]) -> bytearray:
-    """`arrays` (numeric, any shape) as one entry's bytes."""
+def encode(arrays: dict[str, np.ndarray]) -> list[bytes | memoryview]:
+    """`arrays` (numeric, any shape) as one entry's bytes, in pieces to be written one after
+    another: the header, then each array (as a view of it) and the padding after it."""
     listed, offset = [], 0
     for name, array in arrays.items():
         if array.dtype.kind not in _DTYPE_KINDS:
@@ -45,13 +46,11 @@ def encode(arrays: dict[str, np.ndarray]) -> bytearray:
         listed.append([name, array.dtype.str, list(array.shape), offset])
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
     head = json.dumps({"arrays": listed}).encode("utf-8") + b"\n"
-    start = -(-len(head) // _ALIGN) * _ALIGN
-    out = bytearray(start + offset)
-    out[:len(head)] = head
-    for (_, _, _, at), array in zip(listed, arrays.values()):
+    parts: list[bytes | memoryview] = [head + bytes(-len(head) % _ALIGN)]
+    for array in arrays.values():
         data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
-        out[start + at:start + at + len(data)] = memoryview(data)
-    return out
+        parts += [memoryview(data), bytes(-len(data) % _ALIGN)]
+    return parts
 
 
 def decode(payload: memoryview | bytes) -> dict[str, np.ndarray] | None:
