@@ -2,6 +2,7 @@
 to_source, and compile cost on long patterns."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -445,7 +446,7 @@ def test_a_set_anchors_the_rule_index_as_literal_alternatives_do():
 def test_the_tokens_after_an_anchor_are_tested_up_to_a_repetition():
     from evx.pattern.prefilter import Follow
     family = _program("[lower in (the, a)]? (?<trigger> [lemma=kill]) [lower in (in, to)] (?<arg> [shape=/^X/]+)")
-    assert family.prefilter.anchor.after == (Follow("lower", frozenset({"in", "to"})), Follow("shape", regex="^X"))
+    assert family.prefilter.anchor.after == (Follow("lower", frozenset({"in", "to"})), Follow("shape", pattern=re.compile("^X")))
     assert _program("[lemma=kill] [lower=in]+ [lower=x]").prefilter.anchor.after == (Follow("lower", frozenset({"in"})),)
     assert _program("[lemma=kill] [lower=in]? [lower=x]").prefilter.anchor.after == ()
     assert _program("[lemma=kill] @Person").prefilter.anchor.after == ()

@@ -106,18 +106,13 @@ class Follow:
     that a regex finds a match in."""
     field: str
     values: frozenset[str] | None = None
-    regex: str | None = None
+    pattern: re.Pattern | None = None
 
     def holds(self, token) -> bool:
         value = getattr(token, self.field)
         if self.values is not None:
             return value in self.values
-        return _compiled(self.regex).search(value) is not None
-
-
-@lru_cache(maxsize=4096)
-def _compiled(source: str) -> re.Pattern:
-    return re.compile(source)
+        return self.pattern.search(value) is not None
 
 
 @dataclass(frozen=True)
@@ -256,8 +251,8 @@ def _follow(c: n.Constraint, tax: Taxonomy) -> Follow | None:
     found = constraint_values(c, tax)
     if found is not None:
         return Follow(found[0], found[1]) if found[0] != "mention" else None
-    pattern = constraint_regex(c)
-    return Follow(pattern[0], regex=pattern[1]) if pattern is not None else None
+    rx = constraint_regex(c)
+    return Follow(rx[0], pattern=re.compile(rx[1])) if rx is not None else None
 
 
 class _Items(Visitor, over=n.PatternNode):
