@@ -115,26 +115,23 @@ def test_no_event_file_lists_a_person_noun():
         assert not people & entries(name), name
 
 
-def test_entries_are_what_the_engine_matches_by_lemma():
-    """Each line is already in lemma form, so the file says what it matches."""
+def lemmas(phrase: str) -> str:
+    """The phrase as the engine's lemma field reads it, word by word."""
     from evx.text.lemma import lemmatize
     from evx.text.tokenize import tokenize
+    return " ".join(lemmatize(w) for w in tokenize(phrase)[2])
 
+
+def test_entries_are_what_the_engine_matches_by_lemma():
+    """Each line is already in lemma form, so the file says what it matches."""
     for name in LEMMA_FILES:
         for line in entries(name):
-            words = tokenize(line)[2]
-            assert " ".join(lemmatize(w) for w in words) == line, (name, line)
+            assert lemmas(line) == line, (name, line)
 
 
 def test_form_files_hold_what_lemma_lines_cannot_find():
     """A forms line is a plural whose lemma changes again when lemmatized ("meetings"), or a
     compound ending in one ("mass killings")."""
-    from evx.text.lemma import lemmatize
-    from evx.text.tokenize import tokenize
-
-    def lemmas(phrase: str) -> str:
-        return " ".join(lemmatize(w) for w in tokenize(phrase)[2])
-
     assert "meetings" in entries("triggers/meeting-forms.txt")
     assert {"shootings", "stabbings", "mass killings"} <= entries("triggers/attack-forms.txt")
     for name in FORM_FILES:
