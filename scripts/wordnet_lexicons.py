@@ -732,6 +732,8 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "mass killing": "a massacre; 'killing' alone is a bare killing word, soft in the gold",
             "firebombing": "an attack with incendiary bombs; it lemmatizes to 'firebomb', so the "
                            "rules take only the -ing form for the act (the device is a weapon)",
+            "shoot-down": "an aircraft shot down ('the shoot-down of the jet'); not in WordNet",
+            "shootdown": "the same, written as one word",
         },
     },
     "denial": {
