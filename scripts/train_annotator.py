@@ -35,6 +35,9 @@ def main() -> None:
     ap.add_argument("--treebanks", default=str(ROOT.parent / "shared" / "treebanks"),
                     help="folder holding UD_English-EWT and UD_English-PUD")
     ap.add_argument("--work", help="folder for the predicted tags (default: a temporary one)")
+    ap.add_argument("--out", default=str(DATA), help="folder to write tagger.npz and parser.npz to")
+    ap.add_argument("--headlines", type=float, default=0.0, metavar="SHARE",
+                    help="train also on SHARE of the training sentences in headline form (scripts/headline_treebank.py)")
     args = ap.parse_args()
     treebanks = Path(args.treebanks)
     ewt, pud = treebanks / "UD_English-EWT", treebanks / "UD_English-PUD"
@@ -44,7 +47,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(args.work) if args.work else Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        tagger, parser = str(DATA / "tagger.npz"), str(DATA / "parser.npz")
+        if args.headlines:
+            run("scripts/headline_treebank.py", "--treebanks", str(treebanks), "--out", str(work / "treebanks"),
+                "--share", str(args.headlines))
+            treebanks = work / "treebanks"
+            ewt, pud = treebanks / "UD_English-EWT", treebanks / "UD_English-PUD"
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        tagger, parser = str(out / "tagger.npz"), str(out / "parser.npz")
         run("scripts/train_tagger.py", "--treebank", str(ewt), "--out", tagger)
         run("scripts/train_tagger.py", "--jackknife", str(work), "--treebank", str(ewt), "--model", tagger,
             "--pud", str(pud), "--folds", "5", "--mix", "2", "--epochs", "10")

@@ -48,6 +48,7 @@ from evx.syntax.tagger import AFTER, BEFORE, DEFAULT_MODEL, PLACES, Tagger, hist
 from evx.syntax.treebank import read_treebank
 
 TREEBANK = "UD_English-EWT"
+HEADLINE_DEV = "en_ewt-ud-dev-headlines.conllu"
 TREEBANK_COMMIT = "15d613d8"
 LICENSE = "CC BY-SA 4.0"
 
@@ -378,16 +379,18 @@ def evaluate(model: Path, treebank: Path, pud: Path | None, repeats: int) -> Non
     known = {w for s in train_data.forms for w in s}
     sets = [("EWT dev", read(treebank / "en_ewt-ud-dev.conllu"), None),
             ("EWT test", read(treebank / "en_ewt-ud-test.conllu"), None)]
+    if (treebank / HEADLINE_DEV).exists():      # written by scripts/headline_treebank.py
+        sets.append(("dev, headline form", read(treebank / HEADLINE_DEV), None))
     if pud is not None and (pud / "en_pud-ud-test.conllu").exists():
         sentences = read_treebank(pud / "en_pud-ud-test.conllu")
         pud_data = read(pud / "en_pud-ud-test.conllu")
         news = [(s.comment("sent_id") or "").startswith("n") for s in sentences]
         sets += [("PUD", pud_data, None), ("PUD news", pud_data, news)]
     print(f"model {model} ({model.stat().st_size / 1e6:.2f} MB), loaded in {load_s * 1000:.0f} ms")
-    print(f"{'set':10} {'words':>7} {'UPOS':>7} {'XPOS':>7} {'unknown':>8} {'UPOS unk':>9} {'XPOS unk':>9}")
+    print(f"{'set':18} {'words':>7} {'UPOS':>7} {'XPOS':>7} {'unknown':>8} {'UPOS unk':>9} {'XPOS unk':>9}")
     for name, data, news in sets:
         r = accuracy(Tagger.load(model), data, known, news)
-        print(f"{name:10} {r['words']:7d} {r['upos'] * 100:7.2f} {r['xpos'] * 100:7.2f} {r['unknown']:8d}"
+        print(f"{name:18} {r['words']:7d} {r['upos'] * 100:7.2f} {r['xpos'] * 100:7.2f} {r['unknown']:8d}"
               f" {r['upos_unk'] * 100:9.2f} {r['xpos_unk'] * 100:9.2f}")
     words = sets[1][1].forms
     n = sum(len(s) for s in words)
