@@ -626,6 +626,7 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "make a trip": "light-verb phrase ('made a trip to Moscow')",
             "set foot in": "'the first leader to set foot in the country'",
             "travel to": "the phrase of the guide",
+            "touch down": "to land ('the squad touched down at Narita on Tuesday')",
         },
         "nouns": {
             "state visit": "an official visit of a head of state; a compound WordNet lacks",
