@@ -780,6 +780,9 @@ WEAK: dict[str, dict[str, str]] = {
         "stop by": "informal",
         "stay": "remaining somewhere (a stay of execution, a hospital stay); a visit only with "
                 "its place and its visitor ('his stay in Rome')",
+        "rush": "rushing anything through ('rushed the bill'); travel with a traveller and a goal "
+                "('the minister rushed to the scene')",
+        "hurry": "the same ('hurried to the hospital')",
     },
     "meeting": {
         "discuss": "names a meeting only when the parties meet; phone calls, writing and the "
