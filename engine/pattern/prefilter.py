@@ -126,13 +126,13 @@ class Anchor:
     hi: int
     after: tuple[Follow, ...] = ()
 
-    def follows(self, tokens, p: int) -> bool:
-        """Whether the tokens after position `p` (the anchor's) pass the tests of `after`."""
+    def follows(self, tokens, p: int, checked: int = 0) -> bool:
+        """Whether the tokens after position `p` (the anchor's) pass the tests of `after`,
+        but for the first `checked` of them, which the caller has made already."""
         if p + len(self.after) >= len(tokens):
             return False
-        for test in self.after:
-            p += 1
-            if not test.holds(tokens[p]):
+        for k in range(checked, len(self.after)):
+            if not self.after[k].holds(tokens[p + 1 + k]):
                 return False
         return True
 
@@ -749,8 +749,10 @@ class RuleIndex:
                     continue
                 after = tokens[position + 1]
                 for i, first, values, anchor in hits:
-                    if (values is None or getattr(after, first) in values) and (
-                            anchor is None or anchor.follows(tokens, position)):
+                    if values is not None and getattr(after, first) not in values:
+                        continue
+                    # a set test was just made; a regex one is the anchor's to make
+                    if anchor is None or anchor.follows(tokens, position, 0 if values is None else 1):
                         found.setdefault(i, []).append(position)
         for name, table in self.by_any.items():
             # each distinct value of the sentence once (a common tag stands at every other token)
