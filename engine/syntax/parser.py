@@ -628,10 +628,10 @@ class Parser:
         return best
 
 
-def _ready_arrays(path: Path) -> dict[str, np.ndarray]:
-    """The arrays the parser in `path` runs on: those of the file, its header, and the tables
-    made from them when first parsing: the move table's packed rows and, for the lockstep
-    loop, the relation table's row map and padded rows."""
+def _ready_arrays(path: Path) -> tuple[dict[str, np.ndarray], Parser]:
+    """The parser in `path`, and the arrays it runs on: those of the file, its header, and the
+    tables made from them when first parsing: the move table's packed rows and, for the
+    lockstep loop, the relation table's row map and padded rows."""
     header, arrays = load_model(path, KIND)
     parser = Parser.from_arrays(header, arrays, str(path))
     out = {"header": np.frombuffer(json.dumps(header).encode("utf-8"), np.uint8), **arrays,
@@ -641,7 +641,7 @@ def _ready_arrays(path: Path) -> dict[str, np.ndarray]:
         if parser.online[1].rowmap is not None:
             out["online_rowmap"] = parser.online[1].rowmap
         out["relation_weights"] = lockstep.relation_weights
-    return out
+    return out, parser
 
 
 def _stored_table(arrays: dict[str, np.ndarray], name: str, bits: int, classes: int, terms: int) -> PackedTable:

@@ -78,11 +78,12 @@ def decode(payload: memoryview | bytes) -> dict[str, np.ndarray] | None:
         return None
 
 
-def load(model: Path, kind: str, make: Callable[[], dict[str, np.ndarray]],
+def load(model: Path, kind: str, make: Callable[[], tuple[dict[str, np.ndarray], Model]],
          build: Callable[[dict[str, np.ndarray]], Model]) -> Model:
-    """The model built (`build`) from its ready arrays: those kept for this model file if the
-    cache has them and `build` accepts them, else those `make` makes from the file, which are
-    then kept. `build` raises ModelError for arrays that do not fit together."""
+    """The model built (`build`) from the ready arrays kept for this model file, if the cache
+    has them and `build` accepts them; else the model `make` makes from the file, with its
+    ready arrays, which are then kept. `build` raises ModelError for arrays that do not fit
+    together."""
     key = _key(model, kind)
     kept = cache.load_ready_arrays(key) if key is not None else None
     arrays = decode(kept) if kept is not None else None
@@ -91,8 +92,7 @@ def load(model: Path, kind: str, make: Callable[[], dict[str, np.ndarray]],
             return build(arrays)
         except ModelError:
             pass            # not what this code makes: made again below
-    arrays = make()
-    model_object = build(arrays)
+    arrays, model_object = make()
     if key is not None:
         cache.store_ready_arrays(key, encode(arrays))
     return model_object
