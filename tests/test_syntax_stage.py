@@ -303,6 +303,28 @@ def test_rules_that_test_tags_load_the_tagger_and_never_the_parser(tmp_path):
         "assert 'evx.syntax.parser' not in sys.modules\n")
 
 
+def test_rules_that_test_trees_load_both_models_the_parser_beside_the_tagger(tmp_path):
+    """Both load before the first tagging; the parser's thread is gone by then."""
+    in_fresh_interpreter(
+        tmp_path, "rules:\n  - name: r\n    label: ACT\n    pattern: '[pos=VERB & incoming=root]'\n",
+        "import threading\n"
+        "records = rules.extract('The president will visit Paris.', mentions=True)\n"
+        "assert [r.to_dict()['text'] for r in records] == ['visit'], records\n"
+        "assert stage.models_loaded() == (True, True)\n"
+        "assert [t.name for t in threading.enumerate()] == ['MainThread']\n")
+
+
+def test_tokens_given_with_their_tags_and_trees_load_no_model(tmp_path):
+    tokens = [{"start": 0, "end": 2, "tag": "PRP", "pos": "PRON", "head": 1, "dep": "nsubj"},
+              {"start": 3, "end": 10, "tag": "VBD", "pos": "VERB", "head": -1, "dep": "root"},
+              {"start": 11, "end": 16, "tag": "NNP", "pos": "PROPN", "head": 1, "dep": "obj"}]
+    in_fresh_interpreter(
+        tmp_path, "rules:\n  - name: r\n    label: ACT\n    pattern: '[pos=VERB & incoming=root]'\n",
+        f"doc = evx.annotate('He visited Paris', tokens={tokens!r})\n"
+        "assert [r.to_dict()['text'] for r in rules.extract(doc, mentions=True)] == ['visited']\n"
+        "assert stage.models_loaded() == (False, False)\n")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(-2, 14), max_size=14))
 def test_token_depths_walked_once_equal_the_depths_counted_one_by_one(heads):

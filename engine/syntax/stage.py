@@ -60,6 +60,29 @@ class EmbeddedAnnotator:
     def parse(self, sentences, upos, xpos):
         return _parser().parse([model_words(s) for s in sentences], upos, xpos)
 
+    def load(self, tagger: bool, parser: bool) -> None:
+        """Load the models about to be used. When both are, the parser loads in a thread
+        beside the tagger: its load is mostly reading and checking a large cache entry,
+        which leaves the interpreter free, so a start pays about the longer of the two
+        rather than their sum. A failure is left for the first use to raise again."""
+        if not (tagger and parser) or any(models_loaded()):
+            return
+        import threading
+        from . import parser as _, tagger as _      # noqa: F811 - imported here, not in the thread
+        thread = threading.Thread(target=_load_quietly, args=(_parser,), name="evx-parser-load")
+        thread.start()
+        try:
+            _tagger()
+        finally:
+            thread.join()
+
+
+def _load_quietly(load) -> None:
+    try:
+        load()
+    except Exception:   # noqa: BLE001 - raised again where the model is first used
+        pass
+
 
 @lru_cache(maxsize=1)
 def _tagger():
@@ -112,6 +135,9 @@ def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> li
     sentences = list(sentences)
     cols = [_columns(s) for s in sentences]
     untagged = [i for i, c in enumerate(cols) if not (all(c[_TAG]) and all(c[_POS]))]
+    unparsed = [i for i, c in enumerate(cols) if not any(c[_INCOMING])] if layers.tree else []
+    if isinstance(annotator, EmbeddedAnnotator):
+        annotator.load(bool(untagged), bool(unparsed))
     tags: dict[int, tuple[Sequence[str], Sequence[str]]] = {}
     if untagged:
         results = annotator.tag([list(cols[i][_WORD]) for i in untagged])
@@ -122,7 +148,6 @@ def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> li
             sentences[i] = _with_fields(sentences[i], cols[i], upos, xpos)
         return sentences
     trees: dict[int, tuple[list[int], list[str]]] = {}
-    unparsed = [i for i, c in enumerate(cols) if not any(c[_INCOMING])]
     if unparsed:
         upos = [tags[i][0] if i in tags else list(cols[i][_POS]) for i in unparsed]
         xpos = [tags[i][1] if i in tags else list(cols[i][_TAG]) for i in unparsed]
