@@ -751,6 +751,7 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "shrug off": "'shrugged off the accusations'",
             "rebuff": "mostly rejecting offers; weak",
             "dismiss": "'dismissed the claim as propaganda' (weak: also firing)",
+            "rubbish": "'rubbished the reports': British and South Asian usage; WordNet has the noun only",
         },
         "nouns": {
             "denial": "the guide's noun",
