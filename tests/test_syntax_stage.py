@@ -360,3 +360,18 @@ def test_a_headline_is_tagged_as_running_text_but_keeps_its_words():
     tokens = add_syntax(evx.annotate(text), ALL).sentences[0].tokens
     assert " ".join(t.word for t in tokens) == text
     assert [t.tag for t in tokens][:3] == ["NNP", "VBZ", "NN"] and tokens[8].pos == "VERB"
+
+
+# -- honorifics without their period ---------------------------------------------------------------
+
+def test_an_honorific_without_its_period_reaches_the_models_with_it_before_a_name_only():
+    from evx.syntax.headline import model_words
+    assert model_words("Mr Wang met Mrs Gandhi and Dr Singh".split()) == "Mr. Wang met Mrs. Gandhi and Dr. Singh".split()
+    assert model_words("said Mr .".split()) == "said Mr .".split()
+    assert model_words("the Ms degree".split()) == "the Ms degree".split()
+
+
+def test_a_name_after_an_honorific_without_its_period_is_tagged_a_name_and_keeps_its_words():
+    tokens = add_syntax(evx.annotate("Mr Wang will call on President Hussain."), ALL).sentences[0].tokens
+    assert [t.word for t in tokens[:2]] == ["Mr", "Wang"]
+    assert [t.tag for t in tokens[:2]] == ["NNP", "NNP"]

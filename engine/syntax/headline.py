@@ -1,9 +1,13 @@
-"""Title-case headlines, as the tagger and parser should read them.
+"""Words as the tagger and parser should read them: title-case headlines, and honorifics
+written without their period.
 
 In "Gunmen Storm Hotel in Mogadishu" every word is capitalised, and models trained on running
 text read each as a name. A sentence in title case is given to them with its ordinary words
-in lower case ("Gunmen storm hotel in Mogadishu"), names kept; the tokens themselves, and
-every field but the tags and the tree, stay as written.
+in lower case ("Gunmen storm hotel in Mogadishu"), names kept. British and South Asian papers
+write "Mr Wang" where the treebank has "Mr. Wang", and the models, which hardly saw the first,
+read "Mr" as a possessive and the name after it as a common noun; before a capitalised word
+such an honorific reaches them with its period. The tokens themselves, and every field but
+the tags and the tree, stay as written.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ HEADLINE_LOWER = frozenset("""
 a an and as at but by for from in into nor of off on onto or over per the to up upon via vs with
 """.split())
 MIN_CAPITALISED = 3         # words a title-case sentence capitalises, at least
+# honorifics as the treebank writes them, from the form without a period
+HONORIFICS = {"Mr": "Mr.", "Mrs": "Mrs.", "Ms": "Ms.", "Dr": "Dr.", "Messrs": "Messrs.", "Prof": "Prof."}
 
 
 def is_title_case(words: Sequence[str]) -> bool:
@@ -35,7 +41,13 @@ def is_title_case(words: Sequence[str]) -> bool:
 
 def model_words(words: Sequence[str], plain: Callable[[str], bool] = is_plain_word) -> list[str]:
     """`words` as the models see them: in a title-case sentence, its ordinary capitalised
-    words (not all-capital ones, not names) in lower case."""
-    if not is_title_case(words):
-        return list(words)
-    return [w.lower() if w[:1].isupper() and not w.isupper() and plain(w) else w for w in words]
+    words (not all-capital ones, not names) in lower case; an honorific without its period,
+    before a capitalised word, with it."""
+    if is_title_case(words):
+        words = [w.lower() if w[:1].isupper() and not w.isupper() and plain(w) else w for w in words]
+    else:
+        words = list(words)
+    for k in range(len(words) - 1):
+        if words[k] in HONORIFICS and words[k + 1][:1].isupper():
+            words[k] = HONORIFICS[words[k]]
+    return words
