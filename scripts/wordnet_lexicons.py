@@ -692,6 +692,8 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "skirmish": "fight briefly between small armed units",
             "exchange fire": "two sides shooting at each other",
             "pound": "'artillery pounded the town'; needs context in the weak file",
+            "pelt": "WordNet's 'attack and bombard with or as if with missiles' ('pelted police with stones')",
+            "scuffle": "WordNet's 'fight or struggle at close quarters' ('protesters scuffled with police')",
         },
         "nouns": {
             "airstrike": "the guide's word, missing from WordNet",
@@ -740,6 +742,13 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "counter-attack": "counterattack as news often hyphenates it",
             "counter-offensive": "counteroffensive as news often hyphenates it",
             "sortie": "WordNet's sense 'a flight by a military aircraft on a mission' ('sorties flown by fighters')",
+            "scuffle": "WordNet's 'disorderly fighting', a hyponym of fight left out with its siblings",
+            "brawl": "WordNet's 'a noisy fight in a crowd'",
+            "fistfight": "WordNet's 'a fight with bare fists'",
+            "fisticuffs": "the same",
+            "melee": "WordNet's 'a noisy riotous fight'",
+            "affray": "WordNet's 'a noisy fight'",
+            "stone-pelting": "throwing stones at people, as South Asian news names it",
         },
     },
     "denial": {
