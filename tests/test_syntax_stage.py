@@ -339,7 +339,7 @@ def test_token_depths_with_a_cycle_are_counted_one_by_one():
 # -- title-case headlines ------------------------------------------------------------------------
 
 def test_a_title_case_headline_reaches_the_models_with_its_ordinary_words_in_lower_case():
-    from evx.syntax.headline import is_title_case, model_words
+    from evx.syntax.model_words import is_title_case, model_words
     headline = "Pakistan Denies Role in Border Clash as India Vows Response".split()
     assert is_title_case(headline)
     assert model_words(headline) == "Pakistan denies role in border clash as India vows response".split()
@@ -348,7 +348,7 @@ def test_a_title_case_headline_reaches_the_models_with_its_ordinary_words_in_low
 
 
 def test_running_text_full_of_names_is_no_headline():
-    from evx.syntax.headline import is_title_case, model_words
+    from evx.syntax.model_words import is_title_case, model_words
     sentence = "Secretary of State John Kerry and Foreign Minister Sergei Lavrov met in Geneva".split()
     assert not is_title_case(sentence)
     assert model_words(sentence) == sentence
@@ -365,7 +365,7 @@ def test_a_headline_is_tagged_as_running_text_but_keeps_its_words():
 # -- honorifics without their period ---------------------------------------------------------------
 
 def test_an_honorific_without_its_period_reaches_the_models_with_it_before_a_name_only():
-    from evx.syntax.headline import model_words
+    from evx.syntax.model_words import model_words
     assert model_words("Mr Wang met Mrs Gandhi and Dr Singh".split()) == "Mr. Wang met Mrs. Gandhi and Dr. Singh".split()
     assert model_words("said Mr .".split()) == "said Mr .".split()
     assert model_words("the Ms degree".split()) == "the Ms degree".split()
@@ -375,3 +375,19 @@ def test_a_name_after_an_honorific_without_its_period_is_tagged_a_name_and_keeps
     tokens = add_syntax(evx.annotate("Mr Wang will call on President Hussain."), ALL).sentences[0].tokens
     assert [t.word for t in tokens[:2]] == ["Mr", "Wang"]
     assert [t.tag for t in tokens[:2]] == ["NNP", "NNP"]
+
+
+# -- function words written as acronyms --------------------------------------------------------------
+
+def test_a_function_word_written_as_an_acronym_in_running_text_reaches_the_models_as_one():
+    from evx.syntax.model_words import ACRONYM_STAND_IN, model_words
+    assert model_words("IS militants attacked the town".split()) == [ACRONYM_STAND_IN] + "militants attacked the town".split()
+    assert model_words("WHO officials arrived".split())[0] == ACRONYM_STAND_IN
+    shouted = "THIS IS THE END".split()
+    assert model_words(shouted) == shouted
+
+
+def test_islamic_state_as_is_is_parsed_as_the_subject_and_keeps_its_word():
+    tokens = add_syntax(evx.annotate("IS militants attacked the town on Monday."), ALL).sentences[0].tokens
+    assert tokens[0].word == "IS" and tokens[0].pos == "PROPN"
+    assert tokens[2].incoming == "root" and tokens[1].incoming == "nsubj"

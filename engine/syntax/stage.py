@@ -12,7 +12,7 @@ from typing import Protocol, Sequence
 
 from ..text.document import FIELD_PLACES, TAG_FIELDS, TREE_FIELDS, Document, Sentence, Token
 from .chunks import chunk_tags
-from .headline import model_words
+from .model_words import model_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ class Annotator(Protocol):
 
 class EmbeddedAnnotator:
     """The tagger and parser shipped with evx, each loaded when first asked for; a title-case
-    headline reaches them with its ordinary words in lower case (see headline.py)."""
+    headline reaches them with its ordinary words in lower case, and a few other words as
+    model_words.py says."""
 
     def tag(self, sentences):
         return _tagger().tag([model_words(s) for s in sentences])

@@ -47,15 +47,18 @@ def is_plain_word(word: str) -> bool:
     """Whether a capitalised `word` is an ordinary word written with a capital ("Denies",
     "Coalition") rather than a name: the lemmatizer's table knows its lower-case form and not
     the form as written ("Turkey", "Bill" and "Kerry" are keys of their own)."""
+    return is_known_word(word.lower()) and not is_known_word(word)
+
+
+def is_known_word(word: str) -> bool:
+    """Whether the lemmatizer's table has `word`, as written."""
     global _lemmatizer
     if _lemmatizer is None:
         _lemmatizer = english_lemmatizer()
     if _table is not None:
-        known = _table.get
-    else:
-        from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
-        known = DEFAULT_DICTIONARY_FACTORY.get_dictionary("en").get
-    return known(word.lower()) is not None and known(word) is None
+        return _table.get(word) is not None
+    from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
+    return DEFAULT_DICTIONARY_FACTORY.get_dictionary("en").get(word) is not None
 
 
 def english_lemmatizer() -> Any:

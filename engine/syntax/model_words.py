@@ -1,13 +1,14 @@
-"""Words as the tagger and parser should read them: title-case headlines, and honorifics
-written without their period.
+"""Words as the tagger and parser should read them: title-case headlines, honorifics written
+without their period, and function words written as acronyms.
 
 In "Gunmen Storm Hotel in Mogadishu" every word is capitalised, and models trained on running
 text read each as a name. A sentence in title case is given to them with its ordinary words
 in lower case ("Gunmen storm hotel in Mogadishu"), names kept. British and South Asian papers
 write "Mr Wang" where the treebank has "Mr. Wang", and the models, which hardly saw the first,
 read "Mr" as a possessive and the name after it as a common noun; before a capitalised word
-such an honorific reaches them with its period. The tokens themselves, and every field but
-the tags and the tree, stay as written.
+such an honorific reaches them with its period. And "IS" (Islamic State) or "WHO" in running
+text, which they read as the verb and the pronoun, reaches them as an acronym they know as a
+name. The tokens themselves, and every field but the tags and the tree, stay as written.
 """
 from __future__ import annotations
 
@@ -39,10 +40,26 @@ def is_title_case(words: Sequence[str]) -> bool:
     return capitalised >= MIN_CAPITALISED
 
 
+# function words that news writes in capitals as the acronyms of names ("IS militants", "WHO
+# officials"), and the acronym the models see instead: one they know as a name, in the
+# contexts names take ("NATO forces", "fighters loyal to NATO")
+FUNCTION_ACRONYMS = frozenset("IS WHO IT AS AT ON OR AN NO WE HE DO".split())
+ACRONYM_STAND_IN = "NATO"
+
+
+def _running_text(words: Sequence[str]) -> bool:
+    """More words begin in lower case than are written all in capitals (not a shouted headline,
+    where "IS" is the verb)."""
+    lower = sum(1 for w in words if w[:1].islower())
+    caps = sum(1 for w in words if len(w) > 1 and w.isalpha() and w.isupper())
+    return lower > caps
+
+
 def model_words(words: Sequence[str], plain: Callable[[str], bool] = is_plain_word) -> list[str]:
     """`words` as the models see them: in a title-case sentence, its ordinary capitalised
     words (not all-capital ones, not names) in lower case; an honorific without its period,
-    before a capitalised word, with it."""
+    before a capitalised word, with it; in running text, a function word written in capitals
+    as the acronym it is there."""
     if is_title_case(words):
         words = [w.lower() if w[:1].isupper() and not w.isupper() and plain(w) else w for w in words]
     else:
@@ -50,4 +67,6 @@ def model_words(words: Sequence[str], plain: Callable[[str], bool] = is_plain_wo
     for k in range(len(words) - 1):
         if words[k] in HONORIFICS and words[k + 1][:1].isupper():
             words[k] = HONORIFICS[words[k]]
+    if any(w in FUNCTION_ACRONYMS for w in words) and _running_text(words):
+        words = [ACRONYM_STAND_IN if w in FUNCTION_ACRONYMS else w for w in words]
     return words
