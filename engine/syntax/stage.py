@@ -68,8 +68,10 @@ class EmbeddedAnnotator:
         rather than their sum. A failure is left for the first use to raise again."""
         if not (tagger and parser) or any(models_loaded()):
             return
+        import importlib
         import threading
-        from . import parser as _, tagger as _      # noqa: F811 - imported here, not in the thread
+        for module in ("parser", "tagger"):     # imported here, not in the thread
+            importlib.import_module(f"{__package__}.{module}")
         thread = threading.Thread(target=_load_quietly, args=(_parser,), name="evx-parser-load")
         thread.start()
         try:
