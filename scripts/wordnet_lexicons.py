@@ -793,6 +793,10 @@ WEAK: dict[str, dict[str, str]] = {
         "rush": "rushing anything through ('rushed the bill'); travel with a traveller and a goal "
                 "('the minister rushed to the scene')",
         "hurry": "the same ('hurried to the hospital')",
+        "set off": "WordNet's 'leave; set out on a journey'; also setting off bombs and alarms, so a "
+                   "visit only with a goal ('set off for Minsk')",
+        "set out": "the same ('set out for the capital'); also setting out a plan",
+        "jet": "WordNet's 'travel by jet' ('jetted to Paris'); also liquids jetting",
     },
     "meeting": {
         "discuss": "names a meeting only when the parties meet; phone calls, writing and the "
