@@ -694,6 +694,7 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "pound": "'artillery pounded the town'; needs context in the weak file",
             "pelt": "WordNet's 'attack and bombard with or as if with missiles' ('pelted police with stones')",
             "scuffle": "WordNet's 'fight or struggle at close quarters' ('protesters scuffled with police')",
+            "overrun": "an armed force taking a position by assault ('insurgents overran a military base')",
         },
         "nouns": {
             "airstrike": "the guide's word, missing from WordNet",
@@ -749,6 +750,7 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "melee": "WordNet's 'a noisy riotous fight'",
             "affray": "WordNet's 'a noisy fight'",
             "stone-pelting": "throwing stones at people, as South Asian news names it",
+            "exchange of fire": "two sides shooting at each other ('the heaviest exchange of fire since 2014')",
         },
     },
     "denial": {
