@@ -995,6 +995,8 @@ NOUN_EXTRA: dict[str, dict[str, str]] = {
         "spokesman": "the role noun of news quotes",
         "gunman": "the attacker noun of the guide's examples",
         "official": "the most frequent role noun of news",
+        "pontiff": "the pope, as news names him; under the frequency threshold of general English",
+        "dignitary": "'the visiting dignitary'; under the frequency threshold",
     },
     "group": {
         "force": "'security forces', 'government forces' (lemma of 'forces')",
