@@ -66,7 +66,7 @@ class EmbeddedAnnotator:
         beside the tagger: its load is mostly reading and checking a large cache entry,
         which leaves the interpreter free, so a start pays about the longer of the two
         rather than their sum. A failure is left for the first use to raise again."""
-        if not (tagger and parser) or any(models_loaded()):
+        if not (tagger and parser) or _loaded(_tagger) or _loaded(_parser):
             return
         import importlib
         import threading
@@ -78,6 +78,13 @@ class EmbeddedAnnotator:
             _tagger()
         finally:
             thread.join()
+
+
+def _loaded(loader) -> bool:
+    """Whether a model loader has loaded its model (one that is no cached loader, such as a
+    stand-in put in its place, has nothing left to load)."""
+    info = getattr(loader, "cache_info", None)
+    return info is None or info().currsize > 0
 
 
 def _load_quietly(load) -> None:
@@ -101,7 +108,7 @@ def _parser():
 
 def models_loaded() -> tuple[bool, bool]:
     """Whether the tagger and the parser have been loaded in this process (for tests and bench)."""
-    return _tagger.cache_info().currsize > 0, _parser.cache_info().currsize > 0
+    return _loaded(_tagger), _loaded(_parser)
 
 
 def add_syntax(doc: Document, layers: Layers, annotator: Annotator | None = None) -> Document:
@@ -139,8 +146,9 @@ def _fill(sentences: list[Sentence], layers: Layers, annotator: Annotator) -> li
     cols = [_columns(s) for s in sentences]
     untagged = [i for i, c in enumerate(cols) if not (all(c[_TAG]) and all(c[_POS]))]
     unparsed = [i for i, c in enumerate(cols) if not any(c[_INCOMING])] if layers.tree else []
-    if isinstance(annotator, EmbeddedAnnotator):
-        annotator.load(bool(untagged), bool(unparsed))
+    load = getattr(annotator, "load", None)     # an annotator may load what it is about to use
+    if load is not None:
+        load(bool(untagged), bool(unparsed))
     tags: dict[int, tuple[Sequence[str], Sequence[str]]] = {}
     if untagged:
         results = annotator.tag([list(cols[i][_WORD]) for i in untagged])
