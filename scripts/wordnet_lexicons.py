@@ -739,7 +739,6 @@ EXTRA: dict[str, dict[str, dict[str, str]]] = {
             "shoot-down": "an aircraft shot down ('the shoot-down of the jet'); not in WordNet",
             "shootdown": "the same, written as one word",
             "shoot-out": "a gunfight ('a shoot-out with the police'), as news hyphenates it",
-            "shootout": "the same, written as one word",
             "counter-attack": "counterattack as news often hyphenates it",
             "counter-offensive": "counteroffensive as news often hyphenates it",
             "sortie": "WordNet's sense 'a flight by a military aircraft on a mission' ('sorties flown by fighters')",
