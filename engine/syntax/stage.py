@@ -40,7 +40,9 @@ def layers_for(fields: set[str] | frozenset[str], tree: bool = False) -> Layers:
 
 
 class Annotator(Protocol):
-    """What fills the fields: evx's embedded models, or anything with the same two methods."""
+    """What fills the fields: evx's embedded models, or anything with the same two methods.
+    One may also have `load(tagger: bool, parser: bool)`, which a batch calls first with what
+    it is about to ask of it."""
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[str]]]:
         """(UPOS, XPOS) for each word of each sentence."""
