@@ -76,9 +76,10 @@ def test_groups_from_noun_phrases(text, span):
     assert "Group" in labels_of(text, span)
 
 
-def test_a_demonym_before_an_actor_is_no_place_but_elsewhere_is_one():
+def test_a_demonym_alone_is_no_place_but_before_a_noun_of_its_land_it_makes_one():
     assert "Location" not in labels_of("Iranian officials met the envoy.", "Iranian")
-    assert labels_of("An Iranian drone was shot down.", "Iranian") == {"Location"}
+    assert "Location" not in labels_of("An Iranian drone was shot down.", "Iranian")
+    assert labels_of("The drone crossed into Pakistani territory.", "Pakistani territory") == {"Location"}
 
 
 def test_acronyms_are_kept():
